@@ -1,0 +1,2 @@
+export * from './iso-4217';
+export * from './money';

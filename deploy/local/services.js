@@ -1,0 +1,355 @@
+// @ts-check
+/** Runs the five services as detached Node processes and tracks them with pid files. */
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DEFAULT_STATE_DIR = path.join(ROOT, '.local');
+const HEALTH_LIMIT_MS = 60_000;
+const HEALTH_POLL_MS = 250;
+const STOP_GRACE_MS = 10_000;
+const LOG_TAIL_LINES = 40;
+
+/** @typedef {'gateway' | 'payments' | 'risk' | 'ledger' | 'reporting'} ServiceName */
+/** @type {readonly ServiceName[]} */
+const SERVICE_NAMES = ['gateway', 'payments', 'risk', 'ledger', 'reporting'];
+const DEFAULT_PORTS = { gateway: 3000, payments: 3001, risk: 3002, ledger: 3003, reporting: 3004 };
+
+/**
+ * @typedef {Record<ServiceName, number>} ServicePorts
+ * @typedef {Record<ServiceName, string>} ServiceDatabases
+ * @typedef {{ ADMIN_TOKEN: string, ANALYST_TOKEN: string, VAULT_KEYS: string, VAULT_ACTIVE_KEY_ID: string,
+ *   CARD_FINGERPRINT_SECRET: string }} Secrets
+ * @typedef {{ namespace: string, ports: ServicePorts, databases: ServiceDatabases, secrets: Secrets,
+ *   stateDir: string, logDir: string, brokers?: string[], extraEnv?: Record<string, string> }} PlatformOptions
+ */
+
+/** @returns {ServicePorts} ports from GATEWAY_PORT ... REPORTING_PORT, else the defaults */
+function defaultPorts() {
+  const entries = SERVICE_NAMES.map((name) => {
+    const override = process.env[`${name.toUpperCase()}_PORT`];
+    return [name, override ? Number(override) : DEFAULT_PORTS[name]];
+  });
+  return /** @type {ServicePorts} */ (Object.fromEntries(entries));
+}
+
+/** @param {string} prefix @returns {ServiceDatabases} */
+function databaseNames(prefix) {
+  return /** @type {ServiceDatabases} */ (Object.fromEntries(SERVICE_NAMES.map((name) => [name, `${prefix}_${name}`])));
+}
+
+/**
+ * Loads the secrets of a state dir, generating them on first use (mode 600, never committed).
+ * @param {string} stateDir
+ * @returns {Secrets}
+ */
+function ensureSecrets(stateDir = DEFAULT_STATE_DIR) {
+  const file = path.join(stateDir, 'secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const random = (bytes) => crypto.randomBytes(bytes).toString('base64url');
+  const secrets = {
+    ADMIN_TOKEN: `adm_${random(24)}`,
+    ANALYST_TOKEN: `ana_${random(24)}`,
+    VAULT_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
+    VAULT_ACTIVE_KEY_ID: 'k1',
+    CARD_FINGERPRINT_SECRET: random(32),
+  };
+  fs.mkdirSync(stateDir, { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+/** @param {number} pid */
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie still answers signal 0 until its parent reaps it.
+  const stat = readProc(pid, 'stat');
+  return stat === null || !/^\d+ \(.*\) Z/.test(stat);
+}
+
+/** @param {number} pid @param {string} file @returns {string | null} null where /proc is missing */
+function readProc(pid, file) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pid in the file if that process lives and its command line contains the marker (pids get recycled).
+ * @param {string} pidFile
+ * @param {string} marker
+ * @returns {number | null}
+ */
+function livePid(pidFile, marker) {
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  const cmdline = readProc(pid, 'cmdline');
+  if (cmdline !== null && !cmdline.replace(/\0/g, ' ').includes(marker)) return null;
+  return pid;
+}
+
+/** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone. */
+async function terminate(pid, graceMs = STOP_GRACE_MS) {
+  const signal = (name) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      signal('SIGKILL');
+      while (isAlive(pid)) await sleep(50);
+      return;
+    }
+    await sleep(100);
+  }
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** @param {ServiceName} name */
+function entryPoint(name) {
+  return path.join(ROOT, 'apps', name, 'dist', 'main.js');
+}
+
+/** @param {string} stateDir @param {ServiceName} name */
+function pidFile(stateDir, name) {
+  return path.join(stateDir, 'pids', `${name}.pid`);
+}
+
+/** @param {string} stateDir */
+function launchFile(stateDir) {
+  return path.join(stateDir, 'services.json');
+}
+
+/**
+ * The environment of one service; every service gets every secret and ignores the ones it does not use.
+ * @param {ServiceName} name
+ * @param {PlatformOptions} options
+ * @returns {Record<string, string>}
+ */
+function serviceEnv(name, options) {
+  return {
+    PORT: String(options.ports[name]),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${options.databases[name]}`,
+    KAFKA_BROKERS: (options.brokers ?? ['127.0.0.1:9092']).join(','),
+    KAFKA_NAMESPACE: options.namespace,
+    LOG_LEVEL: 'info',
+    OTEL_TRACES_EXPORTER: 'file',
+    OTEL_TRACES_FILE: path.join(options.logDir, `traces-${name}.jsonl`),
+    ...options.secrets,
+    ...options.extraEnv,
+  };
+}
+
+/**
+ * @param {ServiceName} name
+ * @param {{ env: Record<string, string>, logFile: string, pidFile: string }} launch
+ * @returns {number} the pid, new or already running
+ */
+function spawnService(name, launch) {
+  const running = livePid(launch.pidFile, entryPoint(name));
+  if (running !== null) return running;
+  if (!fs.existsSync(entryPoint(name))) {
+    throw new Error(`${path.relative(ROOT, entryPoint(name))} is missing: run \`npx turbo run build\` first`);
+  }
+  fs.mkdirSync(path.dirname(launch.pidFile), { recursive: true });
+  fs.mkdirSync(path.dirname(launch.logFile), { recursive: true });
+  fs.appendFileSync(launch.logFile, `--- ${name} starting at ${new Date().toISOString()} ---\n`);
+  const logFd = fs.openSync(launch.logFile, 'a');
+  const child = spawn(process.execPath, [entryPoint(name)], {
+    cwd: ROOT,
+    env: { ...process.env, ...launch.env },
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+  fs.closeSync(logFd);
+  if (child.pid === undefined) throw new Error(`Could not spawn ${name}`);
+  fs.writeFileSync(launch.pidFile, String(child.pid));
+  child.unref();
+  return child.pid;
+}
+
+/** @param {number} port @returns {Promise<boolean>} */
+async function isHealthy(port) {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** @param {string} file */
+function logTail(file) {
+  if (!fs.existsSync(file)) return '(no log file)';
+  return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+}
+
+/**
+ * Waits until every named service answers 200 on /health; fails naming the first one that did not.
+ * @param {string} stateDir
+ * @param {readonly ServiceName[]} names
+ */
+async function waitHealthy(stateDir, names) {
+  const launches = readLaunches(stateDir);
+  const pending = new Set(names);
+  const deadline = Date.now() + HEALTH_LIMIT_MS;
+  while (pending.size > 0) {
+    for (const name of [...pending]) {
+      const launch = launches[name];
+      if (await isHealthy(launch.port)) {
+        pending.delete(name);
+      } else if (livePid(launch.pidFile, entryPoint(name)) === null) {
+        throw new Error(`${name} exited before it was healthy; tail of ${launch.logFile}:\n${logTail(launch.logFile)}`);
+      }
+    }
+    if (pending.size === 0) return;
+    if (Date.now() > deadline) {
+      const name = [...pending][0];
+      const { port, logFile } = launches[name];
+      throw new Error(
+        `${name} not healthy on http://127.0.0.1:${port}/health after ${HEALTH_LIMIT_MS / 1000} s ` +
+          `(also waiting: ${[...pending].join(', ')}); tail of ${logFile}:\n${logTail(logFile)}`,
+      );
+    }
+    await sleep(HEALTH_POLL_MS);
+  }
+}
+
+/**
+ * @param {string} stateDir
+ * @returns {Record<ServiceName, { env: Record<string, string>, port: number, logFile: string, pidFile: string }>}
+ */
+function readLaunches(stateDir) {
+  const file = launchFile(stateDir);
+  if (!fs.existsSync(file)) throw new Error(`No services were started with state dir ${stateDir}`);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * Starts all five services (those already running are kept) and waits until each is healthy.
+ * The launch settings are saved in the state dir so single services can be restarted later.
+ * @param {PlatformOptions} options
+ */
+async function startServices(options) {
+  const launches = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [
+      name,
+      {
+        env: serviceEnv(name, options),
+        port: options.ports[name],
+        logFile: path.join(options.logDir, `${name}.log`),
+        pidFile: pidFile(options.stateDir, name),
+      },
+    ]),
+  );
+  fs.mkdirSync(options.stateDir, { recursive: true });
+  // It holds the secrets, like secrets.json.
+  fs.writeFileSync(launchFile(options.stateDir), `${JSON.stringify(launches, null, 2)}\n`, { mode: 0o600 });
+  for (const name of SERVICE_NAMES) spawnService(name, launches[name]);
+  await waitHealthy(options.stateDir, SERVICE_NAMES);
+}
+
+/**
+ * Starts one service again with the settings of the last startServices and waits until it is healthy.
+ * @param {ServiceName} name
+ * @param {string} stateDir
+ */
+async function startService(name, stateDir = DEFAULT_STATE_DIR) {
+  spawnService(name, readLaunches(stateDir)[name]);
+  await waitHealthy(stateDir, [name]);
+}
+
+/**
+ * Sends one signal and waits until the process is gone (SIGKILL simulates a crash).
+ * @param {ServiceName} name
+ * @param {NodeJS.Signals} signal
+ * @param {string} stateDir
+ */
+async function killService(name, signal, stateDir = DEFAULT_STATE_DIR) {
+  const pid = livePid(pidFile(stateDir, name), entryPoint(name));
+  if (pid === null) return false;
+  process.kill(pid, signal);
+  while (isAlive(pid)) await sleep(50);
+  return true;
+}
+
+/** @param {ServiceName} name @param {string} stateDir @returns {Promise<boolean>} whether it was running */
+async function stopService(name, stateDir = DEFAULT_STATE_DIR) {
+  const file = pidFile(stateDir, name);
+  const pid = livePid(file, entryPoint(name));
+  if (pid !== null) await terminate(pid);
+  fs.rmSync(file, { force: true });
+  return pid !== null;
+}
+
+/** @param {string} stateDir @returns {Promise<ServiceName[]>} the services that were running */
+async function stopServices(stateDir = DEFAULT_STATE_DIR) {
+  const stopped = await Promise.all(SERVICE_NAMES.map((name) => stopService(name, stateDir)));
+  return SERVICE_NAMES.filter((_, index) => stopped[index]);
+}
+
+/** @param {ServiceName} name @param {string} stateDir */
+function servicePid(name, stateDir = DEFAULT_STATE_DIR) {
+  return livePid(pidFile(stateDir, name), entryPoint(name));
+}
+
+/**
+ * @param {string} gatewayUrl
+ * @param {string} adminToken
+ * @param {string} name
+ * @returns {Promise<{ id: string, apiKey: string }>}
+ */
+async function createMerchant(gatewayUrl, adminToken, name) {
+  const response = await fetch(`${gatewayUrl}/v1/merchants`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  const body = await response.text();
+  if (response.status !== 201) throw new Error(`Creating merchant failed: ${response.status} ${body}`);
+  const merchant = JSON.parse(body);
+  return { id: merchant.id, apiKey: merchant.api_key };
+}
+
+/** @param {string} gatewayUrl @param {string} apiKey */
+async function merchantKeyWorks(gatewayUrl, apiKey) {
+  const response = await fetch(`${gatewayUrl}/v1/account`, { headers: { Authorization: `Bearer ${apiKey}` } });
+  return response.status === 200;
+}
+
+module.exports = {
+  SERVICE_NAMES,
+  defaultPorts,
+  databaseNames,
+  ensureSecrets,
+  startServices,
+  startService,
+  stopService,
+  stopServices,
+  killService,
+  servicePid,
+  isHealthy,
+  createMerchant,
+  merchantKeyWorks,
+  livePid,
+  terminate,
+};

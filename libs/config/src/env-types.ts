@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Building blocks for app config schemas; each parses a string variable with a checked default. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback),
+  integer: (fallback: number, min: number, max: number) =>
+    z.coerce.number().int().min(min).max(max).default(fallback),
+  string: (fallback: string) => z.string().default(fallback),
+  optionalString: () => z.string().optional(),
+  /** A secret has no default: a service refuses to start without it. */
+  secret: (minLength = 16) => z.string().min(minLength, `must be at least ${minLength} characters`),
+  url: (fallback: string) => z.string().url().default(fallback),
+  postgresUrl: (fallback: string) =>
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+\/[A-Za-z0-9_]+(\?.*)?$/, 'must be postgres://user@host:port/database')
+      .default(fallback),
+  brokers: (fallback: string) =>
+    z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port...]')
+      .default(fallback)
+      .transform((value) => value.split(',')),
+  oneOf: <const T extends [string, ...string[]]>(values: T, fallback: T[number]) => z.enum(values).default(fallback),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+};
+
+/** Namespace for topics and consumer groups: lower-case words, dots or dashes, or empty. */
+const namespace = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{0,40}$/, 'must be lower-case letters, digits, dots or dashes')
+  .default('');
+
+/** The variables every service reads. */
+export function serviceEnvShape(defaults: { port: number; database: string }) {
+  return {
+    HOST: env.string('127.0.0.1'),
+    PORT: env.port(defaults.port),
+    DATABASE_URL: env.postgresUrl(`postgres://postgres@127.0.0.1:5432/${defaults.database}`),
+    DATABASE_POOL_SIZE: env.integer(10, 1, 100),
+    KAFKA_BROKERS: env.brokers('127.0.0.1:9092'),
+    KAFKA_NAMESPACE: namespace,
+    LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    OTEL_TRACES_EXPORTER: env.oneOf(['none', 'otlp', 'file'], 'none'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.url('http://127.0.0.1:4318'),
+    OTEL_TRACES_FILE: env.optionalString(),
+    SERVICE_INSTANCE_ID: env.optionalString(),
+  };
+}
+
+export type ServiceEnv = z.infer<z.ZodObject<ReturnType<typeof serviceEnvShape>>>;

@@ -1,0 +1,4 @@
+export * from './kafka-settings';
+export * from './event-producer';
+export * from './event-consumer';
+export * from './kafka-admin';

@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AnyEventEnvelope, TopicDefinition } from '@platform/contracts';
+import { isTransientDatabaseError, markEventProcessed } from '@platform/db';
+import { EventConsumer, type ConsumedEventContext } from '@platform/kafka';
+import { KafkaConnection } from './kafka-connection';
+
+export interface EventSubscription {
+  /** Consumer group and idempotency-record name, e.g. 'ledger'. */
+  readonly groupName: string;
+  readonly topics: readonly TopicDefinition[];
+  /**
+   * Applies one event inside the transaction that also records its id; events this consumer
+   * does not care about are simply ignored. Throw UnprocessableEventError for a poison event.
+   */
+  readonly handle: (event: AnyEventEnvelope, manager: EntityManager, context: ConsumedEventContext) => Promise<void>;
+  readonly attemptsMax?: number;
+}
+
+/** Starts idempotent consumers: effect, processed-event record and outbox rows commit together. */
+@Injectable()
+export class EventConsumers implements BeforeApplicationShutdown {
+  private readonly consumers: EventConsumer[] = [];
+  private readonly logger = new Logger('EventConsumers');
+
+  constructor(
+    private readonly connection: KafkaConnection,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  async start(subscription: EventSubscription): Promise<void> {
+    const consumer = new EventConsumer(this.connection.kafka, this.connection.settings, this.connection.producer, {
+      groupName: subscription.groupName,
+      topics: subscription.topics.map((topic) => topic.name),
+      attemptsMax: subscription.attemptsMax,
+      isTransient: isTransientDatabaseError,
+      log: (level, message, extra) => {
+        const line = extra === undefined ? message : `${message} ${JSON.stringify(extra)}`;
+        if (level === 'error') this.logger.error(line);
+        else if (level === 'warn') this.logger.warn(line);
+        else this.logger.log(line);
+      },
+      handle: (event, context) =>
+        this.dataSource.transaction(async (manager) => {
+          const first = await markEventProcessed(manager, subscription.groupName, event.id);
+          if (!first) return 'duplicate';
+          await subscription.handle(event, manager, context);
+          return 'applied';
+        }),
+    });
+    this.consumers.push(consumer);
+    await consumer.start();
+    this.logger.log(`consumer ${subscription.groupName} joined ${subscription.topics.map((t) => t.name).join(', ')}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+}

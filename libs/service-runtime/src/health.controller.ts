@@ -1,0 +1,47 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { metricsRegistry } from '@platform/telemetry';
+import { KafkaConnection } from './kafka-connection';
+import { PLATFORM_OPTIONS, type PlatformOptions } from './platform-options';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function check(probe: () => Promise<unknown>): Promise<{ status: 'up' | 'down'; error?: string }> {
+  try {
+    await probe();
+    return { status: 'up' };
+  } catch (error) {
+    return { status: 'down', error: (error as Error).message };
+  }
+}
+
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly kafka: KafkaConnection,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+  ) {}
+
+  /** 200 when both the database and Kafka answer, 503 naming the one that does not. */
+  @Get('health')
+  async health(@Res() response: Response): Promise<void> {
+    const [database, kafka] = await Promise.all([
+      check(() => this.dataSource.query(`SET LOCAL statement_timeout = ${CHECK_TIMEOUT_MS}; SELECT 1`)),
+      check(() => this.kafka.probe(CHECK_TIMEOUT_MS)),
+    ]);
+    const up = database.status === 'up' && kafka.status === 'up';
+    response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
+      status: up ? 'ok' : 'unavailable',
+      service: this.options.serviceName,
+      checks: { database, kafka },
+    });
+  }
+
+  @Get('metrics')
+  async metrics(@Res() response: Response): Promise<void> {
+    response.setHeader('Content-Type', metricsRegistry.contentType);
+    response.send(await metricsRegistry.metrics());
+  }
+}

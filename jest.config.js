@@ -27,8 +27,8 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.int-spec.ts'],
-      testTimeout: 120_000,
+      testMatch: ['<rootDir>/{apps,libs,deploy,test}/**/*.int-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/long-test-timeout.js'],
     },
     {
       ...shared,
@@ -36,7 +36,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.js',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/test/long-test-timeout.js'],
     },
   ],
 };

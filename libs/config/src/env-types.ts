@@ -21,7 +21,8 @@ export const env = {
       .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port...]')
       .default(fallback)
       .transform((value) => value.split(',')),
-  oneOf: <const T extends [string, ...string[]]>(values: T, fallback: T[number]) => z.enum(values).default(fallback),
+  oneOf: <const T extends [string, ...string[]]>(values: T, fallback: T[number]) =>
+    z.enum(values).default(fallback),
   boolean: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])
@@ -32,7 +33,7 @@ export const env = {
 /** Namespace for topics and consumer groups: lower-case words, dots or dashes, or empty. */
 const namespace = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{0,40}$/, 'must be lower-case letters, digits, dots or dashes')
+  .regex(/^([a-z0-9][a-z0-9.-]{0,40})?$/, 'must be lower-case letters, digits, dots or dashes')
   .default('');
 
 /** The variables every service reads. */

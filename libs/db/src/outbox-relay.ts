@@ -63,15 +63,16 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it published (0 when another relay holds the lock). */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [lock] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY])) as {
-        locked: boolean;
-      }[];
-      if (lock?.locked !== true) return 0;
-      const rows = (await manager.query(
+      const locks: { locked: boolean }[] = await manager.query(
+        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        [RELAY_LOCK_KEY],
+      );
+      if (locks[0]?.locked !== true) return 0;
+      const rows: OutboxRow[] = await manager.query(
         `SELECT id, topic, message_key, payload, headers FROM outbox
           WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [this.batchSizeMax],
-      )) as OutboxRow[];
+      );
       if (rows.length === 0) return 0;
       const messages: OutgoingMessage[] = rows.map((row) => ({
         topic: row.topic,

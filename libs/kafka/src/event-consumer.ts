@@ -1,5 +1,10 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { ContractViolationError, deadLetterTopicName, decodeEvent, type AnyEventEnvelope } from '@platform/contracts';
+import {
+  ContractViolationError,
+  deadLetterTopicName,
+  decodeEvent,
+  type AnyEventEnvelope,
+} from '@platform/contracts';
 import {
   SpanKind,
   contextFromHeaders,

@@ -23,7 +23,11 @@ export class EventProducer {
     kafka: Kafka,
     private readonly settings: KafkaSettings,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
   }
 
   async connect(): Promise<void> {
@@ -48,7 +52,10 @@ export class EventProducer {
 
   private async sendNow(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const byTopic = new Map<string, { key: string; value: Buffer | string; headers: Record<string, string> }[]>();
+    const byTopic = new Map<
+      string,
+      { key: string; value: Buffer | string; headers: Record<string, string> }[]
+    >();
     for (const message of messages) {
       const topic = topicFor(this.settings, message.topic);
       const list = byTopic.get(topic) ?? [];

@@ -8,7 +8,11 @@ export interface KafkaSettings {
   readonly namespace: string;
 }
 
-export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+export type KafkaLogSink = (
+  level: 'error' | 'warn' | 'info' | 'debug',
+  message: string,
+  extra: object,
+) => void;
 
 /** The one place a kafkajs client is made: kafkajs is unmaintained, so it stays behind this module. */
 export function createKafka(settings: KafkaSettings, log?: KafkaLogSink): Kafka {

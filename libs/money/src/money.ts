@@ -1,7 +1,7 @@
 import { CURRENCY_EXPONENTS } from './iso-4217';
 
-/** Largest amount the platform accepts in minor units: fits a Postgres bigint with headroom. */
-export const AMOUNT_MINOR_MAX = 999_999_999_999_999n;
+/** Largest amount in minor units anywhere (balances included): 18 digits, inside a Postgres bigint. */
+export const AMOUNT_MINOR_MAX = 999_999_999_999_999_999n;
 
 export class MoneyError extends Error {
   constructor(message: string) {
@@ -21,12 +21,13 @@ export function currencyExponent(code: string): number {
   return exponent;
 }
 
-const INTEGER = /^-?(0|[1-9][0-9]*)$/;
+const INTEGER = /^(0|-?[1-9][0-9]*)$/;
 const DECIMAL = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
 /** Parses a string of integer minor units ("10000") strictly: no signs but '-', no exponent, no dot. */
 export function parseMinorAmount(text: string): bigint {
-  if (!INTEGER.test(text)) throw new MoneyError(`not an integer amount in minor units: ${JSON.stringify(text)}`);
+  if (!INTEGER.test(text))
+    throw new MoneyError(`not an integer amount in minor units: ${JSON.stringify(text)}`);
   const amount = BigInt(text);
   if (amount > AMOUNT_MINOR_MAX || amount < -AMOUNT_MINOR_MAX) {
     throw new MoneyError(`amount out of range: ${text}`);

@@ -27,7 +27,13 @@ export class ApiError extends HttpException {
   }
 
   static notFound(resource: string, id: string, param = 'id'): ApiError {
-    return new ApiError(404, 'invalid_request_error', 'resource_missing', `No such ${resource}: '${id}'`, param);
+    return new ApiError(
+      404,
+      'invalid_request_error',
+      'resource_missing',
+      `No such ${resource}: '${id}'`,
+      param,
+    );
   }
 
   static unauthorized(message = 'Invalid API key provided.'): ApiError {

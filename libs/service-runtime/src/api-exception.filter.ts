@@ -47,9 +47,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     // body-parser errors carry a 4xx status and a type (entity.parse.failed, entity.too.large...).
     const raw = exception as { status?: unknown; type?: unknown; message?: unknown } | null;
     if (typeof raw?.status === 'number' && raw.status >= 400 && raw.status < 500) {
-      const known = TYPE_BY_STATUS[raw.status] ?? { type: 'invalid_request_error' as const, code: 'invalid_request' };
+      const known = TYPE_BY_STATUS[raw.status] ?? {
+        type: 'invalid_request_error' as const,
+        code: 'invalid_request',
+      };
       const code = raw.type === 'entity.parse.failed' ? 'body_not_json' : known.code;
-      const message = raw.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : String(raw.message);
+      const message =
+        raw.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : String(raw.message);
       return { status: raw.status, body: { error: { type: known.type, code, message } } };
     }
     return {

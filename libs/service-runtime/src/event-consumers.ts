@@ -13,7 +13,11 @@ export interface EventSubscription {
    * Applies one event inside the transaction that also records its id; events this consumer
    * does not care about are simply ignored. Throw UnprocessableEventError for a poison event.
    */
-  readonly handle: (event: AnyEventEnvelope, manager: EntityManager, context: ConsumedEventContext) => Promise<void>;
+  readonly handle: (
+    event: AnyEventEnvelope,
+    manager: EntityManager,
+    context: ConsumedEventContext,
+  ) => Promise<void>;
   readonly attemptsMax?: number;
 }
 
@@ -29,28 +33,35 @@ export class EventConsumers implements BeforeApplicationShutdown {
   ) {}
 
   async start(subscription: EventSubscription): Promise<void> {
-    const consumer = new EventConsumer(this.connection.kafka, this.connection.settings, this.connection.producer, {
-      groupName: subscription.groupName,
-      topics: subscription.topics.map((topic) => topic.name),
-      attemptsMax: subscription.attemptsMax,
-      isTransient: isTransientDatabaseError,
-      log: (level, message, extra) => {
-        const line = extra === undefined ? message : `${message} ${JSON.stringify(extra)}`;
-        if (level === 'error') this.logger.error(line);
-        else if (level === 'warn') this.logger.warn(line);
-        else this.logger.log(line);
+    const consumer = new EventConsumer(
+      this.connection.kafka,
+      this.connection.settings,
+      this.connection.producer,
+      {
+        groupName: subscription.groupName,
+        topics: subscription.topics.map((topic) => topic.name),
+        attemptsMax: subscription.attemptsMax,
+        isTransient: isTransientDatabaseError,
+        log: (level, message, extra) => {
+          const line = extra === undefined ? message : `${message} ${JSON.stringify(extra)}`;
+          if (level === 'error') this.logger.error(line);
+          else if (level === 'warn') this.logger.warn(line);
+          else this.logger.log(line);
+        },
+        handle: (event, context) =>
+          this.dataSource.transaction(async (manager) => {
+            const first = await markEventProcessed(manager, subscription.groupName, event.id);
+            if (!first) return 'duplicate';
+            await subscription.handle(event, manager, context);
+            return 'applied';
+          }),
       },
-      handle: (event, context) =>
-        this.dataSource.transaction(async (manager) => {
-          const first = await markEventProcessed(manager, subscription.groupName, event.id);
-          if (!first) return 'duplicate';
-          await subscription.handle(event, manager, context);
-          return 'applied';
-        }),
-    });
+    );
     this.consumers.push(consumer);
     await consumer.start();
-    this.logger.log(`consumer ${subscription.groupName} joined ${subscription.topics.map((t) => t.name).join(', ')}`);
+    this.logger.log(
+      `consumer ${subscription.groupName} joined ${subscription.topics.map((t) => t.name).join(', ')}`,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -23,7 +23,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   ) {
     this.relay = new OutboxRelay(dataSource, connection.producer, {
       databaseUrl: options.env.DATABASE_URL,
-      log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](`${message} ${JSON.stringify(extra ?? {})}`),
+      log: (level, message, extra) =>
+        this.logger[level === 'info' ? 'log' : level](`${message} ${JSON.stringify(extra ?? {})}`),
     });
   }
 

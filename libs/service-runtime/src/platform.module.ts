@@ -37,7 +37,10 @@ export class PlatformModule {
               poolSize: options.env.DATABASE_POOL_SIZE,
               applicationName: options.serviceName,
               entities: options.entities,
-              migrations: [...PLATFORM_MIGRATIONS, ...(options.migrations as unknown[] as typeof PLATFORM_MIGRATIONS)],
+              migrations: [
+                ...PLATFORM_MIGRATIONS,
+                ...(options.migrations as unknown[] as typeof PLATFORM_MIGRATIONS),
+              ],
             });
             await dataSource.initialize();
             await runMigrations(dataSource);
@@ -46,7 +49,12 @@ export class PlatformModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: PLATFORM_OPTIONS, useValue: options }, KafkaConnection, OutboxRelayService, EventConsumers],
+      providers: [
+        { provide: PLATFORM_OPTIONS, useValue: options },
+        KafkaConnection,
+        OutboxRelayService,
+        EventConsumers,
+      ],
       exports: [PLATFORM_OPTIONS, KafkaConnection, EventConsumers],
     };
   }

@@ -23,7 +23,9 @@ const EXIT_CONFIG = 78;
  * Boots one service: config parsed once (every bad variable listed, then exit), tracing,
  * the Nest app with the error shape and validation, graceful shutdown on SIGTERM.
  */
-export async function runService<S extends z.ZodObject<z.ZodRawShape>>(definition: ServiceDefinition<S>): Promise<void> {
+export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
+  definition: ServiceDefinition<S>,
+): Promise<void> {
   let config: z.infer<S> & ServiceEnv;
   try {
     config = loadConfig(definition.serviceName, definition.envSchema) as z.infer<S> & ServiceEnv;

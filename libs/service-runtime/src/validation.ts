@@ -1,7 +1,10 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ApiError } from './api-error';
 
-function firstError(errors: ValidationError[], prefix = ''): { param: string; error: ValidationError } | null {
+function firstError(
+  errors: ValidationError[],
+  prefix = '',
+): { param: string; error: ValidationError } | null {
   for (const error of errors) {
     const param = prefix === '' ? error.property : `${prefix}[${error.property}]`;
     if (error.constraints && Object.keys(error.constraints).length > 0) return { param, error };
@@ -32,7 +35,8 @@ export function createValidationPipe(): ValidationPipe {
           found.param,
         );
       }
-      const missing = 'isDefined' in constraints || Object.values(constraints).some((m) => /should not be empty/.test(m));
+      const missing =
+        'isDefined' in constraints || Object.values(constraints).some((m) => /should not be empty/.test(m));
       const message = Object.values(constraints)[0] ?? 'is invalid';
       return new ApiError(
         400,

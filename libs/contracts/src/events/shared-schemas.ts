@@ -4,10 +4,10 @@ import { isKnownCurrency } from '@platform/money';
 /** Money travels as a string of integer minor units: JSON numbers lose precision above 2^53. */
 export const amountMinorSchema = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,18})$/, 'a non-negative integer in minor units');
+  .regex(/^(0|[1-9][0-9]{0,17})$/, 'a non-negative integer in minor units');
 export const signedAmountMinorSchema = z
   .string()
-  .regex(/^(0|-?[1-9][0-9]{0,18})$/, 'an integer in minor units');
+  .regex(/^(0|-?[1-9][0-9]{0,17})$/, 'an integer in minor units');
 export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/)

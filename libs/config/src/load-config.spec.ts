@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ConfigError, loadConfig } from './load-config';
+import { env, serviceEnvShape } from './env-types';
+
+const schema = z.object({
+  ...serviceEnvShape({ port: 3003, database: 'platform_ledger' }),
+  ADMIN_TOKEN: env.secret(),
+});
+
+describe('loadConfig', () => {
+  it('applies checked defaults', () => {
+    const config = loadConfig('ledger', schema, { ADMIN_TOKEN: 'a'.repeat(32) });
+    expect(config.PORT).toBe(3003);
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/platform_ledger');
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.KAFKA_NAMESPACE).toBe('');
+  });
+
+  it('parses values from the environment', () => {
+    const config = loadConfig('ledger', schema, {
+      ADMIN_TOKEN: 'a'.repeat(32),
+      PORT: '4000',
+      KAFKA_BROKERS: '10.0.0.1:9092,10.0.0.2:9092',
+    });
+    expect(config.PORT).toBe(4000);
+    expect(config.KAFKA_BROKERS).toEqual(['10.0.0.1:9092', '10.0.0.2:9092']);
+  });
+
+  it('lists every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig('ledger', schema, { PORT: 'abc', KAFKA_BROKERS: 'nohost', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const variables = (error as ConfigError).issues.map((issue) => issue.variable).sort();
+    expect(variables).toEqual(['ADMIN_TOKEN', 'KAFKA_BROKERS', 'LOG_LEVEL', 'PORT']);
+    expect((error as ConfigError).message).toContain('ledger: invalid environment');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig('ledger', schema, { ADMIN_TOKEN: 'a'.repeat(32), PORT: '' }).PORT).toBe(3003);
+  });
+});

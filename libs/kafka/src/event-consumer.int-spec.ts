@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import {
+  TOPICS,
+  allTopicDefinitions,
+  createEvent,
+  encodeEvent,
+  type AnyEventEnvelope,
+} from '@platform/contracts';
+import { readTopics, testKafka, uniqueNamespace, waitFor, TEST_KAFKA_BROKERS } from '@platform/testing';
+import { EventConsumer, UnprocessableEventError } from './event-consumer';
+import { EventProducer } from './event-producer';
+import { ensureTopics } from './kafka-admin';
+import { createKafka, topicFor, type KafkaSettings } from './kafka-settings';
+
+function assessed(paymentNumber: number) {
+  const paymentId = `pay_${String(paymentNumber).padStart(24, '0')}`;
+  return createEvent(
+    'risk.assessed',
+    { paymentId, decision: 'approve', score: paymentNumber % 100, reasons: [] },
+    {
+      aggregateId: paymentId,
+      aggregateSequence: 1,
+      merchantId: 'mer_consumertest1',
+      correlationId: randomUUID(),
+      causationId: null,
+    },
+  );
+}
+
+describe('event consumer against a real broker', () => {
+  const settings: KafkaSettings = {
+    brokers: TEST_KAFKA_BROKERS,
+    clientId: 'consumer-test',
+    namespace: uniqueNamespace('itest-consumer'),
+  };
+  const kafka = createKafka(settings);
+  const producer = new EventProducer(kafka, settings);
+  const consumers: EventConsumer[] = [];
+  const deadLetters = () => topicFor(settings, `${TOPICS.riskEvents.name}.dlq`);
+
+  const startConsumer = async (
+    groupName: string,
+    handle: (event: AnyEventEnvelope) => Promise<void>,
+    isTransient?: (error: unknown) => boolean,
+  ) => {
+    const consumer = new EventConsumer(kafka, settings, producer, {
+      groupName,
+      topics: [TOPICS.riskEvents.name],
+      attemptsMax: 3,
+      retryDelayMsMin: 10,
+      retryDelayMsMax: 50,
+      isTransient,
+      handle: async (event) => {
+        await handle(event);
+        return 'applied';
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+  };
+
+  const send = (key: string, value: Buffer | string) =>
+    producer.send([{ topic: TOPICS.riskEvents.name, key, value, headers: {} }]);
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, settings, allTopicDefinitions());
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    await producer.disconnect();
+  });
+
+  it('dead-letters a malformed message with the reason and goes on with the next one', async () => {
+    const applied: string[] = [];
+    await startConsumer('malformed', async (event) => {
+      applied.push(event.id);
+    });
+    const good = assessed(1);
+    const wrongData = { ...assessed(2), data: { paymentId: 'pay_x' } };
+    await send('k1', '{"not": "an envelope"');
+    await send('k1', JSON.stringify(wrongData));
+    await send('k1', encodeEvent(good));
+
+    await waitFor('the valid event after two malformed ones to be applied', 30_000, () =>
+      applied.includes(good.id),
+    );
+    const dead = await readTopics(testKafka(), [deadLetters()], (messages) => messages.length >= 2, 15_000);
+    expect(dead.map((message) => message.headers['dlq-consumer-group'])).toEqual(['malformed', 'malformed']);
+    expect(dead[0]?.headers['dlq-reason']).toMatch(/not JSON/);
+    expect(dead[1]?.headers['dlq-reason']).toMatch(/data\.paymentId/);
+    expect(dead[1]?.value).toBe(JSON.stringify(wrongData));
+    expect(applied).toEqual([good.id]);
+  });
+
+  it('retries a failing handler a bounded number of times, then dead-letters it', async () => {
+    const attempts = new Map<string, number>();
+    const poison = assessed(66);
+    const after = assessed(67);
+    await startConsumer('failing', async (event) => {
+      attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
+      if (event.id === poison.id) throw new Error('handler bug');
+      if (event.id !== after.id) throw new UnprocessableEventError('not for this test');
+    });
+    await send(poison.aggregateId, encodeEvent(poison));
+    await send(poison.aggregateId, encodeEvent(after));
+
+    await waitFor('the event after the poison one to be applied', 30_000, () => attempts.get(after.id) === 1);
+    expect(attempts.get(poison.id)).toBe(3);
+    const dead = await readTopics(
+      testKafka(),
+      [deadLetters()],
+      (messages) => messages.some((message) => message.value?.includes(poison.id)),
+      15_000,
+    );
+    const mine = dead.find(
+      (message) => message.headers['dlq-consumer-group'] === 'failing' && message.value?.includes(poison.id),
+    );
+    expect(mine?.headers['dlq-attempts']).toBe('3');
+    expect(mine?.headers['dlq-reason']).toBe('Error: handler bug');
+  });
+
+  it('keeps retrying a transient failure instead of dead-lettering it', async () => {
+    let failuresLeft = 6; // more than attemptsMax
+    const event = assessed(77);
+    const applied: string[] = [];
+    await startConsumer(
+      'transient',
+      async (received) => {
+        if (received.id !== event.id) return;
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        }
+        applied.push(received.id);
+      },
+      (error) => (error as { code?: string }).code === 'ECONNREFUSED',
+    );
+    await send(event.aggregateId, encodeEvent(event));
+    await waitFor('the event to be applied once the failure passed', 30_000, () => applied.length === 1);
+    expect(failuresLeft).toBe(0);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './wait-for';
+export * from './scratch-database';
+export * from './kafka-probe';

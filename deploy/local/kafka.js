@@ -36,8 +36,12 @@ function kafkaBrokers() {
   return [`${HOST}:${kafkaPorts().port}`];
 }
 
-/** Kafka 4.x logs through log4j2; its POM brings no backend, and it still calls the SLF4J 1.x API. */
+/**
+ * Kafka 4.x logs through log4j2; its POM brings no backend, and it still calls the SLF4J 1.x API.
+ * @param {string} version
+ */
 function renderPom(version) {
+  /** @param {string} groupId @param {string} artifactId @param {string} depVersion */
   const dependency = (groupId, artifactId, depVersion) =>
     [
       '    <dependency>',
@@ -91,10 +95,14 @@ function fetchKafka() {
   const maven = spawnSync(
     'mvn',
     ['-B', '-q', '-f', POM_FILE, DEPENDENCY_PLUGIN, '-DincludeScope=runtime', `-DoutputDirectory=${libs}`],
-    { stdio: 'inherit' },
+    { encoding: 'utf8' },
   );
   if (maven.error) throw new Error(`Cannot run Maven (mvn): ${maven.error.message}`);
-  if (maven.status !== 0) throw new Error(`Maven could not resolve Kafka ${KAFKA_VERSION} (exit ${maven.status})`);
+  if (maven.status !== 0) {
+    throw new Error(
+      `Maven could not resolve Kafka ${KAFKA_VERSION} (exit ${maven.status}):\n${maven.stdout}${maven.stderr}`,
+    );
+  }
   fs.writeFileSync(marker, digest);
   return libs;
 }
@@ -152,7 +160,10 @@ function java() {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-/** Formats the data dir once; the fixed cluster id keeps a later format a no-op. */
+/**
+ * Formats the data dir once; the fixed cluster id keeps a later format a no-op.
+ * @param {string} libs @param {string} propertiesFile
+ */
 function formatStorage(libs, propertiesFile) {
   if (fs.existsSync(path.join(KAFKA_DIR, 'data', 'meta.properties'))) return;
   const format = spawnSync(
@@ -244,6 +255,7 @@ async function startKafka() {
   child.unref();
   console.log(`Starting Kafka ${KAFKA_VERSION} on ${brokers.join(',')} (pid ${child.pid})...`);
   const readyMs = await waitForKafka(brokers, child.pid);
+  await warmCoordinators(brokers);
   return { brokers, startedHere: true, pid: child.pid, readyMs };
 }
 
@@ -257,6 +269,26 @@ async function stopKafka() {
 
 function kafkaPid() {
   return livePid(PID_FILE, PROCESS_MARKER);
+}
+
+/**
+ * A fresh broker loads its group and producer-id coordinators on first use and answers "coordinator not
+ * available/loading" meanwhile; doing it here keeps that wait (and kafkajs's error logs) out of the first test.
+ * @param {string[]} brokers
+ */
+async function warmCoordinators(brokers) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const client = new Kafka({ clientId: 'platform-runner', brokers, logLevel: logLevel.NOTHING });
+  const admin = client.admin();
+  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await admin.connect();
+    await admin.describeGroups(['platform-runner']);
+    await producer.connect();
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
 }
 
 /** @param {string[]} brokers */

@@ -3,6 +3,7 @@
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -22,6 +23,7 @@ const DEFAULT_PORTS = { gateway: 3000, payments: 3001, risk: 3002, ledger: 3003,
  * @typedef {Record<ServiceName, string>} ServiceDatabases
  * @typedef {{ ADMIN_TOKEN: string, ANALYST_TOKEN: string, VAULT_KEYS: string, VAULT_ACTIVE_KEY_ID: string,
  *   CARD_FINGERPRINT_SECRET: string }} Secrets
+ * @typedef {Record<ServiceName, { env: Record<string, string>, port: number, logFile: string, pidFile: string }>} Launches
  * @typedef {{ namespace: string, ports: ServicePorts, databases: ServiceDatabases, secrets: Secrets,
  *   stateDir: string, logDir: string, brokers?: string[], extraEnv?: Record<string, string> }} PlatformOptions
  */
@@ -35,9 +37,18 @@ function defaultPorts() {
   return /** @type {ServicePorts} */ (Object.fromEntries(entries));
 }
 
+/** @param {ServicePorts} ports @returns {Record<ServiceName, string>} */
+function serviceUrls(ports) {
+  return /** @type {Record<ServiceName, string>} */ (
+    Object.fromEntries(SERVICE_NAMES.map((name) => [name, `http://127.0.0.1:${ports[name]}`]))
+  );
+}
+
 /** @param {string} prefix @returns {ServiceDatabases} */
 function databaseNames(prefix) {
-  return /** @type {ServiceDatabases} */ (Object.fromEntries(SERVICE_NAMES.map((name) => [name, `${prefix}_${name}`])));
+  return /** @type {ServiceDatabases} */ (
+    Object.fromEntries(SERVICE_NAMES.map((name) => [name, `${prefix}_${name}`]))
+  );
 }
 
 /**
@@ -48,6 +59,7 @@ function databaseNames(prefix) {
 function ensureSecrets(stateDir = DEFAULT_STATE_DIR) {
   const file = path.join(stateDir, 'secrets.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  /** @param {number} bytes */
   const random = (bytes) => crypto.randomBytes(bytes).toString('base64url');
   const secrets = {
     ADMIN_TOKEN: `adm_${random(24)}`,
@@ -97,8 +109,12 @@ function livePid(pidFile, marker) {
   return pid;
 }
 
-/** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone. */
+/**
+ * SIGTERM, then SIGKILL after the grace period; resolves once the process is gone.
+ * @param {number} pid
+ */
 async function terminate(pid, graceMs = STOP_GRACE_MS) {
+  /** @param {NodeJS.Signals} name */
   const signal = (name) => {
     try {
       process.kill(pid, name);
@@ -159,16 +175,31 @@ function serviceEnv(name, options) {
   };
 }
 
+/** @param {number} port @returns {Promise<boolean>} */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /**
  * @param {ServiceName} name
- * @param {{ env: Record<string, string>, logFile: string, pidFile: string }} launch
- * @returns {number} the pid, new or already running
+ * @param {{ env: Record<string, string>, port: number, logFile: string, pidFile: string }} launch
+ * @returns {Promise<number>} the pid, new or already running
  */
-function spawnService(name, launch) {
+async function spawnService(name, launch) {
   const running = livePid(launch.pidFile, entryPoint(name));
   if (running !== null) return running;
   if (!fs.existsSync(entryPoint(name))) {
     throw new Error(`${path.relative(ROOT, entryPoint(name))} is missing: run \`npx turbo run build\` first`);
+  }
+  // Someone else's process on the port would answer /health and pass for ours.
+  if (!(await portIsFree(launch.port))) {
+    throw new Error(
+      `Cannot start ${name}: port ${launch.port} is in use by a process this runner did not start`,
+    );
   }
   fs.mkdirSync(path.dirname(launch.pidFile), { recursive: true });
   fs.mkdirSync(path.dirname(launch.logFile), { recursive: true });
@@ -218,16 +249,18 @@ async function waitHealthy(stateDir, names) {
       if (await isHealthy(launch.port)) {
         pending.delete(name);
       } else if (livePid(launch.pidFile, entryPoint(name)) === null) {
-        throw new Error(`${name} exited before it was healthy; tail of ${launch.logFile}:\n${logTail(launch.logFile)}`);
+        throw new Error(
+          `${name} exited before it was healthy; tail of ${launch.logFile}:\n${logTail(launch.logFile)}`,
+        );
       }
     }
     if (pending.size === 0) return;
     if (Date.now() > deadline) {
-      const name = [...pending][0];
+      const [name] = /** @type {[ServiceName]} */ ([...pending]);
       const { port, logFile } = launches[name];
       throw new Error(
         `${name} not healthy on http://127.0.0.1:${port}/health after ${HEALTH_LIMIT_MS / 1000} s ` +
-          `(also waiting: ${[...pending].join(', ')}); tail of ${logFile}:\n${logTail(logFile)}`,
+          `(still waiting for: ${[...pending].join(', ')}); tail of ${logFile}:\n${logTail(logFile)}`,
       );
     }
     await sleep(HEALTH_POLL_MS);
@@ -236,7 +269,7 @@ async function waitHealthy(stateDir, names) {
 
 /**
  * @param {string} stateDir
- * @returns {Record<ServiceName, { env: Record<string, string>, port: number, logFile: string, pidFile: string }>}
+ * @returns {Launches}
  */
 function readLaunches(stateDir) {
   const file = launchFile(stateDir);
@@ -250,21 +283,23 @@ function readLaunches(stateDir) {
  * @param {PlatformOptions} options
  */
 async function startServices(options) {
-  const launches = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [
-      name,
-      {
-        env: serviceEnv(name, options),
-        port: options.ports[name],
-        logFile: path.join(options.logDir, `${name}.log`),
-        pidFile: pidFile(options.stateDir, name),
-      },
-    ]),
+  const launches = /** @type {Launches} */ (
+    Object.fromEntries(
+      SERVICE_NAMES.map((name) => [
+        name,
+        {
+          env: serviceEnv(name, options),
+          port: options.ports[name],
+          logFile: path.join(options.logDir, `${name}.log`),
+          pidFile: pidFile(options.stateDir, name),
+        },
+      ]),
+    )
   );
   fs.mkdirSync(options.stateDir, { recursive: true });
   // It holds the secrets, like secrets.json.
   fs.writeFileSync(launchFile(options.stateDir), `${JSON.stringify(launches, null, 2)}\n`, { mode: 0o600 });
-  for (const name of SERVICE_NAMES) spawnService(name, launches[name]);
+  for (const name of SERVICE_NAMES) await spawnService(name, launches[name]);
   await waitHealthy(options.stateDir, SERVICE_NAMES);
 }
 
@@ -274,7 +309,7 @@ async function startServices(options) {
  * @param {string} stateDir
  */
 async function startService(name, stateDir = DEFAULT_STATE_DIR) {
-  spawnService(name, readLaunches(stateDir)[name]);
+  await spawnService(name, readLaunches(stateDir)[name]);
   await waitHealthy(stateDir, [name]);
 }
 
@@ -332,13 +367,16 @@ async function createMerchant(gatewayUrl, adminToken, name) {
 
 /** @param {string} gatewayUrl @param {string} apiKey */
 async function merchantKeyWorks(gatewayUrl, apiKey) {
-  const response = await fetch(`${gatewayUrl}/v1/account`, { headers: { Authorization: `Bearer ${apiKey}` } });
+  const response = await fetch(`${gatewayUrl}/v1/account`, {
+    headers: { Authorization: `Bearer ${apiKey}` },
+  });
   return response.status === 200;
 }
 
 module.exports = {
   SERVICE_NAMES,
   defaultPorts,
+  serviceUrls,
   databaseNames,
   ensureSecrets,
   startServices,

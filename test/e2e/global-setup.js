@@ -1,0 +1,82 @@
+// @ts-check
+/** Jest globalSetup of the e2e project: a whole platform on its own ports, databases and topic namespace. */
+const fs = require('node:fs');
+const path = require('node:path');
+const kafka = require('../../deploy/local/kafka');
+const postgres = require('../../deploy/local/postgres');
+const services = require('../../deploy/local/services');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const STATE_DIR = path.join(ROOT, '.local', 'e2e');
+const LOG_DIR = path.join(STATE_DIR, 'logs');
+const PLATFORM_FILE = path.join(STATE_DIR, 'platform.json');
+/** Present while the broker belongs to the e2e run, so teardown stops it and leaves a developer's one. */
+const KAFKA_MARKER = path.join(STATE_DIR, 'kafka-started-by-setup');
+/** @type {import('../../deploy/local/services').ServicePorts} */
+const PORTS = { gateway: 3100, payments: 3101, risk: 3102, ledger: 3103, reporting: 3104 };
+
+module.exports = async function globalSetup() {
+  await cleanUpEarlierRun();
+  fs.mkdirSync(LOG_DIR, { recursive: true });
+  await postgres.ensurePostgres();
+  const broker = await kafka.startKafka();
+  if (broker.startedHere) fs.writeFileSync(KAFKA_MARKER, String(broker.pid));
+  try {
+    const namespace = `e2e-${Date.now()}`;
+    await kafka.ensureTopics(namespace, broker.brokers);
+    const databases = services.databaseNames('e2e');
+    await postgres.recreateDatabases(Object.values(databases));
+    const secrets = services.ensureSecrets(STATE_DIR);
+    await services.startServices({
+      namespace,
+      ports: PORTS,
+      databases,
+      secrets,
+      stateDir: STATE_DIR,
+      logDir: LOG_DIR,
+      brokers: broker.brokers,
+    });
+    const urls = services.serviceUrls(PORTS);
+    const demoMerchant = await services.createMerchant(urls.gateway, secrets.ADMIN_TOKEN, 'E2E Merchant');
+    const platform = {
+      services: urls,
+      adminToken: secrets.ADMIN_TOKEN,
+      analystToken: secrets.ANALYST_TOKEN,
+      demoMerchant,
+      kafka: { brokers: broker.brokers },
+      namespace,
+      stateDir: STATE_DIR,
+      logDir: LOG_DIR,
+      ports: PORTS,
+    };
+    fs.writeFileSync(PLATFORM_FILE, `${JSON.stringify(platform, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    // Jest skips globalTeardown when setup throws; the logs stay for reading.
+    await services.stopServices(STATE_DIR);
+    if (broker.startedHere) await stopOwnKafka();
+    throw error;
+  }
+};
+
+/** Services and topics a crashed or interrupted earlier run left behind. */
+async function cleanUpEarlierRun() {
+  await services.stopServices(STATE_DIR);
+  const previous = fs.existsSync(PLATFORM_FILE)
+    ? JSON.parse(fs.readFileSync(PLATFORM_FILE, 'utf8'))
+    : undefined;
+  fs.rmSync(PLATFORM_FILE, { force: true });
+  fs.rmSync(LOG_DIR, { recursive: true, force: true });
+  if (previous && (await kafka.isKafkaReachable(previous.kafka.brokers))) {
+    await kafka.deleteTopics(previous.namespace, previous.kafka.brokers);
+  }
+}
+
+async function stopOwnKafka() {
+  await kafka.stopKafka();
+  fs.rmSync(KAFKA_MARKER, { force: true });
+}
+
+module.exports.stopOwnKafka = stopOwnKafka;
+module.exports.PLATFORM_FILE = PLATFORM_FILE;
+module.exports.KAFKA_MARKER = KAFKA_MARKER;
+module.exports.STATE_DIR = STATE_DIR;

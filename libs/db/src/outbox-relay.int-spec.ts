@@ -94,11 +94,9 @@ describe('outbox relay against real Postgres and Kafka', () => {
     relay.start();
 
     await waitFor('every outbox row to be marked published', 20_000, async () => {
-      const [row] = (await dataSource.query(
+      const [row] = await dataSource.query(
         'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
-      )) as {
-        n: number;
-      }[];
+      );
       return row?.n === 0;
     });
     expect(await relay.relayOnce()).toBe(0);
@@ -118,11 +116,7 @@ describe('outbox relay against real Postgres and Kafka', () => {
     await dataSource.transaction((manager) => appendToOutbox(manager, [late]));
 
     await waitFor('the later transaction to be published', 10_000, async () => {
-      const rows = (await dataSource.query('SELECT published_at FROM outbox WHERE event_id = $1', [
-        late.id,
-      ])) as {
-        published_at: Date | null;
-      }[];
+      const rows = await dataSource.query('SELECT published_at FROM outbox WHERE event_id = $1', [late.id]);
       return rows[0]?.published_at != null;
     });
     await runner.commitTransaction();

@@ -74,8 +74,9 @@ describe('event consumer against a real broker', () => {
 
   it('dead-letters a malformed message with the reason and goes on with the next one', async () => {
     const applied: string[] = [];
-    await startConsumer('malformed', async (event) => {
+    await startConsumer('malformed', (event) => {
       applied.push(event.id);
+      return Promise.resolve();
     });
     const good = assessed(1);
     const wrongData = { ...assessed(2), data: { paymentId: 'pay_x' } };
@@ -98,10 +99,11 @@ describe('event consumer against a real broker', () => {
     const attempts = new Map<string, number>();
     const poison = assessed(66);
     const after = assessed(67);
-    await startConsumer('failing', async (event) => {
+    await startConsumer('failing', (event) => {
       attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
-      if (event.id === poison.id) throw new Error('handler bug');
-      if (event.id !== after.id) throw new UnprocessableEventError('not for this test');
+      if (event.id === poison.id) return Promise.reject(new Error('handler bug'));
+      if (event.id !== after.id) return Promise.reject(new UnprocessableEventError('not for this test'));
+      return Promise.resolve();
     });
     await send(poison.aggregateId, encodeEvent(poison));
     await send(poison.aggregateId, encodeEvent(after));
@@ -127,13 +129,14 @@ describe('event consumer against a real broker', () => {
     const applied: string[] = [];
     await startConsumer(
       'transient',
-      async (received) => {
-        if (received.id !== event.id) return;
+      (received) => {
+        if (received.id !== event.id) return Promise.resolve();
         if (failuresLeft > 0) {
           failuresLeft -= 1;
-          throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+          return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
         }
         applied.push(received.id);
+        return Promise.resolve();
       },
       (error) => (error as { code?: string }).code === 'ECONNREFUSED',
     );

@@ -7,3 +7,4 @@ export * from './kafka-connection';
 export * from './event-consumers';
 export * from './run-service';
 export * from './log-redaction';
+export * from './bearer-token.guard';

@@ -5,8 +5,9 @@ import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceEnv } from '@platform/config';
 import { collectProcessMetrics, initTracing } from '@platform/telemetry';
-import { ApiExceptionFilter } from './api-exception.filter';
+import { ApiExceptionFilter, bodyParserErrorHandler } from './api-exception.filter';
 import { createValidationPipe } from './validation';
+import { httpTelemetryMiddleware } from './http-telemetry.middleware';
 
 export interface ServiceDefinition<S extends z.ZodObject<z.ZodRawShape>> {
   readonly serviceName: string;
@@ -27,8 +28,11 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
   definition: ServiceDefinition<S>,
 ): Promise<void> {
   let config: z.infer<S> & ServiceEnv;
+  let rootModule: unknown;
   try {
     config = loadConfig(definition.serviceName, definition.envSchema) as z.infer<S> & ServiceEnv;
+    // Cross-variable checks live in createModule and throw ConfigError too.
+    rootModule = definition.createModule(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -44,12 +48,14 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
   });
   collectProcessMetrics(definition.serviceName);
 
-  const app = await NestFactory.create<NestExpressApplication>(definition.createModule(config) as never, {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(httpTelemetryMiddleware);
   app.useBodyParser('json', { limit: definition.bodyLimit ?? '100kb' });
+  app.use(bodyParserErrorHandler);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

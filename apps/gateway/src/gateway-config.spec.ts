@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '@platform/config';
+import { gatewayEnvSchema, vaultKeyRingFrom } from './gateway-config';
+
+const KEY_1 = randomBytes(32).toString('base64');
+const KEY_2 = randomBytes(32).toString('base64');
+const BASE = {
+  ADMIN_TOKEN: 'adm_0123456789abcdef',
+  VAULT_KEYS: `k1:${KEY_1}`,
+  VAULT_ACTIVE_KEY_ID: 'k1',
+  CARD_FINGERPRINT_SECRET: 'fp_0123456789abcdef',
+};
+
+function issuesOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig('gateway', gatewayEnvSchema, env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.map((issue) => issue.variable);
+  }
+}
+
+describe('gateway config', () => {
+  it('has checked defaults', () => {
+    const config = loadConfig('gateway', gatewayEnvSchema, BASE);
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/platform_gateway');
+    expect(config.PAYMENT_SETTLE_WAIT_MS).toBe(5000);
+    expect(config.VAULT_KEYS).toEqual([{ id: 'k1', key: Buffer.from(KEY_1, 'base64') }]);
+  });
+
+  it('lists every missing secret at once', () => {
+    expect(issuesOf({}).sort()).toEqual(
+      ['ADMIN_TOKEN', 'CARD_FINGERPRINT_SECRET', 'VAULT_ACTIVE_KEY_ID', 'VAULT_KEYS'].sort(),
+    );
+  });
+
+  it('rejects a key that is not 32 bytes and a settle wait out of range', () => {
+    expect(issuesOf({ ...BASE, VAULT_KEYS: `k1:${randomBytes(24).toString('base64')}` })).toEqual([
+      'VAULT_KEYS',
+    ]);
+    expect(issuesOf({ ...BASE, PAYMENT_SETTLE_WAIT_MS: '30001' })).toEqual(['PAYMENT_SETTLE_WAIT_MS']);
+    expect(issuesOf({ ...BASE, PAYMENT_SETTLE_WAIT_MS: '-1' })).toEqual(['PAYMENT_SETTLE_WAIT_MS']);
+  });
+
+  it('builds the key ring with the active key, which must be one of the keys', () => {
+    const config = loadConfig('gateway', gatewayEnvSchema, {
+      ...BASE,
+      VAULT_KEYS: `k1:${KEY_1},k2:${KEY_2}`,
+      VAULT_ACTIVE_KEY_ID: 'k2',
+    });
+    expect(vaultKeyRingFrom(config).activeKeyId).toBe('k2');
+    const wrong = loadConfig('gateway', gatewayEnvSchema, { ...BASE, VAULT_ACTIVE_KEY_ID: 'k3' });
+    expect(() => vaultKeyRingFrom(wrong)).toThrow(ConfigError);
+  });
+});

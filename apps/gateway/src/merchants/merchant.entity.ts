@@ -1,0 +1,20 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'merchants' })
+export class MerchantEntity {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** sha256 (hex) of the API key: the key itself is shown once, at creation, and never stored. */
+  @Column({ name: 'api_key_hash', type: 'text' })
+  apiKeyHash!: string;
+
+  @Column({ name: 'api_key_last4', type: 'text' })
+  apiKeyLast4!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

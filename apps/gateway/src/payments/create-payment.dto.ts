@@ -1,0 +1,169 @@
+import { Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsIP,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { isKnownCurrency } from '@platform/money';
+
+/*
+ * class-validator runs a property's decorators bottom-up and stops at the first failure, so the
+ * type check sits nearest the property: a string amount is reported as "must be an integer".
+ */
+
+/**
+ * The body of POST /v1/payments, in the API's snake_case. Shapes and limits are checked here;
+ * whether the card itself is good (Luhn, expiry) is the domain's call (domain/card-checks.ts).
+ */
+
+export const PAYMENT_AMOUNT_MINOR_MAX = 999_999_999_999;
+export const METADATA_KEYS_MAX = 50;
+export const METADATA_KEY_LENGTH_MAX = 40;
+export const METADATA_VALUE_LENGTH_MAX = 500;
+export const DESCRIPTION_LENGTH_MAX = 1000;
+
+function IsKnownCurrencyCode(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isKnownCurrencyCode',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && /^[a-z]{3}$/.test(value) && isKnownCurrency(value.toUpperCase()),
+        defaultMessage: () => 'must be a lower-case ISO 4217 currency code, such as usd',
+      },
+    },
+    options,
+  );
+}
+
+function IsMetadataMap(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isMetadataMap',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+          const entries = Object.entries(value);
+          return (
+            entries.length <= METADATA_KEYS_MAX &&
+            entries.every(
+              ([key, entry]) =>
+                key.length >= 1 &&
+                key.length <= METADATA_KEY_LENGTH_MAX &&
+                typeof entry === 'string' &&
+                entry.length <= METADATA_VALUE_LENGTH_MAX,
+            )
+          );
+        },
+        defaultMessage: () =>
+          `must be an object of at most ${METADATA_KEYS_MAX} string values, ` +
+          `keys of 1..${METADATA_KEY_LENGTH_MAX} characters, values of at most ${METADATA_VALUE_LENGTH_MAX}`,
+      },
+    },
+    options,
+  );
+}
+
+export class CardDetailsDto {
+  /** Only its type is checked here; the digits are checked in the domain and then vaulted. */
+  @IsDefined()
+  @MaxLength(64)
+  @IsString()
+  number!: string;
+
+  @IsDefined()
+  @IsInt()
+  exp_month!: number;
+
+  @IsDefined()
+  @IsInt()
+  exp_year!: number;
+
+  @IsDefined()
+  @MaxLength(8)
+  @IsString()
+  cvc!: string;
+}
+
+export class PaymentMethodDto {
+  @IsDefined()
+  @IsIn(['card'])
+  type!: 'card';
+
+  @IsDefined()
+  @ValidateNested()
+  @IsObject()
+  @Type(() => CardDetailsDto)
+  card!: CardDetailsDto;
+}
+
+export class CustomerDto {
+  @IsOptional()
+  @MaxLength(100)
+  @IsString()
+  id?: string;
+
+  @IsOptional()
+  @MaxLength(254)
+  @IsEmail()
+  email?: string;
+
+  @IsOptional()
+  @IsIP()
+  @MaxLength(45)
+  @IsString()
+  ip?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'must be an upper-case ISO 3166-1 alpha-2 country code, such as US' })
+  country?: string;
+}
+
+export class CreatePaymentDto {
+  @IsDefined()
+  @Max(PAYMENT_AMOUNT_MINOR_MAX)
+  @Min(1)
+  @IsInt()
+  amount!: number;
+
+  @IsDefined()
+  @IsKnownCurrencyCode()
+  currency!: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @IsObject()
+  @Type(() => PaymentMethodDto)
+  payment_method!: PaymentMethodDto;
+
+  @IsOptional()
+  @IsIn(['automatic', 'manual'])
+  capture_method?: 'automatic' | 'manual';
+
+  @IsOptional()
+  @ValidateNested()
+  @IsObject()
+  @Type(() => CustomerDto)
+  customer?: CustomerDto;
+
+  @IsOptional()
+  @MaxLength(DESCRIPTION_LENGTH_MAX)
+  @IsString()
+  description?: string;
+
+  @IsOptional()
+  @IsMetadataMap()
+  metadata?: Record<string, string>;
+}

@@ -1,0 +1,65 @@
+import { PaymentEntity } from './payment.entity';
+import { toPaymentResource } from './payment-resource';
+
+function payment(overrides: Partial<PaymentEntity> = {}): PaymentEntity {
+  return Object.assign(new PaymentEntity(), {
+    id: 'pay_0123456789abcdefghijklmn',
+    merchantId: 'mer_0123456789abcdefghijklmn',
+    amountMinor: '999999999999',
+    currency: 'JPY',
+    status: 'succeeded',
+    captureMethod: 'automatic',
+    amountCapturedMinor: '999999999999',
+    cardToken: 'tok_0123456789abcdefghijklmn',
+    cardBrand: 'visa',
+    cardLast4: '4242',
+    cardExpMonth: 12,
+    cardExpYear: 2030,
+    cardFingerprint: 'fingerprint_0123456789abcdefghij',
+    customer: null,
+    description: null,
+    metadata: {},
+    failureCode: null,
+    failureMessage: null,
+    correlationId: 'corr-1',
+    lastEventSequence: 3,
+    createdAt: new Date('2026-03-15T12:00:00.900Z'),
+    updatedAt: new Date('2026-03-15T12:00:01Z'),
+    ...overrides,
+  });
+}
+
+describe('toPaymentResource', () => {
+  it('shows the payment as the API documents it', () => {
+    expect(toPaymentResource(payment())).toEqual({
+      id: 'pay_0123456789abcdefghijklmn',
+      object: 'payment',
+      amount: 999_999_999_999,
+      currency: 'jpy',
+      status: 'succeeded',
+      capture_method: 'automatic',
+      amount_captured: 999_999_999_999,
+      payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 } },
+      customer: null,
+      description: null,
+      metadata: {},
+      failure_code: null,
+      failure_message: null,
+      created: 1_773_576_000,
+      livemode: false,
+    });
+  });
+
+  it('never shows the vault token, the fingerprint or internal bookkeeping', () => {
+    const shown = JSON.stringify(toPaymentResource(payment()));
+    for (const hidden of ['tok_', 'fingerprint_', 'corr-1', 'mer_', 'lastEventSequence']) {
+      expect(shown).not.toContain(hidden);
+    }
+  });
+
+  it('refuses to show an amount a JSON number cannot hold exactly', () => {
+    expect(() => toPaymentResource(payment({ amountMinor: '9007199254740993' }))).toThrow(
+      /safe JSON integer/,
+    );
+  });
+});

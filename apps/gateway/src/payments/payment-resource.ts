@@ -1,0 +1,68 @@
+import type { CaptureMethod, PaymentStatus } from '../domain/payment-view';
+import type { PaymentCustomer, PaymentEntity } from './payment.entity';
+
+/** A payment as the API shows it (Stripe conventions: snake_case, unix seconds, lower-case currency). */
+export interface PaymentResource {
+  readonly id: string;
+  readonly object: 'payment';
+  readonly amount: number;
+  readonly currency: string;
+  readonly status: PaymentStatus;
+  readonly capture_method: CaptureMethod;
+  readonly amount_captured: number;
+  readonly payment_method: {
+    readonly type: 'card';
+    readonly card: {
+      readonly brand: string;
+      readonly last4: string;
+      readonly exp_month: number;
+      readonly exp_year: number;
+    };
+  };
+  readonly customer: PaymentCustomer | null;
+  readonly description: string | null;
+  readonly metadata: Record<string, string>;
+  readonly failure_code: string | null;
+  readonly failure_message: string | null;
+  readonly created: number;
+  readonly livemode: false;
+}
+
+/**
+ * Minor units as a JSON number, as merchants expect. Accepted amounts are at most 10^12, far
+ * inside the exactly representable integers; anything larger is a broken invariant, not a rounding.
+ */
+function minorUnitsAsJsonNumber(amountMinor: string): number {
+  const amount = BigInt(amountMinor);
+  if (amount > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new Error(`amount ${amountMinor} exceeds a safe JSON integer`);
+  return Number(amount);
+}
+
+export function toPaymentResource(payment: PaymentEntity): PaymentResource {
+  return {
+    id: payment.id,
+    object: 'payment',
+    amount: minorUnitsAsJsonNumber(payment.amountMinor),
+    currency: payment.currency.toLowerCase(),
+    status: payment.status,
+    capture_method: payment.captureMethod,
+    amount_captured: minorUnitsAsJsonNumber(payment.amountCapturedMinor),
+    payment_method: {
+      type: 'card',
+      card: {
+        brand: payment.cardBrand,
+        last4: payment.cardLast4,
+        exp_month: payment.cardExpMonth,
+        exp_year: payment.cardExpYear,
+      },
+    },
+    customer: payment.customer,
+    description: payment.description,
+    metadata: payment.metadata,
+    failure_code: payment.failureCode,
+    failure_message: payment.failureMessage,
+    created: Math.floor(payment.createdAt.getTime() / 1000),
+    livemode: false,
+  };
+}

@@ -1,0 +1,61 @@
+import type { PaymentEventEntity } from '../payment-lifecycle/payment-event.entity';
+import type { PaymentEntity } from '../payment-lifecycle/payment.entity';
+import { toPaymentView } from './payment-view';
+
+describe('toPaymentView', () => {
+  const row = {
+    id: 'pay_AbCdEfGhIjKlMnOpQrStUvWx',
+    merchantId: 'mer_TestMerchant01',
+    amountMinor: '999999999999999',
+    amountCapturedMinor: '999999999999999',
+    currency: 'JPY',
+    captureMethod: 'automatic',
+    status: 'succeeded',
+    paymentMethod: {
+      type: 'card',
+      card: {
+        token: 'tok_abcdefgh12345678',
+        brand: 'visa',
+        bin: '424242',
+        last4: '4242',
+        expMonth: 1,
+        expYear: 2031,
+        fingerprint: 'fp_abcdefghijklmnop',
+      },
+    },
+    customer: { email: 'jane@example.com', ip: '203.0.113.9' },
+    processor: 'simulated-a',
+    processorReference: 'simulated_a_0123',
+    failureCode: null,
+    failureMessage: null,
+    version: 3,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    updatedAt: new Date('2026-01-01T00:00:01Z'),
+  } as PaymentEntity;
+  const events = [
+    {
+      eventId: '00000000-0000-4000-8000-000000000001',
+      sequence: 1,
+      eventType: 'payment.created',
+      occurredAt: new Date('2026-01-01T00:00:00Z'),
+    },
+  ] as PaymentEventEntity[];
+
+  it('shows the largest amount exactly, lower-case currency, unix times and the history', () => {
+    const view = toPaymentView(row, events);
+    expect(view).toMatchObject({
+      amount: 999_999_999_999_999,
+      amount_captured: 999_999_999_999_999,
+      currency: 'jpy',
+      created: 1_767_225_600,
+      updated: 1_767_225_601,
+      events: [{ sequence: 1, type: 'payment.created', occurred_at: '2026-01-01T00:00:00.000Z' }],
+    });
+  });
+
+  it('leaves out the vault token and the customer IP', () => {
+    const json = JSON.stringify(toPaymentView(row, events));
+    expect(json).not.toContain('tok_');
+    expect(json).not.toContain('203.0.113.9');
+  });
+});

@@ -1,0 +1,86 @@
+import type { PaymentEventEntity } from '../payment-lifecycle/payment-event.entity';
+import type { PaymentEntity } from '../payment-lifecycle/payment.entity';
+
+/** What operators see of a payment: Stripe-like, snake_case, amounts as integers of minor units. */
+export interface PaymentView {
+  readonly id: string;
+  readonly object: 'payment';
+  readonly merchant_id: string;
+  readonly amount: number;
+  readonly amount_captured: number;
+  readonly currency: string;
+  readonly capture_method: string;
+  readonly status: string;
+  readonly payment_method: {
+    readonly type: 'card';
+    readonly card: {
+      readonly brand: string;
+      readonly bin: string;
+      readonly last4: string;
+      readonly exp_month: number;
+      readonly exp_year: number;
+      readonly fingerprint: string;
+    };
+  };
+  readonly customer: { readonly id?: string; readonly email?: string; readonly country?: string } | null;
+  readonly processor: string | null;
+  readonly processor_reference: string | null;
+  readonly failure_code: string | null;
+  readonly failure_message: string | null;
+  readonly version: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly events: readonly { id: string; sequence: number; type: string; occurred_at: string }[];
+}
+
+const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * Amounts fit a JSON number: the platform's maximum (AMOUNT_MINOR_MAX, < 2^53) is exact in a double.
+ * The vault token and the customer's IP stay out of the view.
+ */
+export function toPaymentView(row: PaymentEntity, events: readonly PaymentEventEntity[]): PaymentView {
+  const { card } = row.paymentMethod;
+  return {
+    id: row.id,
+    object: 'payment',
+    merchant_id: row.merchantId,
+    amount: Number(BigInt(row.amountMinor)),
+    amount_captured: Number(BigInt(row.amountCapturedMinor)),
+    currency: row.currency.toLowerCase(),
+    capture_method: row.captureMethod,
+    status: row.status,
+    payment_method: {
+      type: row.paymentMethod.type,
+      card: {
+        brand: card.brand,
+        bin: card.bin,
+        last4: card.last4,
+        exp_month: card.expMonth,
+        exp_year: card.expYear,
+        fingerprint: card.fingerprint,
+      },
+    },
+    customer:
+      row.customer === null
+        ? null
+        : {
+            ...(row.customer.id === undefined ? {} : { id: row.customer.id }),
+            ...(row.customer.email === undefined ? {} : { email: row.customer.email }),
+            ...(row.customer.country === undefined ? {} : { country: row.customer.country }),
+          },
+    processor: row.processor,
+    processor_reference: row.processorReference,
+    failure_code: row.failureCode,
+    failure_message: row.failureMessage,
+    version: row.version,
+    created: unixSeconds(row.createdAt),
+    updated: unixSeconds(row.updatedAt),
+    events: events.map((event) => ({
+      id: event.eventId,
+      sequence: event.sequence,
+      type: event.eventType,
+      occurred_at: event.occurredAt.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,33 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
+import { EventConsumers } from '@platform/service-runtime';
+import { PaymentLifecycle } from './payment-lifecycle.service';
+
+/** Translates payment commands and risk decisions into lifecycle calls; ignores everything else. */
+@Injectable()
+export class PaymentLifecycleConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: EventConsumers,
+    private readonly lifecycle: PaymentLifecycle,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      groupName: 'payments',
+      topics: [TOPICS.paymentsCommands, TOPICS.riskEvents],
+      handle: (event, manager) => this.handle(event, manager),
+    });
+  }
+
+  async handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+    switch (event.type) {
+      case 'payment.create':
+        return this.lifecycle.create(event, manager);
+      case 'risk.assessed':
+        return this.lifecycle.applyRiskAssessment(event, manager);
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** The card as stored here: vault token and display data; there is no column for a card number. */
+export interface StoredPaymentMethod {
+  readonly type: 'card';
+  readonly card: {
+    readonly token: string;
+    readonly brand: string;
+    readonly bin: string;
+    readonly last4: string;
+    readonly expMonth: number;
+    readonly expYear: number;
+    readonly fingerprint: string;
+  };
+}
+
+export interface StoredCustomer {
+  readonly id?: string;
+  readonly email?: string;
+  readonly ip?: string;
+  readonly country?: string;
+}
+
+@Entity({ name: 'payments' })
+export class PaymentEntity {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ name: 'merchant_id', type: 'text' })
+  merchantId!: string;
+
+  /** bigint: TypeORM hands it over as a string; convert with BigInt. */
+  @Column({ name: 'amount_minor', type: 'bigint' })
+  amountMinor!: string;
+
+  @Column({ name: 'amount_captured_minor', type: 'bigint' })
+  amountCapturedMinor!: string;
+
+  @Column({ type: 'text' })
+  currency!: string;
+
+  @Column({ name: 'capture_method', type: 'text' })
+  captureMethod!: string;
+
+  @Column({ type: 'text' })
+  status!: string;
+
+  @Column({ name: 'payment_method', type: 'jsonb' })
+  paymentMethod!: StoredPaymentMethod;
+
+  @Column({ type: 'jsonb', nullable: true })
+  customer!: StoredCustomer | null;
+
+  @Column({ type: 'text', nullable: true })
+  processor!: string | null;
+
+  @Column({ name: 'processor_reference', type: 'text', nullable: true })
+  processorReference!: string | null;
+
+  @Column({ name: 'failure_code', type: 'text', nullable: true })
+  failureCode!: string | null;
+
+  @Column({ name: 'failure_message', type: 'text', nullable: true })
+  failureMessage!: string | null;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,62 @@
+import { PaymentRowError, toPaymentState, toStoredPaymentMethod } from './payment.repository';
+import type { PaymentEntity } from './payment.entity';
+
+const row = (overrides: Partial<PaymentEntity> = {}): PaymentEntity =>
+  ({
+    id: 'pay_AbCdEfGhIjKlMnOpQrStUvWx',
+    merchantId: 'mer_TestMerchant01',
+    amountMinor: '9007199254740993',
+    amountCapturedMinor: '0',
+    currency: 'USD',
+    captureMethod: 'automatic',
+    status: 'requires_capture',
+    paymentMethod: {
+      type: 'card',
+      card: {
+        token: 'tok_abcdefgh12345678',
+        brand: 'visa',
+        bin: '424242',
+        last4: '4242',
+        expMonth: 12,
+        expYear: 2030,
+        fingerprint: 'fp_abcdefghijklmnop',
+      },
+    },
+    customer: null,
+    processor: 'simulated-a',
+    processorReference: 'simulated_a_0123',
+    failureCode: null,
+    failureMessage: null,
+    version: 2,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    ...overrides,
+  }) as PaymentEntity;
+
+describe('toPaymentState', () => {
+  it('reads bigint amounts exactly and keeps the version', () => {
+    expect(toPaymentState(row())).toMatchObject({
+      status: 'requires_capture',
+      version: 2,
+      amountMinor: 9_007_199_254_740_993n,
+      amountCapturedMinor: 0n,
+      processorReference: 'simulated_a_0123',
+    });
+  });
+
+  it('refuses a status, capture method or failure code the domain does not know', () => {
+    expect(() => toPaymentState(row({ status: 'pending' }))).toThrow(PaymentRowError);
+    expect(() => toPaymentState(row({ captureMethod: 'later' }))).toThrow(PaymentRowError);
+    expect(() => toPaymentState(row({ failureCode: 'oops' }))).toThrow(PaymentRowError);
+  });
+});
+
+describe('toStoredPaymentMethod', () => {
+  it('keeps only the known card fields, so a stray card number is never stored', () => {
+    const method = row().paymentMethod;
+    const withNumber = { ...method, card: { ...method.card, number: '4242424242424242' } };
+    const stored = toStoredPaymentMethod(withNumber);
+    expect(stored).toEqual(method);
+    expect(JSON.stringify(stored)).not.toMatch(/[0-9]{13,19}/);
+  });
+});

@@ -1,0 +1,148 @@
+import { idempotencyKeys, type AuthorizationRequest } from './processor-connector';
+import { ProcessorRegistry } from './processor-registry';
+import { SimulatedProcessor } from './simulated-processor';
+
+function request(cardNumber: string, overrides: Partial<AuthorizationRequest> = {}): AuthorizationRequest {
+  return {
+    idempotencyKey: idempotencyKeys.authorization('pay_AbCdEfGhIjKlMnOpQrStUvWx', 1),
+    amountMinor: 10_000n,
+    currency: 'USD',
+    card: { bin: cardNumber.slice(0, 6), last4: cardNumber.slice(-4), brand: 'visa' },
+    ...overrides,
+  };
+}
+
+describe('SimulatedProcessor', () => {
+  it('authorizes 4242 4242 4242 4242 with a reference derived from the key', async () => {
+    const processor = new SimulatedProcessor();
+    const result = await processor.authorize(request('4242424242424242'));
+    expect(result).toEqual({
+      outcome: 'authorized',
+      processorReference: processor.referenceFor('pay_AbCdEfGhIjKlMnOpQrStUvWx:auth:1'),
+    });
+    expect(result.outcome === 'authorized' && result.processorReference).toMatch(
+      /^simulated_a_[0-9a-f]{24}$/,
+    );
+  });
+
+  it.each([
+    ['4000000000000002', 'card_declined'],
+    ['4000000000009995', 'insufficient_funds'],
+  ] as const)('declines %s with %s', async (card, declineCode) => {
+    const result = await new SimulatedProcessor().authorize(request(card));
+    expect(result).toMatchObject({ outcome: 'declined', declineCode });
+  });
+
+  it('answers 4000 0000 0000 0119 with a processor error', async () => {
+    const result = await new SimulatedProcessor().authorize(request('4000000000000119'));
+    expect(result.outcome).toBe('error');
+  });
+
+  it('authorizes a card that is not a test card', async () => {
+    const result = await new SimulatedProcessor().authorize(request('5555555555554444'));
+    expect(result.outcome).toBe('authorized');
+  });
+
+  it('gives the same answer to the same key, in this process and in a fresh one', async () => {
+    const processor = new SimulatedProcessor();
+    const first = await processor.authorize(request('4242424242424242'));
+    const again = await processor.authorize(request('4242424242424242'));
+    const afterRestart = await new SimulatedProcessor().authorize(request('4242424242424242'));
+    expect(again).toEqual(first);
+    expect(afterRestart).toEqual(first);
+  });
+
+  it('gives different keys different references', async () => {
+    const processor = new SimulatedProcessor();
+    const one = await processor.authorize(request('4242424242424242'));
+    const two = await processor.authorize(
+      request('4242424242424242', { idempotencyKey: 'pay_Other00000000:auth:1' }),
+    );
+    expect(one).not.toEqual(two);
+  });
+
+  it('refuses a key reused with other parameters', async () => {
+    const processor = new SimulatedProcessor();
+    await processor.authorize(request('4242424242424242'));
+    const reused = await processor.authorize(request('4242424242424242', { amountMinor: 1n }));
+    expect(reused).toMatchObject({ outcome: 'error', message: expect.stringContaining('other parameters') });
+  });
+
+  it('forgets the oldest keys past its limit and still answers the same', async () => {
+    const processor = new SimulatedProcessor('simulated-a', 2);
+    const first = await processor.authorize(request('4242424242424242', { idempotencyKey: 'k1' }));
+    await processor.authorize(request('4242424242424242', { idempotencyKey: 'k2' }));
+    await processor.authorize(request('4242424242424242', { idempotencyKey: 'k3' }));
+    // k1 was forgotten: a reuse with other parameters is no longer detected, but the answer is unchanged.
+    expect(await processor.authorize(request('4242424242424242', { idempotencyKey: 'k1' }))).toEqual(first);
+  });
+
+  describe('capture', () => {
+    async function authorized(processor: SimulatedProcessor): Promise<string> {
+      const result = await processor.authorize(request('4242424242424242'));
+      if (result.outcome !== 'authorized') throw new Error('not authorized');
+      return result.processorReference;
+    }
+
+    it('captures up to the authorized amount, idempotently', async () => {
+      const processor = new SimulatedProcessor();
+      const processorReference = await authorized(processor);
+      const capture = {
+        idempotencyKey: 'pay_x:capture:1',
+        processorReference,
+        amountMinor: 10_000n,
+        currency: 'USD',
+      };
+      const first = await processor.capture(capture);
+      expect(first.outcome).toBe('captured');
+      expect(await processor.capture(capture)).toEqual(first);
+    });
+
+    it('refuses more than the authorized amount or another currency', async () => {
+      const processor = new SimulatedProcessor();
+      const processorReference = await authorized(processor);
+      const more = await processor.capture({
+        idempotencyKey: 'c1',
+        processorReference,
+        amountMinor: 10_001n,
+        currency: 'USD',
+      });
+      const otherCurrency = await processor.capture({
+        idempotencyKey: 'c2',
+        processorReference,
+        amountMinor: 10_000n,
+        currency: 'EUR',
+      });
+      expect(more.outcome).toBe('error');
+      expect(otherCurrency.outcome).toBe('error');
+    });
+
+    it('refuses a reference it never issued', async () => {
+      const result = await new SimulatedProcessor().capture({
+        idempotencyKey: 'c1',
+        processorReference: 'other_123',
+        amountMinor: 1n,
+        currency: 'USD',
+      });
+      expect(result.outcome).toBe('error');
+    });
+  });
+});
+
+describe('ProcessorRegistry', () => {
+  it('routes to the default processor and finds connectors by name', () => {
+    const a = new SimulatedProcessor('simulated-a');
+    const b = new SimulatedProcessor('simulated-b');
+    const registry = new ProcessorRegistry([a, b]);
+    expect(registry.route()).toBe(a);
+    expect(registry.byName('simulated-b')).toBe(b);
+    expect(() => registry.byName('nope')).toThrow('unknown processor');
+  });
+
+  it('refuses duplicate names and a missing default', () => {
+    expect(
+      () => new ProcessorRegistry([new SimulatedProcessor('simulated-a'), new SimulatedProcessor()]),
+    ).toThrow();
+    expect(() => new ProcessorRegistry([new SimulatedProcessor('simulated-b')])).toThrow();
+  });
+});

@@ -1,0 +1,154 @@
+import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { createEvent, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
+import { UnprocessableEventError } from '@platform/kafka';
+import type { EventConsumers } from '@platform/service-runtime';
+import { PaymentScreeningConsumer } from './payment-screening.consumer';
+import type { NewAssessmentRow, RiskAssessmentRepository } from './risk-assessment.repository';
+import { RuleSource } from './rule-source';
+import { DEFAULT_RULE_SET } from '../domain/risk-rules';
+
+const PAYMENT_ID = 'pay_AbCdEfGhIjKlMnOpQrStUvWx';
+const MERCHANT_ID = 'mer_TestMerchant01';
+
+function setup(ruleSource = new RuleSource()) {
+  const stored = new Map<string, NewAssessmentRow>();
+  const repository = {
+    insertIfFirst: (_manager: EntityManager, row: NewAssessmentRow) => {
+      if (stored.has(row.paymentId)) return Promise.resolve(false);
+      stored.set(row.paymentId, row);
+      return Promise.resolve(true);
+    },
+  } as unknown as RiskAssessmentRepository;
+  const outbox: AnyEventEnvelope[] = [];
+  const manager = {
+    query: (sql: string, values: unknown[]) => {
+      if (sql.startsWith('INSERT INTO outbox')) {
+        outbox.push(
+          ...values.filter((_, i) => i % 6 === 4).map((v) => JSON.parse(v as string) as AnyEventEnvelope),
+        );
+      }
+      return Promise.resolve([]);
+    },
+  } as unknown as EntityManager;
+  const consumer = new PaymentScreeningConsumer({} as EventConsumers, repository, ruleSource);
+  return { consumer, stored, outbox, manager };
+}
+
+function paymentCreated(amountMinor = '10000'): EventEnvelope<'payment.created'> {
+  return createEvent(
+    'payment.created',
+    {
+      paymentId: PAYMENT_ID,
+      merchantId: MERCHANT_ID,
+      amountMinor,
+      currency: 'USD',
+      captureMethod: 'automatic',
+      paymentMethod: {
+        type: 'card',
+        card: {
+          token: 'tok_abcdefgh12345678',
+          brand: 'visa',
+          bin: '424242',
+          last4: '4242',
+          expMonth: 12,
+          expYear: 2030,
+          fingerprint: 'fp_abcdefghijklmnop',
+        },
+      },
+    },
+    {
+      aggregateId: PAYMENT_ID,
+      aggregateSequence: 1,
+      merchantId: MERCHANT_ID,
+      correlationId: 'req_correlation_1',
+      causationId: '00000000-0000-4000-8000-000000000009',
+    },
+  );
+}
+
+describe('PaymentScreeningConsumer', () => {
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+
+  it('stores the assessment and emits risk.assessed as sequence 1, caused by payment.created', async () => {
+    const { consumer, stored, outbox, manager } = setup();
+    const created = paymentCreated();
+    await consumer.handle(created, manager);
+
+    expect(stored.get(PAYMENT_ID)).toMatchObject({
+      merchantId: MERCHANT_ID,
+      rulesVersion: DEFAULT_RULE_SET.version,
+      causedByEventId: created.id,
+      assessment: { decision: 'approve', score: 0 },
+    });
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({
+      type: 'risk.assessed',
+      aggregateId: PAYMENT_ID,
+      aggregateSequence: 1,
+      merchantId: MERCHANT_ID,
+      correlationId: 'req_correlation_1',
+      causationId: created.id,
+      data: { paymentId: PAYMENT_ID, decision: 'approve', score: 0, reasons: [] },
+    });
+  });
+
+  it('sends a large amount to review', async () => {
+    const { consumer, outbox, manager } = setup();
+    await consumer.handle(paymentCreated('1000001'), manager);
+    expect(outbox[0]).toMatchObject({
+      data: { decision: 'review', score: 60, reasons: ['amount_above:global-high-amount'] },
+    });
+  });
+
+  it('answers a payment once, even when payment.created arrives again under another id', async () => {
+    const { consumer, outbox, manager } = setup();
+    await consumer.handle(paymentCreated(), manager);
+    await consumer.handle(paymentCreated(), manager);
+    expect(outbox).toHaveLength(1);
+  });
+
+  it('ignores other payment events', async () => {
+    const { consumer, outbox, manager } = setup();
+    const failed = createEvent(
+      'payment.failed',
+      { paymentId: PAYMENT_ID, failureCode: 'card_declined', failureMessage: 'declined' },
+      {
+        aggregateId: PAYMENT_ID,
+        aggregateSequence: 2,
+        merchantId: MERCHANT_ID,
+        correlationId: 'c',
+        causationId: null,
+      },
+    );
+    await consumer.handle(failed, manager);
+    expect(outbox).toEqual([]);
+  });
+
+  it('dead-letters a payment.created whose envelope disagrees with its data', async () => {
+    const { consumer, manager } = setup();
+    const forged = { ...paymentCreated(), merchantId: 'mer_SomeoneElse01' };
+    await expect(consumer.handle(forged, manager)).rejects.toThrow(UnprocessableEventError);
+  });
+
+  it('refuses to start with invalid rules', () => {
+    expect(
+      () =>
+        new RuleSource({
+          version: 'bad',
+          rules: [
+            {
+              id: 'x',
+              kind: 'blocked_bin',
+              params: { bins: ['12'] },
+              action: 'block',
+              weight: 10,
+              mode: 'enforce',
+            },
+          ],
+        }),
+    ).toThrow('invalid risk rules bad');
+  });
+});

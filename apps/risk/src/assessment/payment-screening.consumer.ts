@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  TOPICS,
+  causedBy,
+  createEvent,
+  type AnyEventEnvelope,
+  type EventEnvelope,
+} from '@platform/contracts';
+import { appendToOutbox } from '@platform/db';
+import { UnprocessableEventError } from '@platform/kafka';
+import { EventConsumers } from '@platform/service-runtime';
+import { assess } from '../domain/risk-assessment';
+import { paymentFactsFrom } from './payment-facts';
+import { RiskAssessmentRepository } from './risk-assessment.repository';
+import { RuleSource } from './rule-source';
+
+/** Risk emits one event per payment, so risk.assessed is always sequence 1 of the payment's risk events. */
+const RISK_ASSESSED_SEQUENCE = 1;
+
+/** Answers every new payment with an assessment: stored, then published as risk.assessed. */
+@Injectable()
+export class PaymentScreeningConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger('PaymentScreening');
+
+  constructor(
+    private readonly consumers: EventConsumers,
+    private readonly assessments: RiskAssessmentRepository,
+    private readonly rules: RuleSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      groupName: 'risk',
+      topics: [TOPICS.paymentsEvents],
+      handle: (event, manager) => this.handle(event, manager),
+    });
+  }
+
+  async handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+    switch (event.type) {
+      case 'payment.created':
+        return this.screen(event, manager);
+      default:
+        return;
+    }
+  }
+
+  private async screen(created: EventEnvelope<'payment.created'>, manager: EntityManager): Promise<void> {
+    const { paymentId, merchantId } = created.data;
+    if (created.aggregateId !== paymentId || created.merchantId !== merchantId) {
+      throw new UnprocessableEventError(`payment.created ${created.id}: envelope does not match its data`);
+    }
+    const ruleSet = this.rules.current();
+    const assessment = assess(paymentFactsFrom(created.data), ruleSet.rules);
+    const first = await this.assessments.insertIfFirst(manager, {
+      id: randomUUID(),
+      paymentId,
+      merchantId,
+      assessment,
+      rulesVersion: ruleSet.version,
+      causedByEventId: created.id,
+    });
+    if (!first) {
+      this.logger.warn(`payment.created ${created.id}: ${paymentId} was assessed already; nothing emitted`);
+      return;
+    }
+    if (assessment.shadowReasons.length > 0) {
+      this.logger.log(`payment ${paymentId}: shadow rules matched: ${assessment.shadowReasons.join(', ')}`);
+    }
+    const assessed = createEvent(
+      'risk.assessed',
+      { paymentId, decision: assessment.decision, score: assessment.score, reasons: assessment.reasons },
+      causedBy(created, RISK_ASSESSED_SEQUENCE, paymentId),
+    );
+    await appendToOutbox(manager, [assessed]);
+  }
+}

@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PlatformModule } from '@platform/service-runtime';
+import { PaymentScreeningConsumer } from './assessment/payment-screening.consumer';
+import { RiskAssessmentEntity } from './assessment/risk-assessment.entity';
+import { RiskAssessmentRepository } from './assessment/risk-assessment.repository';
+import { RuleSource } from './assessment/rule-source';
+import { RISK_MIGRATIONS } from './migrations';
+import { RISK_CONFIG, type RiskConfig } from './risk-config';
+
+const ENTITIES = [RiskAssessmentEntity];
+
+@Module({})
+export class RiskModule {
+  static register(config: RiskConfig): DynamicModule {
+    return {
+      module: RiskModule,
+      imports: [
+        PlatformModule.forRoot({
+          serviceName: 'risk',
+          env: config,
+          entities: ENTITIES,
+          migrations: RISK_MIGRATIONS,
+        }),
+        TypeOrmModule.forFeature(ENTITIES),
+      ],
+      providers: [
+        { provide: RISK_CONFIG, useValue: config },
+        { provide: RuleSource, useFactory: () => new RuleSource() },
+        RiskAssessmentRepository,
+        PaymentScreeningConsumer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import {
+  GENESIS_HASH,
+  canonicalEntry,
+  canonicalJson,
+  entryHash,
+  type HashedEntryContent,
+} from './entry-hash';
+
+const entry: HashedEntryContent = {
+  id: '6f1c1f9e-4a4b-4c4d-8e8f-000000000001',
+  sequence: 1n,
+  kind: 'capture',
+  sourceEventId: '6f1c1f9e-4a4b-4c4d-8e8f-000000000002',
+  merchantId: 'mer_abcdefgh',
+  paymentId: 'pay_abcdefghijklmnopqrstuvwx',
+  occurredAt: new Date('2025-11-20T10:00:00.123Z'),
+  postings: [
+    { accountCode: 'processor_receivable:simulated-a:USD', currency: 'USD', amountMinor: 10_000n },
+    { accountCode: 'merchant_pending:mer_abcdefgh:USD', currency: 'USD', amountMinor: -9_680n },
+    { accountCode: 'fee_revenue:USD', currency: 'USD', amountMinor: -320n },
+  ],
+};
+
+describe('canonicalJson', () => {
+  it('sorts keys at every level and keeps array order', () => {
+    expect(canonicalJson({ b: '1', a: [{ d: '2', c: null }, 'x'], e: true })).toBe(
+      '{"a":[{"c":null,"d":"2"},"x"],"b":"1","e":true}',
+    );
+  });
+
+  it('writes amounts and the sequence as strings', () => {
+    expect(canonicalEntry(entry)).toContain('"amountMinor":"-9680"');
+    expect(canonicalEntry(entry)).toContain('"sequence":"1"');
+    expect(canonicalEntry(entry)).toContain('"occurredAt":"2025-11-20T10:00:00.123Z"');
+  });
+});
+
+describe('entryHash', () => {
+  it('is SHA-256 hex of the previous hash followed by the canonical entry', () => {
+    const expected = createHash('sha256')
+      .update(GENESIS_HASH + canonicalEntry(entry))
+      .digest('hex');
+    expect(entryHash(GENESIS_HASH, entry)).toBe(expected);
+    expect(GENESIS_HASH).toBe('0000000000000000000000000000000000000000000000000000000000000000');
+  });
+
+  it('is the same for the same content, whatever the key order of the input', () => {
+    const reordered = Object.fromEntries(Object.entries(entry).reverse()) as unknown as HashedEntryContent;
+    expect(entryHash(GENESIS_HASH, reordered)).toBe(entryHash(GENESIS_HASH, entry));
+  });
+
+  const tamperings: [string, HashedEntryContent][] = [
+    ['id', { ...entry, id: '6f1c1f9e-4a4b-4c4d-8e8f-000000000009' }],
+    ['sequence', { ...entry, sequence: 2n }],
+    ['kind', { ...entry, kind: 'refund' }],
+    ['sourceEventId', { ...entry, sourceEventId: '6f1c1f9e-4a4b-4c4d-8e8f-000000000009' }],
+    ['merchantId', { ...entry, merchantId: 'mer_zzzzzzzz' }],
+    ['paymentId', { ...entry, paymentId: 'pay_zzzzzzzzzzzzzzzzzzzzzzzz' }],
+    ['occurredAt (1 ms)', { ...entry, occurredAt: new Date('2025-11-20T10:00:00.124Z') }],
+    [
+      'a posting amount',
+      { ...entry, postings: entry.postings.map((p, i) => (i === 1 ? { ...p, amountMinor: -9_681n } : p)) },
+    ],
+    [
+      'a posting account',
+      {
+        ...entry,
+        postings: entry.postings.map((p, i) => (i === 2 ? { ...p, accountCode: 'fee_revenue:EUR' } : p)),
+      },
+    ],
+    [
+      'a posting currency',
+      { ...entry, postings: entry.postings.map((p, i) => (i === 0 ? { ...p, currency: 'EUR' } : p)) },
+    ],
+    ['the posting order', { ...entry, postings: [...entry.postings].reverse() }],
+    ['a posting removed', { ...entry, postings: entry.postings.slice(0, 2) }],
+  ];
+
+  it.each(tamperings)('changes when %s changes', (_field, tampered) => {
+    expect(entryHash(GENESIS_HASH, tampered)).not.toBe(entryHash(GENESIS_HASH, entry));
+  });
+
+  it('chains: changing the previous hash changes every hash after it', () => {
+    const first = entryHash(GENESIS_HASH, entry);
+    const second = entryHash(first, { ...entry, sequence: 2n });
+    const forgedFirst = entryHash(GENESIS_HASH, { ...entry, merchantId: 'mer_zzzzzzzz' });
+    expect(entryHash(forgedFirst, { ...entry, sequence: 2n })).not.toBe(second);
+  });
+
+  it('refuses a previous hash that is not 64 lower-case hex digits', () => {
+    expect(() => entryHash('abc', entry)).toThrow(/not a SHA-256/);
+    expect(() => entryHash(GENESIS_HASH.toUpperCase().replace(/0/g, 'A'), entry)).toThrow(/not a SHA-256/);
+  });
+});

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+
+/** The previous hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What the hash covers: everything that says what happened, nothing the database adds later. */
+export interface HashedEntryContent {
+  readonly id: string;
+  readonly sequence: bigint;
+  readonly kind: string;
+  readonly sourceEventId: string;
+  readonly merchantId: string;
+  readonly paymentId: string;
+  readonly occurredAt: Date;
+  /** In the order they are stored (by position). */
+  readonly postings: readonly {
+    readonly accountCode: string;
+    readonly currency: string;
+    readonly amountMinor: bigint;
+  }[];
+}
+
+type CanonicalValue =
+  | string
+  | boolean
+  | null
+  | readonly CanonicalValue[]
+  | { readonly [key: string]: CanonicalValue };
+
+/** JSON with object keys sorted at every level and no whitespace; only strings, booleans and null as leaves. */
+export function canonicalJson(value: CanonicalValue): string {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${(value as readonly CanonicalValue[]).map(canonicalJson).join(',')}]`;
+  const object = value as { readonly [key: string]: CanonicalValue };
+  const keys = Object.keys(object).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] as CanonicalValue)}`).join(',')}}`;
+}
+
+/** The canonical form: amounts and the sequence as decimal strings, the time as ISO 8601 UTC. */
+export function canonicalEntry(entry: HashedEntryContent): string {
+  return canonicalJson({
+    id: entry.id,
+    sequence: entry.sequence.toString(),
+    kind: entry.kind,
+    sourceEventId: entry.sourceEventId,
+    merchantId: entry.merchantId,
+    paymentId: entry.paymentId,
+    occurredAt: entry.occurredAt.toISOString(),
+    postings: entry.postings.map((posting) => ({
+      accountCode: posting.accountCode,
+      currency: posting.currency,
+      amountMinor: posting.amountMinor.toString(),
+    })),
+  });
+}
+
+/** SHA-256 (hex) over the previous entry's hash followed by this entry's canonical JSON, UTF-8. */
+export function entryHash(previousHash: string, entry: HashedEntryContent): string {
+  if (!/^[0-9a-f]{64}$/.test(previousHash)) throw new Error(`not a SHA-256 hex hash: ${previousHash}`);
+  return createHash('sha256')
+    .update(previousHash, 'utf8')
+    .update(canonicalEntry(entry), 'utf8')
+    .digest('hex');
+}

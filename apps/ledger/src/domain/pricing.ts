@@ -1,0 +1,51 @@
+import { AMOUNT_MINOR_MAX, applyBasisPoints, currencyExponent } from '@platform/money';
+import { LedgerRuleError } from './ledger-error';
+
+/** A fee schedule: a percentage in basis points (1/100 of a percent) plus a fixed amount. */
+export interface Pricing {
+  readonly basisPoints: bigint;
+  readonly fixedMinor: bigint;
+}
+
+export const DEFAULT_BASIS_POINTS = 290n;
+/** 0.30 in a currency with 2 decimals. */
+const DEFAULT_FIXED_MINOR_AT_EXPONENT_2 = 30n;
+const BASIS_POINTS_MAX = 10_000n;
+
+/**
+ * The default pricing: 2.90 % + 0.30 major units, the fixed part scaled to the currency's exponent
+ * (KWD, exponent 3: 0.300 = 300 minor units). For a currency with fewer than 2 decimals the fixed
+ * part is 30 × 10^(exponent − 2) rounded down, so 0 for JPY: 0.30 of a yen is not a fee, and
+ * "30 yen" would be a different price (0.20 USD) that only an FX rate could justify.
+ * A per-merchant, per-currency pricing table replaces this later.
+ */
+export function defaultPricing(currency: string): Pricing {
+  const exponent = currencyExponent(currency);
+  const fixedMinor =
+    exponent >= 2
+      ? DEFAULT_FIXED_MINOR_AT_EXPONENT_2 * 10n ** BigInt(exponent - 2)
+      : DEFAULT_FIXED_MINOR_AT_EXPONENT_2 / 10n ** BigInt(2 - exponent);
+  return { basisPoints: DEFAULT_BASIS_POINTS, fixedMinor };
+}
+
+export function assertValidPricing(pricing: Pricing): void {
+  if (pricing.basisPoints < 0n || pricing.basisPoints > BASIS_POINTS_MAX) {
+    throw new LedgerRuleError(
+      `basis points must be within 0..${BASIS_POINTS_MAX}, got ${pricing.basisPoints}`,
+    );
+  }
+  if (pricing.fixedMinor < 0n || pricing.fixedMinor > AMOUNT_MINOR_MAX) {
+    throw new LedgerRuleError(`fixed fee out of range: ${pricing.fixedMinor}`);
+  }
+}
+
+/**
+ * Fee on a gross amount: gross × basisPoints / 10 000 rounded half away from zero, plus the fixed
+ * part, never more than the gross itself (a merchant is never left owing on a capture).
+ */
+export function feeFor(grossAmountMinor: bigint, pricing: Pricing): bigint {
+  assertValidPricing(pricing);
+  if (grossAmountMinor < 0n) throw new LedgerRuleError(`negative gross amount ${grossAmountMinor}`);
+  const fee = applyBasisPoints(grossAmountMinor, pricing.basisPoints) + pricing.fixedMinor;
+  return fee > grossAmountMinor ? grossAmountMinor : fee;
+}

@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { PLATFORM_MIGRATIONS, createDataSource, ensureDatabaseExists, runMigrations } from '@platform/db';
+import { GENESIS_HASH, entryHash } from '../domain/entry-hash';
+import { postCapture } from '../domain/posting-rules';
+import { defaultPricing } from '../domain/pricing';
+import { LEDGER_MIGRATIONS } from '../migrations';
+import { LEDGER_ENTITIES } from './ledger-entities';
+import { JournalRepository } from './journal.repository';
+
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE = `test_ledger_journal_${process.pid}`;
+const CONCURRENT_CAPTURES = 60;
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('JournalRepository against Postgres', () => {
+  let dataSource: DataSource;
+  let journal: JournalRepository;
+
+  beforeAll(async () => {
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${DATABASE}`;
+    await admin(`DROP DATABASE IF EXISTS ${DATABASE}`);
+    await ensureDatabaseExists(url.toString());
+    dataSource = createDataSource({
+      url: url.toString(),
+      poolSize: 20,
+      applicationName: 'ledger-int-spec',
+      entities: LEDGER_ENTITIES,
+      migrations: [...PLATFORM_MIGRATIONS, ...LEDGER_MIGRATIONS],
+    });
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    journal = new JournalRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await admin(`DROP DATABASE IF EXISTS ${DATABASE}`);
+  });
+
+  function capture(i: number) {
+    const currency = i % 3 === 0 ? 'JPY' : 'USD';
+    return postCapture({
+      merchantId: `mer_merchant${i % 4}`,
+      paymentId: `pay_${String(i).padStart(24, '0')}`,
+      processor: i % 2 === 0 ? 'simulated-a' : 'simulated-b',
+      currency,
+      grossAmountMinor: BigInt(1_000 + i * 37),
+      pricing: defaultPricing(currency),
+      occurredAt: new Date(Date.UTC(2025, 10, 20, 10, 0, 0, i)),
+    });
+  }
+
+  it('posts concurrent captures with a gapless sequence, an intact chain and balances equal to the postings', async () => {
+    const posted = await Promise.all(
+      Array.from({ length: CONCURRENT_CAPTURES }, (_, i) =>
+        dataSource.transaction((manager) => journal.append(manager, capture(i).entry, randomUUID())),
+      ),
+    );
+    expect(posted.map((e) => e.sequence).sort((a, b) => (a < b ? -1 : 1))).toEqual(
+      Array.from({ length: CONCURRENT_CAPTURES }, (_, i) => BigInt(i + 1)),
+    );
+    for (const entry of posted) expect(entry.paymentEntryCount).toBe(1);
+
+    // The chain, recomputed from what is stored.
+    const ids = await dataSource.query<{ id: string }[]>('SELECT id FROM journal_entries ORDER BY sequence');
+    let previous = GENESIS_HASH;
+    for (const { id } of ids) {
+      const stored = await journal.findById(id);
+      if (stored === null) throw new Error(`entry ${id} vanished`);
+      expect(stored.previousHash).toBe(previous);
+      expect(entryHash(previous, stored)).toBe(stored.hash);
+      previous = stored.hash;
+    }
+    expect(await journal.digest()).toEqual({ sequence: BigInt(CONCURRENT_CAPTURES), hash: previous });
+
+    // Cached balances equal the fold of the postings; each currency sums to zero.
+    const mismatches = await dataSource.query<unknown[]>(
+      `SELECT a.code FROM accounts a LEFT JOIN postings p ON p.account_id = a.id
+        GROUP BY a.id HAVING a.balance_minor <> coalesce(sum(p.amount_minor), 0)`,
+    );
+    expect(mismatches).toEqual([]);
+    const trial = await journal.trialBalance();
+    expect(trial.currencies.map((c) => c.currency)).toEqual(['JPY', 'USD']);
+    for (const c of trial.currencies) expect(c.debitsMinor).toBe(c.creditsMinor);
+    expect(trial.asOf.sequence).toBe(BigInt(CONCURRENT_CAPTURES));
+  });
+
+  it('refuses a second entry for the same source event', async () => {
+    const sourceEventId = randomUUID();
+    await dataSource.transaction((manager) => journal.append(manager, capture(1).entry, sourceEventId));
+    await expect(
+      dataSource.transaction((manager) => journal.append(manager, capture(2).entry, sourceEventId)),
+    ).rejects.toThrow(/journal_entries_source_event_id_key|duplicate key/);
+  });
+
+  it('counts the entries of a payment for the event aggregate sequence', async () => {
+    const entry = capture(1_000).entry;
+    const first = await dataSource.transaction((manager) => journal.append(manager, entry, randomUUID()));
+    const second = await dataSource.transaction((manager) => journal.append(manager, entry, randomUUID()));
+    expect([first.paymentEntryCount, second.paymentEntryCount]).toEqual([1, 2]);
+  });
+
+  it('refuses to update or delete the journal', async () => {
+    await expect(dataSource.query(`UPDATE postings SET amount_minor = amount_minor + 1`)).rejects.toThrow(
+      /append-only: UPDATE on postings/,
+    );
+    await expect(dataSource.query(`DELETE FROM journal_entries`)).rejects.toThrow(
+      /append-only: DELETE on journal_entries/,
+    );
+  });
+});

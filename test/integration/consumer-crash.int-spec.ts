@@ -45,10 +45,15 @@ describe('a consumer killed with SIGKILL in the middle of a batch', () => {
     return child;
   };
 
-  const counts = async () => {
-    const [row] = (await dataSource.query(
+  interface Counts {
+    effects: number;
+    distinct_events: number;
+    processes: number;
+  }
+  const counts = async (): Promise<Counts> => {
+    const [row] = await dataSource.query<Counts[]>(
       'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct_events, count(DISTINCT pid)::int AS processes FROM effects',
-    )) as { effects: number; distinct_events: number; processes: number }[];
+    );
     return row ?? { effects: 0, distinct_events: 0, processes: 0 };
   };
 

@@ -138,6 +138,41 @@ describe('walking skeleton: one payment through all five services', () => {
     expect(line).toMatchObject({ gross_amount: '10000', fee_amount: '320', count: 1 });
   });
 
+  it('follows the payment in one trace, from the HTTP request across Kafka to reporting', async () => {
+    interface SpanLine {
+      traceId: string;
+      spanId: string;
+      parentSpanId: string | null;
+      name: string;
+      service: string;
+    }
+    const readSpans = (): SpanLine[] =>
+      readdirSync(platform.logDir)
+        .filter((file) => file.startsWith('traces-'))
+        .flatMap((file) => readFileSync(join(platform.logDir, file), 'utf8').split('\n'))
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as SpanLine);
+    // Only the one captured payment reaches reporting, so its trace is the one reporting saw.
+    const trace = await waitFor('the payment trace to reach all five services', 20_000, () => {
+      const spans = readSpans();
+      const traceIds = new Set(
+        spans
+          .filter((span) => span.service === 'reporting' && span.name === 'ledger.events process')
+          .map((span) => span.traceId),
+      );
+      if (traceIds.size !== 1) return undefined;
+      const inTrace = spans.filter((span) => traceIds.has(span.traceId));
+      const spanIds = new Set(inTrace.map((span) => span.spanId));
+      // Every parent is in the trace too (spans flush a little apart, hence inside the wait).
+      const complete = inTrace.every((span) => span.parentSpanId === null || spanIds.has(span.parentSpanId));
+      return complete && new Set(inTrace.map((span) => span.service)).size === SERVICES.length
+        ? inTrace
+        : undefined;
+    });
+    const roots = trace.filter((span) => span.parentSpanId === null);
+    expect(roots.map((span) => `${span.service} ${span.name}`)).toEqual(['gateway POST /v1/payments']);
+  });
+
   it('fails a declined card with its code and posts nothing for it', async () => {
     const created = await pay(2_500, DECLINED_CARD);
     const payment = created.body.status === 'processing' ? await settled(created.body.id) : created.body;

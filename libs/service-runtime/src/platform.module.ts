@@ -8,6 +8,7 @@ import { KafkaConnection } from './kafka-connection';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PLATFORM_OPTIONS, type PlatformOptions } from './platform-options';
 import { REDACTED_LOG_PATHS } from './log-redaction';
+import { TelemetryLifecycle } from './telemetry-lifecycle';
 
 /**
  * What every service has: its database (created if missing, migrated under a lock), Kafka,
@@ -54,6 +55,7 @@ export class PlatformModule {
         KafkaConnection,
         OutboxRelayService,
         EventConsumers,
+        TelemetryLifecycle,
       ],
       exports: [PLATFORM_OPTIONS, KafkaConnection, EventConsumers],
     };

@@ -40,7 +40,7 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
     }
     throw error;
   }
-  const tracing = initTracing({
+  initTracing({
     serviceName: definition.serviceName,
     exporter: config.OTEL_TRACES_EXPORTER,
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -62,5 +62,4 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
   app.set('x-powered-by', false);
   await app.listen(config.PORT, config.HOST);
   app.get(Logger).log(`${definition.serviceName} listening on http://${config.HOST}:${config.PORT}`);
-  process.once('beforeExit', () => void tracing.shutdown());
 }

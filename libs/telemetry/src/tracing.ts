@@ -29,6 +29,8 @@ export interface TracingHandle {
  * Registers the global tracer provider and the W3C propagator. With exporter 'none' spans are
  * still created, so trace context keeps flowing across Kafka to services that do export.
  */
+let activeProvider: NodeTracerProvider | null = null;
+
 export function initTracing(options: TracingOptions): TracingHandle {
   const spanProcessors: SpanProcessor[] = [];
   if (options.exporter === 'otlp') {
@@ -45,7 +47,15 @@ export function initTracing(options: TracingOptions): TracingHandle {
     spanProcessors,
   });
   provider.register();
+  activeProvider = provider;
   return { shutdown: () => provider.shutdown() };
+}
+
+/** Flushes and stops the provider initTracing registered, if any (at service shutdown). */
+export async function shutdownTracing(): Promise<void> {
+  const provider = activeProvider;
+  activeProvider = null;
+  await provider?.shutdown();
 }
 
 const TRACER_NAME = '@platform/telemetry';

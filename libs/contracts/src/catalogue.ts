@@ -1,34 +1,77 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { TOPICS, type TopicDefinition } from './topics';
-import { createPaymentCommandSchema } from './events/payment-commands';
 import {
+  cancelPaymentCommandSchema,
+  capturePaymentCommandSchema,
+  createPaymentCommandSchema,
+  createPayoutCommandSchema,
+  createRefundCommandSchema,
+  resolvePaymentActionCommandSchema,
+  submitDisputeEvidenceCommandSchema,
+} from './events/payment-commands';
+import {
+  disputeClosedSchema,
+  disputeOpenedSchema,
   paymentAuthorizedSchema,
+  paymentCanceledSchema,
   paymentCapturedSchema,
   paymentCreatedSchema,
   paymentFailedSchema,
+  paymentRequiresActionSchema,
+  payoutFailedSchema,
+  payoutPaidSchema,
+  payoutRequestedSchema,
+  refundFailedSchema,
+  refundSucceededSchema,
+  settlementReportedSchema,
 } from './events/payment-events';
 import { riskAssessedSchema } from './events/risk-events';
-import { ledgerEntryPostedSchema } from './events/ledger-events';
-
-interface CatalogueEntry {
-  readonly topic: TopicDefinition;
-  readonly schemaVersion: number;
-  readonly data: z.ZodTypeAny;
-}
+import {
+  ledgerEntryPostedSchema,
+  ledgerEntryRejectedSchema,
+  ledgerRepublishRequestedSchema,
+} from './events/ledger-events';
 
 /**
  * Every command and event, declared once: its topic, its schema version and its data schema.
  * Producers and consumers both validate against this entry.
  */
 export const EVENT_CATALOGUE = Object.freeze({
-  'payment.create': { topic: TOPICS.paymentsCommands, schemaVersion: 1, data: createPaymentCommandSchema },
-  'payment.created': { topic: TOPICS.paymentsEvents, schemaVersion: 1, data: paymentCreatedSchema },
-  'payment.authorized': { topic: TOPICS.paymentsEvents, schemaVersion: 1, data: paymentAuthorizedSchema },
-  'payment.captured': { topic: TOPICS.paymentsEvents, schemaVersion: 1, data: paymentCapturedSchema },
-  'payment.failed': { topic: TOPICS.paymentsEvents, schemaVersion: 1, data: paymentFailedSchema },
-  'risk.assessed': { topic: TOPICS.riskEvents, schemaVersion: 1, data: riskAssessedSchema },
-  'ledger.entry_posted': { topic: TOPICS.ledgerEvents, schemaVersion: 1, data: ledgerEntryPostedSchema },
-} as const satisfies Record<string, CatalogueEntry>);
+  // Commands from the gateway.
+  'payment.create': entry(TOPICS.paymentsCommands, createPaymentCommandSchema),
+  'payment.capture': entry(TOPICS.paymentsCommands, capturePaymentCommandSchema),
+  'payment.cancel': entry(TOPICS.paymentsCommands, cancelPaymentCommandSchema),
+  'payment.resolve_action': entry(TOPICS.paymentsCommands, resolvePaymentActionCommandSchema),
+  'refund.create': entry(TOPICS.paymentsCommands, createRefundCommandSchema),
+  'payout.create': entry(TOPICS.paymentsCommands, createPayoutCommandSchema),
+  'dispute.submit_evidence': entry(TOPICS.paymentsCommands, submitDisputeEvidenceCommandSchema),
+  // Payment lifecycle.
+  'payment.created': entry(TOPICS.paymentsEvents, paymentCreatedSchema),
+  'payment.requires_action': entry(TOPICS.paymentsEvents, paymentRequiresActionSchema),
+  'payment.authorized': entry(TOPICS.paymentsEvents, paymentAuthorizedSchema),
+  'payment.captured': entry(TOPICS.paymentsEvents, paymentCapturedSchema),
+  'payment.canceled': entry(TOPICS.paymentsEvents, paymentCanceledSchema),
+  'payment.failed': entry(TOPICS.paymentsEvents, paymentFailedSchema),
+  'refund.succeeded': entry(TOPICS.paymentsEvents, refundSucceededSchema),
+  'refund.failed': entry(TOPICS.paymentsEvents, refundFailedSchema),
+  'settlement.reported': entry(TOPICS.paymentsEvents, settlementReportedSchema),
+  'payout.requested': entry(TOPICS.paymentsEvents, payoutRequestedSchema),
+  'payout.paid': entry(TOPICS.paymentsEvents, payoutPaidSchema),
+  'payout.failed': entry(TOPICS.paymentsEvents, payoutFailedSchema),
+  'dispute.opened': entry(TOPICS.paymentsEvents, disputeOpenedSchema),
+  'dispute.closed': entry(TOPICS.paymentsEvents, disputeClosedSchema),
+  // Risk.
+  'risk.assessed': entry(TOPICS.riskEvents, riskAssessedSchema),
+  // Ledger.
+  'ledger.entry_posted': entry(TOPICS.ledgerEvents, ledgerEntryPostedSchema),
+  'ledger.entry_rejected': entry(TOPICS.ledgerEvents, ledgerEntryRejectedSchema),
+  'ledger.republish_requested': entry(TOPICS.ledgerCommands, ledgerRepublishRequestedSchema),
+});
+
+/** Version 1 of a message; a breaking change adds a new type or bumps this with both readers. */
+function entry<S extends z.ZodTypeAny>(topic: TopicDefinition, data: S) {
+  return { topic, schemaVersion: 1, data } as const;
+}
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOGUE)[T]['data']>;

@@ -53,6 +53,8 @@ describe('createEvent', () => {
       paymentMethodType: 'card',
       processor: 'simulated-a',
       processorReference: 'ref_1',
+      captureId: 'cap_0123456789abcdef',
+      final: true,
     } as const;
     expect(() => createEvent('payment.captured', data, metadata)).toThrow(/minor units/);
   });
@@ -65,6 +67,8 @@ describe('createEvent', () => {
       paymentMethodType: 'card',
       processor: 'simulated-a',
       processorReference: 'ref_1',
+      captureId: 'cap_0123456789abcdef',
+      final: true,
     } as const;
     expect(() => createEvent('payment.captured', data, metadata)).toThrow(/ISO 4217/);
   });

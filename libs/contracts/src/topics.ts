@@ -10,10 +10,15 @@ export interface TopicDefinition {
 }
 
 export const TOPICS = Object.freeze({
-  paymentsCommands: { name: 'payments.commands', partitions: 3, keyedBy: 'payment id' },
-  paymentsEvents: { name: 'payments.events', partitions: 3, keyedBy: 'payment id' },
+  paymentsCommands: {
+    name: 'payments.commands',
+    partitions: 3,
+    keyedBy: 'payment id (merchant id for payouts)',
+  },
+  paymentsEvents: { name: 'payments.events', partitions: 3, keyedBy: 'payment id (merchant id for payouts)' },
   riskEvents: { name: 'risk.events', partitions: 3, keyedBy: 'payment id' },
-  ledgerEvents: { name: 'ledger.events', partitions: 3, keyedBy: 'payment id' },
+  ledgerEvents: { name: 'ledger.events', partitions: 3, keyedBy: 'payment id (merchant id for payouts)' },
+  ledgerCommands: { name: 'ledger.commands', partitions: 1, keyedBy: 'requester' },
 } as const satisfies Record<string, TopicDefinition>);
 
 export type TopicKey = keyof typeof TOPICS;

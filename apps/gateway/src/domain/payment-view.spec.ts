@@ -49,7 +49,11 @@ const created = (sequence: number): AnyEventEnvelope =>
 const authorized = (sequence: number): AnyEventEnvelope =>
   createEvent('payment.authorized', OUTCOME, metadata(sequence));
 const captured = (sequence: number): AnyEventEnvelope =>
-  createEvent('payment.captured', OUTCOME, metadata(sequence));
+  createEvent(
+    'payment.captured',
+    { ...OUTCOME, captureId: 'cap_0123456789abcdef', final: true },
+    metadata(sequence),
+  );
 const failed = (sequence: number): AnyEventEnvelope =>
   createEvent(
     'payment.failed',

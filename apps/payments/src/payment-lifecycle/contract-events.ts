@@ -39,9 +39,15 @@ function toContractEvent(event: PaymentEvent, metadata: NewEventMetadata): AnyEv
         metadata,
       );
     case 'PaymentCaptured':
+      // One capture per payment for now, so its id derives from the payment's and ends it.
       return createEvent(
         'payment.captured',
-        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        {
+          ...event.data,
+          amountMinor: event.data.amountMinor.toString(),
+          captureId: `cap_${event.data.paymentId.slice('pay_'.length)}`,
+          final: true,
+        },
         metadata,
       );
     case 'PaymentFailed':

@@ -61,6 +61,12 @@ export class PaymentLifecycle {
           `does not match data (${data.merchantId}, ${data.paymentId})`,
       );
     }
+    const paymentMethod = data.paymentMethod;
+    if (paymentMethod.type !== 'card') {
+      throw new UnprocessableEventError(
+        `payment.create ${command.id}: ${paymentMethod.type} is not supported yet`,
+      );
+    }
     const existing = await this.payments.findForUpdate(manager, data.paymentId);
     const result = handleCommand(
       {
@@ -71,7 +77,7 @@ export class PaymentLifecycle {
           amountMinor: BigInt(data.amountMinor),
           currency: data.currency,
           captureMethod: data.captureMethod,
-          paymentMethod: data.paymentMethod,
+          paymentMethod,
           ...(data.customer === undefined ? {} : { customer: data.customer }),
         },
       },
@@ -84,7 +90,7 @@ export class PaymentLifecycle {
     const state = result.state as Payment;
     const inserted = await this.payments.insert(manager, {
       state,
-      paymentMethod: data.paymentMethod,
+      paymentMethod,
       customer: data.customer ?? null,
     });
     if (!inserted) {

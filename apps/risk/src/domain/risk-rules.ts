@@ -52,7 +52,8 @@ export interface RuleSet {
 export interface PaymentFacts {
   readonly amountMinor: bigint;
   readonly currency: string;
-  readonly card: { readonly bin: string; readonly last4: string; readonly brand: string };
+  /** Absent for payment methods without a card (bank transfers, wallets). */
+  readonly card?: { readonly bin: string; readonly last4: string; readonly brand: string };
   readonly customer: { readonly email?: string; readonly country?: string; readonly ip?: string };
 }
 
@@ -67,7 +68,7 @@ export function ruleMatches(rule: RiskRule, facts: PaymentFacts): boolean {
         facts.amountMinor > rule.params.amountMinor
       );
     case 'blocked_bin':
-      return rule.params.bins.includes(facts.card.bin);
+      return facts.card !== undefined && rule.params.bins.includes(facts.card.bin);
     case 'blocked_email_domain': {
       const domain = emailDomain(facts.customer.email);
       if (domain === null) return false;

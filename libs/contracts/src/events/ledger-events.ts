@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import {
   amountMinorSchema,
+  captureIdSchema,
   currencySchema,
+  disputeIdSchema,
+  fxConversionSchema,
   merchantIdSchema,
   paymentIdSchema,
   paymentMethodTypeSchema,
+  payoutIdSchema,
+  processorNameSchema,
+  refundIdSchema,
+  settlementIdSchema,
   signedAmountMinorSchema,
 } from './shared-schemas';
 
@@ -20,24 +27,83 @@ export const postingSchema = z
   })
   .strict();
 
+export const ledgerEntryKindSchema = z.enum([
+  'authorization_hold',
+  'hold_release',
+  'capture',
+  'refund',
+  'settlement',
+  'payout',
+  'payout_paid',
+  'payout_failed',
+  'dispute_hold',
+  'dispute_won',
+  'dispute_lost',
+  'reversal',
+]);
+
+/** Everything reporting needs about the business event behind an entry; absent ids don't apply. */
+export const ledgerEntryContextSchema = z
+  .object({
+    merchantId: merchantIdSchema.optional(),
+    paymentId: paymentIdSchema.optional(),
+    captureId: captureIdSchema.optional(),
+    refundId: refundIdSchema.optional(),
+    payoutId: payoutIdSchema.optional(),
+    disputeId: disputeIdSchema.optional(),
+    settlementId: settlementIdSchema.optional(),
+    paymentMethodType: paymentMethodTypeSchema.optional(),
+    processor: processorNameSchema.optional(),
+    currency: currencySchema,
+    grossAmountMinor: amountMinorSchema,
+    feeAmountMinor: amountMinorSchema,
+    fx: fxConversionSchema.optional(),
+    occurredAt: z.string().datetime({ offset: true }),
+  })
+  .strict();
+
+/**
+ * Keyed by payment id (payout entries by merchant id, settlements by settlement id). The
+ * sequence is the ledger's gapless global sequence; hash chains each entry to the previous one.
+ */
 export const ledgerEntryPostedSchema = z
   .object({
     entryId: z.string().uuid(),
     sequence: amountMinorSchema,
     hash: z.string().regex(/^[0-9a-f]{64}$/),
-    kind: z.enum(['capture']),
+    kind: ledgerEntryKindSchema,
     sourceEventId: z.string().uuid(),
+    reversesEntryId: z.string().uuid().nullable().optional(),
     postings: z.array(postingSchema).min(2),
-    context: z
-      .object({
-        merchantId: merchantIdSchema,
-        paymentId: paymentIdSchema,
-        paymentMethodType: paymentMethodTypeSchema,
-        currency: currencySchema,
-        grossAmountMinor: amountMinorSchema,
-        feeAmountMinor: amountMinorSchema,
-        occurredAt: z.string().datetime({ offset: true }),
-      })
-      .strict(),
+    context: ledgerEntryContextSchema,
+  })
+  .strict();
+
+/** The ledger refused to post what an event asked for (a payout above the balance, say). */
+export const ledgerEntryRejectedSchema = z
+  .object({
+    sourceEventId: z.string().uuid(),
+    sourceEventType: z.string().min(1).max(100),
+    reason: z.enum([
+      'insufficient_balance',
+      'refund_exceeds_captured',
+      'hold_already_resolved',
+      'unknown_hold',
+      'invalid_amount',
+    ]),
+    message: z.string().max(500),
+    merchantId: merchantIdSchema.optional(),
+    paymentId: paymentIdSchema.optional(),
+    refundId: refundIdSchema.optional(),
+    payoutId: payoutIdSchema.optional(),
+  })
+  .strict();
+
+/** Operators (and reporting's rebuild) ask the ledger to publish its entries again from a sequence. */
+export const ledgerRepublishRequestedSchema = z
+  .object({
+    fromSequence: amountMinorSchema,
+    toSequence: amountMinorSchema.optional(),
+    requestedBy: z.string().min(1).max(100),
   })
   .strict();

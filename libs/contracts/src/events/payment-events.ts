@@ -1,23 +1,46 @@
 import { z } from 'zod';
 import {
   amountMinorSchema,
+  captureIdSchema,
   currencySchema,
   customerSchema,
+  disputeIdSchema,
+  fxConversionSchema,
   merchantIdSchema,
   paymentIdSchema,
   paymentMethodSchema,
   paymentMethodTypeSchema,
+  payoutIdSchema,
+  processorNameSchema,
+  refundIdSchema,
+  settlementIdSchema,
 } from './shared-schemas';
 
+/** Events on payments.events. Payment, refund and dispute events are keyed by payment id. */
 export const paymentCreatedSchema = z
   .object({
     paymentId: paymentIdSchema,
     merchantId: merchantIdSchema,
     amountMinor: amountMinorSchema,
     currency: currencySchema,
+    settlementCurrency: currencySchema.optional(),
     captureMethod: z.enum(['automatic', 'manual']),
     paymentMethod: paymentMethodSchema,
     customer: customerSchema.optional(),
+  })
+  .strict();
+
+export const paymentRequiresActionSchema = z
+  .object({
+    paymentId: paymentIdSchema,
+    action: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('three_d_secure'), challengeId: z.string().min(1).max(100) }).strict(),
+      z.object({ type: z.literal('qr_code'), qrPayload: z.string().min(1).max(2_000) }).strict(),
+      z
+        .object({ type: z.literal('bank_transfer'), virtualAccountReference: z.string().min(1).max(100) })
+        .strict(),
+    ]),
+    expiresAt: z.string().datetime({ offset: true }),
   })
   .strict();
 
@@ -27,19 +50,45 @@ const processorOutcomeSchema = z
     amountMinor: amountMinorSchema,
     currency: currencySchema,
     paymentMethodType: paymentMethodTypeSchema,
-    processor: z.string().min(1).max(50),
+    processor: processorNameSchema,
     processorReference: z.string().min(1).max(100),
   })
   .strict();
 
-export const paymentAuthorizedSchema = processorOutcomeSchema;
-export const paymentCapturedSchema = processorOutcomeSchema;
+/** Funds held on the customer's account: the ledger opens a hold for amountMinor. */
+export const paymentAuthorizedSchema = processorOutcomeSchema.extend({
+  fx: fxConversionSchema.optional(),
+});
+
+/**
+ * Money taken: amountMinor of the authorization. With final: true the rest of the hold is
+ * released at the same time (a partial capture that ends the payment).
+ */
+export const paymentCapturedSchema = processorOutcomeSchema.extend({
+  captureId: captureIdSchema,
+  final: z.boolean(),
+  fx: fxConversionSchema.optional(),
+});
+
+/** An uncaptured authorization ended: by request or by expiry. The hold is released. */
+export const paymentCanceledSchema = z
+  .object({
+    paymentId: paymentIdSchema,
+    reason: z.enum(['requested_by_customer', 'duplicate', 'fraudulent', 'abandoned', 'expired']),
+    releasedAmountMinor: amountMinorSchema,
+    currency: currencySchema,
+  })
+  .strict();
 
 export const paymentFailureCodeSchema = z.enum([
   'card_declined',
   'insufficient_funds',
   'processor_error',
+  'processor_timeout',
   'risk_declined',
+  'authentication_failed',
+  'action_expired',
+  'customer_declined',
 ]);
 
 export const paymentFailedSchema = z
@@ -47,5 +96,89 @@ export const paymentFailedSchema = z
     paymentId: paymentIdSchema,
     failureCode: paymentFailureCodeSchema,
     failureMessage: z.string().max(500),
+    processor: processorNameSchema.optional(),
+  })
+  .strict();
+
+export const refundSucceededSchema = z
+  .object({
+    refundId: refundIdSchema,
+    paymentId: paymentIdSchema,
+    amountMinor: amountMinorSchema,
+    currency: currencySchema,
+    paymentMethodType: paymentMethodTypeSchema,
+    processor: processorNameSchema,
+    reason: z.enum(['requested_by_customer', 'duplicate', 'fraudulent']).optional(),
+  })
+  .strict();
+
+export const refundFailedSchema = z
+  .object({
+    refundId: refundIdSchema,
+    paymentId: paymentIdSchema,
+    amountMinor: amountMinorSchema,
+    currency: currencySchema,
+    failureCode: z.enum(['amount_exceeds_captured', 'payment_not_captured', 'processor_error']),
+  })
+  .strict();
+
+/** The processor paid out the captures listed, less its fees (keyed by settlement id). */
+export const settlementReportedSchema = z
+  .object({
+    settlementId: settlementIdSchema,
+    processor: processorNameSchema,
+    currency: currencySchema,
+    settlementDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    grossAmountMinor: amountMinorSchema,
+    processorFeeAmountMinor: amountMinorSchema,
+    netAmountMinor: amountMinorSchema,
+    captureIds: z.array(captureIdSchema).min(1).max(10_000),
+  })
+  .strict();
+
+/**
+ * Payouts are keyed by merchant id. payout.requested asks the ledger to reserve the funds from
+ * the merchant's available balance (it posts a payout entry or rejects it); once reserved, the
+ * bank transfer ends in payout.paid or payout.failed.
+ */
+export const payoutRequestedSchema = z
+  .object({
+    payoutId: payoutIdSchema,
+    merchantId: merchantIdSchema,
+    amountMinor: amountMinorSchema,
+    currency: currencySchema,
+  })
+  .strict();
+
+export const payoutPaidSchema = z
+  .object({
+    payoutId: payoutIdSchema,
+    merchantId: merchantIdSchema,
+    amountMinor: amountMinorSchema,
+    currency: currencySchema,
+  })
+  .strict();
+
+export const payoutFailedSchema = payoutPaidSchema.extend({
+  failureCode: z.enum(['insufficient_balance', 'bank_rejected']),
+});
+
+export const disputeOpenedSchema = z
+  .object({
+    disputeId: disputeIdSchema,
+    paymentId: paymentIdSchema,
+    amountMinor: amountMinorSchema,
+    currency: currencySchema,
+    reason: z.enum(['fraudulent', 'product_not_received', 'duplicate', 'general']),
+  })
+  .strict();
+
+export const disputeClosedSchema = z
+  .object({
+    disputeId: disputeIdSchema,
+    paymentId: paymentIdSchema,
+    amountMinor: amountMinorSchema,
+    currency: currencySchema,
+    outcome: z.enum(['won', 'lost']),
   })
   .strict();

@@ -3,7 +3,13 @@ import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
 import { CheckpointRepository } from '../checkpoints/checkpoint.repository';
-import { ProjectionError, applyEntryToVolume, volumeKeyOf, type VolumeRow } from './volume-row';
+import {
+  ProjectionError,
+  applyEntryToVolume,
+  countsTowardVolume,
+  volumeKeyOf,
+  type VolumeRow,
+} from './volume-row';
 import { VolumeRepository } from './volume.repository';
 
 export const VOLUME_PROJECTION = 'volume_daily';
@@ -22,6 +28,10 @@ export class VolumeProjector {
 
   async apply(event: EventEnvelope<'ledger.entry_posted'>, manager: EntityManager): Promise<void> {
     const entry = event.data;
+    if (!countsTowardVolume(entry)) {
+      await this.checkpoints.advance(manager, VOLUME_PROJECTION, BigInt(entry.sequence));
+      return;
+    }
     const key = this.unprocessableIfBroken(event, () => volumeKeyOf(entry));
     const current = await this.volumes.lock(manager, key);
     const next = this.fold(current, event);

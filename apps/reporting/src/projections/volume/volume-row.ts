@@ -34,12 +34,21 @@ export function utcDay(isoTimestamp: string): string {
 
 /** The row an entry belongs to. */
 export function volumeKeyOf(entry: LedgerEntryPosted): VolumeKey {
+  const { merchantId, paymentMethodType } = entry.context;
+  if (merchantId === undefined || paymentMethodType === undefined) {
+    throw new ProjectionError(`entry ${entry.entryId} (${entry.kind}) names no merchant or payment method`);
+  }
   return {
-    merchantId: entry.context.merchantId,
+    merchantId,
     day: utcDay(entry.context.occurredAt),
     currency: entry.context.currency,
-    paymentMethod: entry.context.paymentMethodType,
+    paymentMethod: paymentMethodType,
   };
+}
+
+/** The entry kinds the volume projection counts; the others leave it unchanged. */
+export function countsTowardVolume(entry: LedgerEntryPosted): boolean {
+  return entry.kind === 'capture';
 }
 
 function sameKey(a: VolumeKey, b: VolumeKey): boolean {
@@ -79,5 +88,7 @@ export function applyEntryToVolume(row: VolumeRow | undefined, entry: LedgerEntr
         captureCount: current.captureCount + 1n,
       };
     }
+    default:
+      return current;
   }
 }

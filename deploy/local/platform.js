@@ -26,7 +26,7 @@ const USAGE = `Usage: node deploy/local/platform.js <command>
   stop     stop the services and the Kafka broker that start launched
   status   show what runs; exit 0 only if everything is up
   test     lint, then unit, integration and e2e tests against a real PostgreSQL and Kafka
-  bench    run bench/run.js if it exists`;
+  bench    run every benchmark in bench/ (or one: bench ledger)`;
 
 /** @param {string} command @param {string[]} args @param {NodeJS.ProcessEnv} [env] @returns {number} */
 function run(command, args, env = process.env) {
@@ -231,13 +231,19 @@ async function test() {
   return ok ? 0 : 1;
 }
 
-function bench() {
-  const script = path.join(ROOT, 'bench', 'run.js');
-  if (!fs.existsSync(script)) {
-    console.log('No benchmark exists yet (bench/run.js).');
-    return 0;
+/** Benchmarks need what tests need: dependencies, a build, Postgres and a broker. */
+async function bench() {
+  ensureDependencies();
+  build();
+  await postgres.ensurePostgres();
+  const broker = await kafka.startKafka();
+  try {
+    const only = process.argv[3];
+    const script = path.join(ROOT, 'bench', only === undefined ? 'run.js' : `${only}.bench.js`);
+    return run(process.execPath, [script], { ...process.env, KAFKA_BROKERS: broker.brokers.join(',') });
+  } finally {
+    if (broker.startedHere) await kafka.stopKafka();
   }
-  return run(process.execPath, [script]);
 }
 
 /** @type {Record<string, () => Promise<number> | number>} */

@@ -7,13 +7,27 @@ const postgres = require('../../deploy/local/postgres');
 const services = require('../../deploy/local/services');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const STATE_DIR = path.join(ROOT, '.local', 'e2e');
+/**
+ * E2E_INSTANCE lets several e2e runs share one machine (each with its own state dir, databases
+ * and ports from E2E_PORT_BASE); unset, the run uses .local/e2e, e2e_* and ports 3100-3104.
+ */
+const INSTANCE = process.env.E2E_INSTANCE ?? '';
+if (!/^[a-z0-9]{0,20}$/.test(INSTANCE)) throw new Error('E2E_INSTANCE must be lower-case letters and digits');
+const STATE_DIR = path.join(ROOT, '.local', INSTANCE === '' ? 'e2e' : `e2e-${INSTANCE}`);
+const DATABASE_PREFIX = INSTANCE === '' ? 'e2e' : `e2e_${INSTANCE}`;
+const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 3100);
 const LOG_DIR = path.join(STATE_DIR, 'logs');
 const PLATFORM_FILE = path.join(STATE_DIR, 'platform.json');
 /** Present while the broker belongs to the e2e run, so teardown stops it and leaves a developer's one. */
 const KAFKA_MARKER = path.join(STATE_DIR, 'kafka-started-by-setup');
 /** @type {import('../../deploy/local/services').ServicePorts} */
-const PORTS = { gateway: 3100, payments: 3101, risk: 3102, ledger: 3103, reporting: 3104 };
+const PORTS = {
+  gateway: PORT_BASE,
+  payments: PORT_BASE + 1,
+  risk: PORT_BASE + 2,
+  ledger: PORT_BASE + 3,
+  reporting: PORT_BASE + 4,
+};
 
 module.exports = async function globalSetup() {
   await cleanUpEarlierRun();
@@ -22,9 +36,9 @@ module.exports = async function globalSetup() {
   const broker = await kafka.startKafka();
   if (broker.startedHere) fs.writeFileSync(KAFKA_MARKER, String(broker.pid));
   try {
-    const namespace = `e2e-${Date.now()}`;
+    const namespace = `e2e-${INSTANCE === '' ? '' : `${INSTANCE}-`}${Date.now()}`;
     await kafka.ensureTopics(namespace, broker.brokers);
-    const databases = services.databaseNames('e2e');
+    const databases = services.databaseNames(DATABASE_PREFIX);
     await postgres.recreateDatabases(Object.values(databases));
     const secrets = services.ensureSecrets(STATE_DIR);
     await services.startServices({
@@ -48,6 +62,7 @@ module.exports = async function globalSetup() {
       stateDir: STATE_DIR,
       logDir: LOG_DIR,
       ports: PORTS,
+      databases,
     };
     fs.writeFileSync(PLATFORM_FILE, `${JSON.stringify(platform, null, 2)}\n`, { mode: 0o600 });
   } catch (error) {

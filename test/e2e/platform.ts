@@ -15,10 +15,18 @@ export interface Platform {
   stateDir: string;
   logDir: string;
   ports: Record<ServiceName, number>;
+  databases: Record<ServiceName, string>;
 }
 
-const PLATFORM_FILE = path.resolve(__dirname, '..', '..', '.local', 'e2e', 'platform.json');
-const POLL_MS = 100;
+const INSTANCE = process.env.E2E_INSTANCE ?? '';
+const PLATFORM_FILE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '.local',
+  INSTANCE === '' ? 'e2e' : `e2e-${INSTANCE}`,
+  'platform.json',
+);
 
 export function readPlatform(): Platform {
   if (!fs.existsSync(PLATFORM_FILE)) {
@@ -40,36 +48,4 @@ export async function restartService(name: ServiceName): Promise<void> {
   await services.startService(name, stateDir);
 }
 
-function describe(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 500 ? `${text.slice(0, 500)}...` : text;
-}
-
-/**
- * Polls `probe` every 100 ms until it returns a truthy value, which it resolves with. A probe that throws
- * (an expect() inside it, say) counts as not done yet. On timeout the error names what was awaited and
- * the last value or error seen.
- */
-export async function waitFor<T>(
-  description: string,
-  limitMs: number,
-  probe: () => T | Promise<T>,
-): Promise<Exclude<T, false | null | undefined>> {
-  const deadline = Date.now() + limitMs;
-  let last: unknown = undefined;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as Exclude<T, false | null | undefined>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `Timed out after ${limitMs} ms waiting for ${description}; last seen: ${describe(last)}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
+export { waitFor } from '@platform/testing';

@@ -241,7 +241,7 @@ describe('walking skeleton: one payment through all five services', () => {
     for (const service of SERVICES) {
       const dump = execFileSync(
         'pg_dump',
-        ['--data-only', '-h', '127.0.0.1', '-U', 'postgres', `e2e_${service}`],
+        ['--data-only', '-h', '127.0.0.1', '-U', 'postgres', platform.databases[service]],
         {
           encoding: 'utf8',
           maxBuffer: 256 * 1024 * 1024,

@@ -7,6 +7,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const chromium = require('./chromium');
 const kafka = require('./kafka');
 const postgres = require('./postgres');
 const services = require('./services');
@@ -194,9 +195,10 @@ async function test() {
       build();
       return true;
     });
-    await stage('postgres + kafka', async () => {
+    await stage('postgres + kafka + chromium', async () => {
       await postgres.ensurePostgres();
       broker = await kafka.startKafka();
+      chromium.ensureChromium();
       return true;
     });
     const env = { ...process.env, KAFKA_BROKERS: broker?.brokers.join(',') };

@@ -3,21 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { TOPICS, allTopicDefinitions, createEvent, encodeEvent } from '@platform/contracts';
-import { PLATFORM_MIGRATIONS, createDataSource, runMigrations } from '@platform/db';
 import { EventProducer, createKafka, ensureTopics, type KafkaSettings } from '@platform/kafka';
 import {
-  createScratchDatabase,
+  createMigratedDatabase,
   uniqueNamespace,
   waitFor,
   TEST_KAFKA_BROKERS,
-  type ScratchDatabase,
+  type MigratedDatabase,
 } from '@platform/testing';
 
 const EVENT_COUNT = 300;
 const FIXTURE = join(__dirname, '..', 'fixtures', 'idempotent-consumer-process.js');
 
 describe('a consumer killed with SIGKILL in the middle of a batch', () => {
-  let database: ScratchDatabase;
+  let migrated: MigratedDatabase;
   let dataSource: DataSource;
   const settings: KafkaSettings = {
     brokers: TEST_KAFKA_BROKERS,
@@ -29,7 +28,7 @@ describe('a consumer killed with SIGKILL in the middle of a batch', () => {
   const startConsumerProcess = async (): Promise<ChildProcess> => {
     const child = spawn(
       process.execPath,
-      [FIXTURE, database.url, settings.namespace, TOPICS.riskEvents.name],
+      [FIXTURE, migrated.database.url, settings.namespace, TOPICS.riskEvents.name],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -58,16 +57,8 @@ describe('a consumer killed with SIGKILL in the middle of a batch', () => {
   };
 
   beforeAll(async () => {
-    database = await createScratchDatabase('itest_crash');
-    dataSource = createDataSource({
-      url: database.url,
-      poolSize: 2,
-      applicationName: 'crash-test',
-      entities: [],
-      migrations: PLATFORM_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await runMigrations(dataSource);
+    migrated = await createMigratedDatabase('itest_crash', { entities: [], migrations: [] }, 2);
+    dataSource = migrated.dataSource;
     // No unique constraint: a second application of an event would show as a second row.
     await dataSource.query('CREATE TABLE effects (event_id uuid NOT NULL, pid int NOT NULL)');
     const kafka = createKafka(settings);
@@ -96,8 +87,7 @@ describe('a consumer killed with SIGKILL in the middle of a batch', () => {
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    await dataSource.destroy();
-    await database.drop();
+    await migrated.close();
   });
 
   it('applies every event exactly once after a restart', async () => {

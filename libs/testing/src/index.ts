@@ -1,3 +1,4 @@
 export * from './wait-for';
 export * from './scratch-database';
 export * from './kafka-probe';
+export * from './migrated-database';

@@ -49,6 +49,8 @@ module.exports = async function globalSetup() {
       stateDir: STATE_DIR,
       logDir: LOG_DIR,
       brokers: broker.brokers,
+      // Tests kill and restart services: let the group move a dead member's partitions quickly.
+      extraEnv: { KAFKA_SESSION_TIMEOUT_MS: '10000' },
     });
     const urls = services.serviceUrls(PORTS);
     const demoMerchant = await services.createMerchant(urls.gateway, secrets.ADMIN_TOKEN, 'E2E Merchant');

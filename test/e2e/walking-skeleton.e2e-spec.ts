@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { allTopicDefinitions, physicalTopicName } from '@platform/contracts';
@@ -27,6 +28,7 @@ async function call<T = unknown>(
   const response = await fetch(`${platform.services[service]}${path}`, {
     method: options.method ?? 'GET',
     headers: {
+      traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`,
       ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
@@ -42,7 +44,11 @@ async function call<T = unknown>(
   return { status: response.status, body: body as T, text };
 }
 
-const merchantKey = platform.demoMerchant.apiKey;
+// Other e2e files share this platform: this file works with a merchant of its own and its own trace.
+let merchantKey = '';
+let merchantId = '';
+const TRACE_ID = randomBytes(16).toString('hex');
+const CALLER_SPAN_ID = randomBytes(8).toString('hex');
 
 function pay(amount: number, cardNumber: string) {
   return call<Payment>('gateway', '/v1/payments', {
@@ -66,8 +72,32 @@ async function settled(paymentId: string): Promise<Payment> {
   });
 }
 
+interface TrialBalance {
+  currencies: { currency: string; net_minor: string }[];
+  accounts: { code: string; balance_minor: string }[];
+}
+
+async function accountBalance(code: string): Promise<bigint> {
+  const { body } = await call<TrialBalance>('ledger', '/v1/ledger/trial-balance', {
+    token: platform.adminToken,
+  });
+  return BigInt(body.accounts.find((account) => account.code === code)?.balance_minor ?? '0');
+}
+
 describe('walking skeleton: one payment through all five services', () => {
   let succeeded: Payment;
+  let feeRevenueBefore: bigint;
+
+  beforeAll(async () => {
+    const merchant = await call<{ id: string; api_key: string }>('gateway', '/v1/merchants', {
+      method: 'POST',
+      token: platform.adminToken,
+      body: { name: 'Walking Skeleton Merchant' },
+    });
+    merchantKey = merchant.body.api_key;
+    merchantId = merchant.body.id;
+    feeRevenueBefore = await accountBalance('fee_revenue:USD');
+  });
 
   it('answers /health and /metrics on every service', async () => {
     for (const service of SERVICES) {
@@ -102,12 +132,8 @@ describe('walking skeleton: one payment through all five services', () => {
     expect(read.body.status).toBe('succeeded');
   });
 
-  it('posts one balanced entry in the ledger', async () => {
-    interface TrialBalance {
-      currencies: { currency: string; net_minor: string }[];
-      accounts: { code: string; balance_minor: string }[];
-    }
-    const merchantPending = `merchant_pending:${platform.demoMerchant.id}:USD`;
+  it('posts balanced entries in the ledger', async () => {
+    const merchantPending = `merchant_pending:${merchantId}:USD`;
     const balance = await waitFor('the capture to reach the ledger', 30_000, async () => {
       const { body } = await call<TrialBalance>('ledger', '/v1/ledger/trial-balance', {
         token: platform.adminToken,
@@ -118,7 +144,7 @@ describe('walking skeleton: one payment through all five services', () => {
     const byCode = new Map(balance.accounts.map((account) => [account.code, account.balance_minor]));
     // 100.00 at the default 2.9% + 0.30: the merchant is owed 96.80, the platform earns 3.20.
     expect(byCode.get(merchantPending)).toBe('-9680');
-    expect(byCode.get('fee_revenue:USD')).toBe('-320');
+    expect(BigInt(byCode.get('fee_revenue:USD') ?? '0') - feeRevenueBefore).toBe(-320n);
   });
 
   it('shows the volume in reporting', async () => {
@@ -126,13 +152,9 @@ describe('walking skeleton: one payment through all five services', () => {
       data: { merchant: string; currency: string; gross_amount: string; fee_amount: string; count: number }[];
     }
     const line = await waitFor('the capture to reach the volume projection', 30_000, async () => {
-      const { body } = await call<VolumeReport>(
-        'reporting',
-        `/v1/reports/volume?merchant=${platform.demoMerchant.id}`,
-        {
-          token: platform.analystToken,
-        },
-      );
+      const { body } = await call<VolumeReport>('reporting', `/v1/reports/volume?merchant=${merchantId}`, {
+        token: platform.analystToken,
+      });
       return body.data.find((row) => row.currency === 'usd');
     });
     expect(line).toMatchObject({ gross_amount: '10000', fee_amount: '320', count: 1 });
@@ -152,25 +174,23 @@ describe('walking skeleton: one payment through all five services', () => {
         .flatMap((file) => readFileSync(join(platform.logDir, file), 'utf8').split('\n'))
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as SpanLine);
-    // Only the one captured payment reaches reporting, so its trace is the one reporting saw.
+    // The test sent a traceparent: the gateway continues it, so the whole trace carries TRACE_ID.
     const trace = await waitFor('the payment trace to reach all five services', 20_000, () => {
-      const spans = readSpans();
-      const traceIds = new Set(
-        spans
-          .filter((span) => span.service === 'reporting' && span.name === 'ledger.events process')
-          .map((span) => span.traceId),
-      );
-      if (traceIds.size !== 1) return undefined;
-      const inTrace = spans.filter((span) => traceIds.has(span.traceId));
-      const spanIds = new Set(inTrace.map((span) => span.spanId));
+      const inTrace = readSpans().filter((span) => span.traceId === TRACE_ID);
+      const spanIds = new Set([CALLER_SPAN_ID, ...inTrace.map((span) => span.spanId)]);
       // Every parent is in the trace too (spans flush a little apart, hence inside the wait).
-      const complete = inTrace.every((span) => span.parentSpanId === null || spanIds.has(span.parentSpanId));
-      return complete && new Set(inTrace.map((span) => span.service)).size === SERVICES.length
-        ? inTrace
-        : undefined;
+      const complete = inTrace.every((span) => span.parentSpanId !== null && spanIds.has(span.parentSpanId));
+      const services = new Set(
+        inTrace.filter((span) => span.name.endsWith(' process')).map((span) => span.service),
+      );
+      return complete && services.size === SERVICES.length ? inTrace : undefined;
     });
-    const roots = trace.filter((span) => span.parentSpanId === null);
-    expect(roots.map((span) => `${span.service} ${span.name}`)).toEqual(['gateway POST /v1/payments']);
+    const roots = trace.filter((span) => span.parentSpanId === CALLER_SPAN_ID);
+    expect(roots.map((span) => `${span.service} ${span.name}`)).toContain('gateway POST /v1/payments');
+    const consumers = new Set(
+      trace.filter((span) => span.name.endsWith(' process')).map((span) => span.service),
+    );
+    expect([...consumers].sort()).toEqual(['gateway', 'ledger', 'payments', 'reporting', 'risk']);
   });
 
   it('fails a declined card with its code and posts nothing for it', async () => {
@@ -183,7 +203,7 @@ describe('walking skeleton: one payment through all five services', () => {
       { token: platform.adminToken },
     );
     const pending = entries.body.accounts.find(
-      (account) => account.code === `merchant_pending:${platform.demoMerchant.id}:USD`,
+      (account) => account.code === `merchant_pending:${merchantId}:USD`,
     );
     expect(pending?.balance_minor).toBe('-9680');
   });

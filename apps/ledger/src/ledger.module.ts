@@ -1,13 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformModule } from '@platform/service-runtime';
-import { PaymentEventsConsumer } from './capture-posting/payment-events.consumer';
-import { PostCapture } from './capture-posting/post-capture';
+import { PaymentEventsConsumer } from './event-posting/payment-events.consumer';
+import { PostPaymentEvent } from './event-posting/post-payment-event';
 import { LEDGER_ENTITIES } from './journal/ledger-entities';
 import { JournalRepository } from './journal/journal.repository';
+import { LedgerStateRepository } from './journal/ledger-state.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from './ledger-config';
 import { LEDGER_MIGRATIONS } from './migrations';
+import { LedgerAdminController } from './read-api/ledger-admin.controller';
 import { LedgerController } from './read-api/ledger.controller';
+import { LedgerCommandsConsumer } from './republish/ledger-commands.consumer';
+import { RepublishRepository } from './republish/republish.repository';
+import { ReverseEntry } from './reversal/reverse-entry';
 
 @Module({})
 export class LedgerModule {
@@ -23,12 +28,16 @@ export class LedgerModule {
         }),
         TypeOrmModule.forFeature(LEDGER_ENTITIES),
       ],
-      controllers: [LedgerController],
+      controllers: [LedgerController, LedgerAdminController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         JournalRepository,
-        PostCapture,
+        LedgerStateRepository,
+        RepublishRepository,
+        PostPaymentEvent,
+        ReverseEntry,
         PaymentEventsConsumer,
+        LedgerCommandsConsumer,
       ],
     };
   }

@@ -45,6 +45,8 @@ export function serviceEnvShape(defaults: { port: number; database: string }) {
     DATABASE_POOL_SIZE: env.integer(10, 1, 100),
     KAFKA_BROKERS: env.brokers('127.0.0.1:9092'),
     KAFKA_NAMESPACE: namespace,
+    /** How long the group waits for a silent member (a crashed one) before moving its partitions. */
+    KAFKA_SESSION_TIMEOUT_MS: env.integer(30_000, 6_000, 300_000),
     LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     OTEL_TRACES_EXPORTER: env.oneOf(['none', 'otlp', 'file'], 'none'),
     OTEL_EXPORTER_OTLP_ENDPOINT: env.url('http://127.0.0.1:4318'),

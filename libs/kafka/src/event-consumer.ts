@@ -42,6 +42,7 @@ export interface EventConsumerOptions {
   readonly attemptsMax?: number;
   readonly retryDelayMsMin?: number;
   readonly retryDelayMsMax?: number;
+  readonly sessionTimeoutMs?: number;
   /** Failures of infrastructure (database down): retried without limit, never dead-lettered. */
   readonly isTransient?: (error: unknown) => boolean;
   readonly log?: (level: 'error' | 'warn' | 'info', message: string, extra?: object) => void;
@@ -76,8 +77,8 @@ export class EventConsumer {
     const consumer = this.kafka.consumer({
       groupId: groupFor(this.settings, this.options.groupName),
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       maxWaitTimeInMs: 100,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
     });

@@ -4,6 +4,7 @@ import type { AnyEventEnvelope, TopicDefinition } from '@platform/contracts';
 import { isTransientDatabaseError, markEventProcessed } from '@platform/db';
 import { EventConsumer, type ConsumedEventContext } from '@platform/kafka';
 import { KafkaConnection } from './kafka-connection';
+import { PLATFORM_OPTIONS, type PlatformOptions } from './platform-options';
 
 export interface EventSubscription {
   /** Consumer group and idempotency-record name, e.g. 'ledger'. */
@@ -30,6 +31,7 @@ export class EventConsumers implements BeforeApplicationShutdown {
   constructor(
     private readonly connection: KafkaConnection,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
   ) {}
 
   async start(subscription: EventSubscription): Promise<void> {
@@ -41,6 +43,7 @@ export class EventConsumers implements BeforeApplicationShutdown {
         groupName: subscription.groupName,
         topics: subscription.topics.map((topic) => topic.name),
         attemptsMax: subscription.attemptsMax,
+        sessionTimeoutMs: this.options.env.KAFKA_SESSION_TIMEOUT_MS,
         isTransient: isTransientDatabaseError,
         log: (level, message, extra) => {
           const line = extra === undefined ? message : `${message} ${JSON.stringify(extra)}`;

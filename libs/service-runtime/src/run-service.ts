@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -60,6 +61,11 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.set('x-powered-by', false);
+  // Keep idle connections longer than clients and load balancers do (Node's 5 s default makes a
+  // client reuse a socket the server is closing: "other side closed").
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.PORT, config.HOST);
   app.get(Logger).log(`${definition.serviceName} listening on http://${config.HOST}:${config.PORT}`);
 }

@@ -92,4 +92,21 @@ describe('entryHash', () => {
     expect(() => entryHash('abc', entry)).toThrow(/not a SHA-256/);
     expect(() => entryHash(GENESIS_HASH.toUpperCase().replace(/0/g, 'A'), entry)).toThrow(/not a SHA-256/);
   });
+
+  it('covers details, the reversed entry and a distinct aggregate, and leaves older entries unchanged', () => {
+    expect(
+      entryHash(GENESIS_HASH, { ...entry, details: {}, reversesEntryId: null, aggregateId: entry.paymentId }),
+    ).toBe(entryHash(GENESIS_HASH, entry));
+    const base = { ...entry, details: { captureId: 'cap_0000000001' } };
+    expect(entryHash(GENESIS_HASH, base)).not.toBe(entryHash(GENESIS_HASH, entry));
+    expect(entryHash(GENESIS_HASH, { ...base, details: { captureId: 'cap_0000000002' } })).not.toBe(
+      entryHash(GENESIS_HASH, base),
+    );
+    expect(entryHash(GENESIS_HASH, { ...base, reversesEntryId: entry.id })).not.toBe(
+      entryHash(GENESIS_HASH, base),
+    );
+    expect(entryHash(GENESIS_HASH, { ...base, paymentId: null, aggregateId: 'stl_00000001' })).not.toBe(
+      entryHash(GENESIS_HASH, { ...base, paymentId: null, aggregateId: 'stl_00000002' }),
+    );
+  });
 });

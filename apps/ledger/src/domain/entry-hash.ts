@@ -9,9 +9,14 @@ export interface HashedEntryContent {
   readonly sequence: bigint;
   readonly kind: string;
   readonly sourceEventId: string;
-  readonly merchantId: string;
-  readonly paymentId: string;
+  readonly merchantId: string | null;
+  readonly paymentId: string | null;
+  /** Hashed only when it differs from paymentId, so entries written before it existed still verify. */
+  readonly aggregateId?: string | null;
   readonly occurredAt: Date;
+  /** Hashed only when not empty / not null, for the same reason. */
+  readonly details?: Readonly<Record<string, string>>;
+  readonly reversesEntryId?: string | null;
   /** In the order they are stored (by position). */
   readonly postings: readonly {
     readonly accountCode: string;
@@ -38,7 +43,13 @@ export function canonicalJson(value: CanonicalValue): string {
 
 /** The canonical form: amounts and the sequence as decimal strings, the time as ISO 8601 UTC. */
 export function canonicalEntry(entry: HashedEntryContent): string {
+  const optional: Record<string, CanonicalValue> = {};
+  if (entry.aggregateId != null && entry.aggregateId !== entry.paymentId)
+    optional.aggregateId = entry.aggregateId;
+  if (entry.details !== undefined && Object.keys(entry.details).length > 0) optional.details = entry.details;
+  if (entry.reversesEntryId != null) optional.reversesEntryId = entry.reversesEntryId;
   return canonicalJson({
+    ...optional,
     id: entry.id,
     sequence: entry.sequence.toString(),
     kind: entry.kind,

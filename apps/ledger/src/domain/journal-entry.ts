@@ -8,18 +8,40 @@ export interface Posting {
   readonly amountMinor: bigint;
 }
 
-export type EntryKind = 'capture';
+/** The kinds of ledger.entry_posted (the contract's ledgerEntryKindSchema). */
+export type EntryKind =
+  | 'authorization_hold'
+  | 'hold_release'
+  | 'capture'
+  | 'refund'
+  | 'settlement'
+  | 'payout'
+  | 'payout_paid'
+  | 'payout_failed'
+  | 'dispute_hold'
+  | 'dispute_won'
+  | 'dispute_lost'
+  | 'reversal';
+
+/** Business facts recorded with an entry and covered by its hash (ids, the FX rate used). */
+export type EntryDetails = Readonly<Record<string, string>>;
 
 /** An entry before the ledger gives it a sequence, a hash and an id. */
 export interface JournalEntryDraft {
   readonly kind: EntryKind;
-  readonly merchantId: string;
-  readonly paymentId: string;
+  /** Null when an entry spans merchants (a settlement). */
+  readonly merchantId: string | null;
+  readonly paymentId: string | null;
+  /** The key of its ledger.entry_posted: payment id, merchant id for payouts, settlement id. */
+  readonly aggregateId: string;
   readonly occurredAt: Date;
   readonly postings: readonly Posting[];
+  readonly details: EntryDetails;
+  readonly reversesEntryId: string | null;
 }
 
-export const POSTINGS_PER_ENTRY_MAX = 50;
+/** A settlement moves two postings per merchant and currency; beyond this it must be split. */
+export const POSTINGS_PER_ENTRY_MAX = 2_000;
 
 /** Per-currency sum of the postings; a balanced entry has 0n for every currency. */
 export function sumByCurrency(postings: readonly Posting[]): Map<string, bigint> {
@@ -60,4 +82,17 @@ export function assertBalanced(postings: readonly Posting[]): void {
     if (sum !== 0n)
       throw new LedgerRuleError(`entry does not balance in ${currency}: postings sum to ${sum}`);
   }
+}
+
+/** Merges postings to the same account (an entry posts each account once) and drops zeros. */
+export function mergePostings(postings: readonly Posting[]): Posting[] {
+  const merged = new Map<string, Posting>();
+  for (const posting of postings) {
+    const previous = merged.get(posting.account.code);
+    merged.set(posting.account.code, {
+      account: posting.account,
+      amountMinor: (previous?.amountMinor ?? 0n) + posting.amountMinor,
+    });
+  }
+  return [...merged.values()].filter((p) => p.amountMinor !== 0n);
 }

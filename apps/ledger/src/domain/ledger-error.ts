@@ -5,3 +5,15 @@ export class LedgerRuleError extends Error {
     this.name = 'LedgerRuleError';
   }
 }
+
+/** A guarded account would go below zero: the entry is refused before anything is written. */
+export class InsufficientBalanceError extends LedgerRuleError {
+  constructor(
+    readonly accountCode: string,
+    readonly availableMinor: bigint,
+    readonly requestedMinor: bigint,
+  ) {
+    super(`${accountCode} holds ${availableMinor}, ${requestedMinor} requested`);
+    this.name = 'InsufficientBalanceError';
+  }
+}

@@ -1,136 +1,481 @@
 import fc from 'fast-check';
 import { sumByCurrency } from './journal-entry';
-import { postCapture, type CaptureFacts } from './posting-rules';
+import type { CaptureRecord, PaymentPosition } from './ledger-state';
+import {
+  postAuthorization,
+  postCancel,
+  postCapture,
+  postDisputeClosed,
+  postDisputeOpened,
+  postPayoutOutcome,
+  postPayoutRequested,
+  postRefund,
+  postReversal,
+  postSettlement,
+  type CaptureFacts,
+  type Decision,
+  type Posted,
+} from './posting-rules';
 import { defaultPricing } from './pricing';
 
 const occurredAt = new Date('2025-11-20T10:00:00.000Z');
+const MERCHANT = 'mer_abcdefgh';
+const PAYMENT = 'pay_abcdefghijklmnopqrstuvwx';
 
-function capture(
+function posted<S>(decision: Decision<S>): Posted<S> {
+  if (decision.outcome !== 'post') throw new Error(`expected a posting, got ${JSON.stringify(decision)}`);
+  return decision;
+}
+
+function lines(decision: Decision<unknown>): [string, bigint][] {
+  return posted(decision).entry.postings.map((p): [string, bigint] => [p.account.code, p.amountMinor]);
+}
+
+function captureFacts(
   currency: string,
   grossAmountMinor: bigint,
   overrides: Partial<CaptureFacts> = {},
 ): CaptureFacts {
   return {
-    merchantId: 'mer_abcdefgh',
-    paymentId: 'pay_abcdefghijklmnopqrstuvwx',
+    merchantId: MERCHANT,
+    paymentId: PAYMENT,
+    captureId: 'cap_0000000001',
+    final: true,
     processor: 'simulated-a',
+    paymentMethodType: 'card',
     currency,
     grossAmountMinor,
+    fx: null,
     pricing: defaultPricing(currency),
     occurredAt,
     ...overrides,
   };
 }
 
-function lines(facts: CaptureFacts): [string, bigint][] {
-  return postCapture(facts).entry.postings.map((p) => [p.account.code, p.amountMinor]);
+function authorized(amountMinor: bigint, currency = 'USD'): PaymentPosition {
+  return posted(
+    postAuthorization(null, {
+      merchantId: MERCHANT,
+      paymentId: PAYMENT,
+      processor: 'simulated-a',
+      paymentMethodType: 'card',
+      currency,
+      amountMinor,
+      occurredAt,
+    }),
+  ).state;
 }
 
-describe('postCapture', () => {
-  it('posts the DESIGN.md example: 100.00 USD with a 3.20 fee', () => {
-    const posted = postCapture(capture('USD', 10_000n));
-    expect(posted.feeAmountMinor).toBe(320n);
-    expect(posted.entry).toEqual({
-      kind: 'capture',
-      merchantId: 'mer_abcdefgh',
-      paymentId: 'pay_abcdefghijklmnopqrstuvwx',
+describe('postAuthorization', () => {
+  it('opens a hold: +authorization_pending, −merchant_hold', () => {
+    const decision = postAuthorization(null, {
+      merchantId: MERCHANT,
+      paymentId: PAYMENT,
+      processor: 'simulated-a',
+      paymentMethodType: 'card',
+      currency: 'USD',
+      amountMinor: 10_000n,
       occurredAt,
-      postings: [
-        {
-          account: { code: 'processor_receivable:simulated-a:USD', type: 'asset', currency: 'USD' },
-          amountMinor: 10_000n,
-        },
-        {
-          account: { code: 'merchant_pending:mer_abcdefgh:USD', type: 'liability', currency: 'USD' },
-          amountMinor: -9_680n,
-        },
-        { account: { code: 'fee_revenue:USD', type: 'revenue', currency: 'USD' }, amountMinor: -320n },
-      ],
+    });
+    expect(lines(decision)).toEqual([
+      ['authorization_pending:simulated-a:USD', 10_000n],
+      ['merchant_hold:mer_abcdefgh:USD', -10_000n],
+    ]);
+    expect(posted(decision).entry.kind).toBe('authorization_hold');
+    expect(posted(decision).state).toMatchObject({ holdStatus: 'open', holdOpenMinor: 10_000n });
+  });
+
+  it('refuses a second hold on the same payment and a zero amount', () => {
+    const position = authorized(100n);
+    expect(
+      postAuthorization(position, {
+        merchantId: MERCHANT,
+        paymentId: PAYMENT,
+        processor: 'simulated-a',
+        paymentMethodType: 'card',
+        currency: 'USD',
+        amountMinor: 100n,
+        occurredAt,
+      }),
+    ).toMatchObject({ outcome: 'reject', reason: 'hold_already_resolved' });
+    expect(
+      postAuthorization(null, {
+        merchantId: MERCHANT,
+        paymentId: PAYMENT,
+        processor: 'simulated-a',
+        paymentMethodType: 'card',
+        currency: 'USD',
+        amountMinor: 0n,
+        occurredAt,
+      }),
+    ).toMatchObject({ outcome: 'reject', reason: 'invalid_amount' });
+  });
+});
+
+describe('postCapture', () => {
+  it('posts the DESIGN.md example without a hold: 100.00 USD with a 3.20 fee', () => {
+    const decision = postCapture(null, null, captureFacts('USD', 10_000n));
+    expect(lines(decision)).toEqual([
+      ['processor_receivable:simulated-a:USD', 10_000n],
+      ['merchant_pending:mer_abcdefgh:USD', -9_680n],
+      ['fee_revenue:USD', -320n],
+    ]);
+    expect(posted(decision).context.feeAmountMinor).toBe(320n);
+    expect(posted(decision).state.capture).toMatchObject({ netMinor: 9_680n, settlementId: null });
+  });
+
+  it('a final partial capture releases the whole hold: 60.00 of 100.00', () => {
+    const decision = postCapture(authorized(10_000n), null, captureFacts('USD', 6_000n));
+    expect(lines(decision)).toEqual([
+      ['merchant_hold:mer_abcdefgh:USD', 10_000n],
+      ['authorization_pending:simulated-a:USD', -10_000n],
+      ['processor_receivable:simulated-a:USD', 6_000n],
+      ['merchant_pending:mer_abcdefgh:USD', -5_796n], // 174 + 30 = 204 fee
+      ['fee_revenue:USD', -204n],
+    ]);
+    expect(posted(decision).state.position).toMatchObject({ holdStatus: 'resolved', holdOpenMinor: 0n });
+  });
+
+  it('a non-final capture releases only what it takes; the next capture resolves the hold', () => {
+    const first = posted(
+      postCapture(authorized(10_000n), null, captureFacts('USD', 4_000n, { final: false })),
+    );
+    expect(first.entry.postings[0]).toMatchObject({ amountMinor: 4_000n });
+    expect(first.state.position).toMatchObject({ holdStatus: 'open', holdOpenMinor: 6_000n });
+    const second = posted(
+      postCapture(first.state.position, null, captureFacts('USD', 6_000n, { captureId: 'cap_0000000002' })),
+    );
+    expect(second.state.position).toMatchObject({ holdStatus: 'resolved', capturedMinor: 10_000n });
+  });
+
+  it('refuses a capture above the open hold, on a resolved hold, twice, or in another currency', () => {
+    expect(postCapture(authorized(100n), null, captureFacts('USD', 101n))).toMatchObject({
+      reason: 'invalid_amount',
+    });
+    const resolved = posted(postCapture(authorized(100n), null, captureFacts('USD', 50n))).state;
+    expect(
+      postCapture(resolved.position, null, captureFacts('USD', 10n, { captureId: 'cap_0000000002' })),
+    ).toMatchObject({ reason: 'hold_already_resolved' });
+    expect(postCapture(null, resolved.capture, captureFacts('USD', 50n))).toMatchObject({
+      reason: 'invalid_amount',
+    });
+    expect(postCapture(authorized(100n, 'EUR'), null, captureFacts('USD', 50n))).toMatchObject({
+      reason: 'invalid_amount',
     });
   });
 
-  it('posts JPY (exponent 0) with no fixed fee: ¥10 000 → fee ¥290', () => {
-    expect(lines(capture('JPY', 10_000n))).toEqual([
-      ['processor_receivable:simulated-a:JPY', 10_000n],
-      ['merchant_pending:mer_abcdefgh:JPY', -9_710n],
-      ['fee_revenue:JPY', -290n],
-    ]);
-  });
-
-  it('rounds JPY half away from zero: ¥1 234 × 2.9 % = 35.786 → ¥36', () => {
-    expect(lines(capture('JPY', 1_234n))).toEqual([
+  it('posts JPY with no fixed fee and KWD with a 0.300 fixed fee', () => {
+    expect(lines(postCapture(null, null, captureFacts('JPY', 1_234n)))).toEqual([
       ['processor_receivable:simulated-a:JPY', 1_234n],
       ['merchant_pending:mer_abcdefgh:JPY', -1_198n],
       ['fee_revenue:JPY', -36n],
     ]);
-  });
-
-  it('posts KWD (exponent 3) with a 0.300 fixed fee: 12.345 KWD → fee 0.658', () => {
-    // 12 345 × 2.9 % = 358.005 → 358, + 300
-    expect(lines(capture('KWD', 12_345n))).toEqual([
+    expect(lines(postCapture(null, null, captureFacts('KWD', 12_345n)))).toEqual([
       ['processor_receivable:simulated-a:KWD', 12_345n],
       ['merchant_pending:mer_abcdefgh:KWD', -11_687n],
       ['fee_revenue:KWD', -658n],
     ]);
   });
 
-  it('posts EUR with a merchant pricing', () => {
-    expect(lines(capture('EUR', 2_500n, { pricing: { basisPoints: 150n, fixedMinor: 25n } }))).toEqual([
+  it('uses the merchant pricing it is given and drops zero lines', () => {
+    expect(
+      lines(
+        postCapture(
+          null,
+          null,
+          captureFacts('EUR', 2_500n, { pricing: { basisPoints: 150n, fixedMinor: 25n } }),
+        ),
+      ),
+    ).toEqual([
       ['processor_receivable:simulated-a:EUR', 2_500n],
-      ['merchant_pending:mer_abcdefgh:EUR', -2_437n], // 37.5 → 38, + 25 = 63
+      ['merchant_pending:mer_abcdefgh:EUR', -2_437n],
       ['fee_revenue:EUR', -63n],
     ]);
-  });
-
-  it('posts no fee line when the fee is zero, and no merchant line when the fee takes it all', () => {
-    expect(lines(capture('USD', 500n, { pricing: { basisPoints: 0n, fixedMinor: 0n } }))).toEqual([
-      ['processor_receivable:simulated-a:USD', 500n],
-      ['merchant_pending:mer_abcdefgh:USD', -500n],
-    ]);
-    expect(lines(capture('USD', 20n))).toEqual([
+    expect(lines(postCapture(null, null, captureFacts('USD', 20n)))).toEqual([
       ['processor_receivable:simulated-a:USD', 20n],
       ['fee_revenue:USD', -20n],
     ]);
   });
 
-  it('refuses a zero or negative capture and an unknown currency', () => {
-    expect(() => postCapture(capture('USD', 0n))).toThrow(/must be positive/);
-    expect(() => postCapture(capture('USD', -5n))).toThrow(/must be positive/);
-    expect(() => postCapture(capture('ABC', 5n, { pricing: { basisPoints: 0n, fixedMinor: 0n } }))).toThrow(
-      /unknown currency/,
+  it('converts through FX accounts, one balanced leg per currency, with the rate recorded', () => {
+    // 100.00 EUR presented, 108.50 USD to the merchant at 1.085; fees in USD.
+    const decision = posted(
+      postCapture(
+        authorized(10_000n, 'EUR'),
+        null,
+        captureFacts('EUR', 10_000n, {
+          fx: { settlementCurrency: 'USD', settlementAmountMinor: 10_850n, rate: '1.085', rateVersion: 'v7' },
+          pricing: defaultPricing('USD'),
+        }),
+      ),
     );
+    expect(decision.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['merchant_hold:mer_abcdefgh:EUR', 10_000n],
+      ['authorization_pending:simulated-a:EUR', -10_000n],
+      ['processor_receivable:simulated-a:EUR', 10_000n],
+      ['fx_position:EUR', -10_000n],
+      ['fx_position:USD', 10_850n],
+      ['merchant_pending:mer_abcdefgh:USD', -10_505n], // 315 + 30 = 345 fee
+      ['fee_revenue:USD', -345n],
+    ]);
+    expect(decision.entry.details).toMatchObject({ fxRate: '1.085', fxRateVersion: 'v7' });
+    for (const sum of sumByCurrency(decision.entry.postings).values()) expect(sum).toBe(0n);
+    expect(decision.state.capture).toMatchObject({ merchantCurrency: 'USD', netMinor: 10_505n });
   });
 
-  it('property: random captures always balance, the fee never exceeds the gross, and the journal sums to zero', () => {
-    const currencies = ['USD', 'EUR', 'JPY', 'KWD', 'CLF', 'BHD', 'KRW'];
-    const captureArb = fc.record({
-      currency: fc.constantFrom(...currencies),
-      grossAmountMinor: fc.bigInt({ min: 1n, max: 999_999_999_999_999n }),
-      basisPoints: fc.bigInt({ min: 0n, max: 10_000n }),
-      fixedMinor: fc.bigInt({ min: 0n, max: 1_000_000n }),
-      merchant: fc.constantFrom('mer_aaaaaaaa', 'mer_bbbbbbbb'),
-      processor: fc.constantFrom('simulated-a', 'simulated-b'),
-    });
+  it('property: random captures balance and the fee never exceeds the gross', () => {
     fc.assert(
-      fc.property(fc.array(captureArb, { minLength: 1, maxLength: 40 }), (captures) => {
-        const journal = new Map<string, bigint>();
-        for (const c of captures) {
-          const posted = postCapture(
-            capture(c.currency, c.grossAmountMinor, {
-              merchantId: c.merchant,
-              processor: c.processor,
-              pricing: { basisPoints: c.basisPoints, fixedMinor: c.fixedMinor },
-            }),
+      fc.property(
+        fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'CLF'),
+        fc.bigInt({ min: 1n, max: 999_999_999_999_999n }),
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        fc.bigInt({ min: 0n, max: 1_000_000n }),
+        (currency, gross, basisPoints, fixedMinor) => {
+          const decision = posted(
+            postCapture(null, null, captureFacts(currency, gross, { pricing: { basisPoints, fixedMinor } })),
           );
-          expect(posted.feeAmountMinor >= 0n && posted.feeAmountMinor <= c.grossAmountMinor).toBe(true);
-          for (const sum of sumByCurrency(posted.entry.postings).values()) expect(sum).toBe(0n);
-          for (const p of posted.entry.postings) {
-            journal.set(p.account.currency, (journal.get(p.account.currency) ?? 0n) + p.amountMinor);
-          }
-        }
-        for (const total of journal.values()) expect(total).toBe(0n);
-      }),
+          expect(decision.context.feeAmountMinor <= gross).toBe(true);
+          for (const sum of sumByCurrency(decision.entry.postings).values()) expect(sum).toBe(0n);
+        },
+      ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('postCancel', () => {
+  it('releases what the hold still holds, once', () => {
+    const partly = posted(
+      postCapture(authorized(10_000n), null, captureFacts('USD', 3_000n, { final: false })),
+    ).state.position;
+    const cancel = { paymentId: PAYMENT, reason: 'expired', releasedAmountMinor: 7_000n, occurredAt };
+    const released = posted(postCancel(partly, cancel));
+    expect(released.entry.kind).toBe('hold_release');
+    expect(released.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['merchant_hold:mer_abcdefgh:USD', 7_000n],
+      ['authorization_pending:simulated-a:USD', -7_000n],
+    ]);
+    expect(postCancel(released.state, cancel)).toMatchObject({ reason: 'hold_already_resolved' });
+    expect(postCancel(null, cancel)).toMatchObject({ reason: 'unknown_hold' });
+  });
+});
+
+describe('postRefund', () => {
+  const captured = posted(postCapture(authorized(10_000n), null, captureFacts('USD', 10_000n))).state
+    .position;
+  const refund = (amountMinor: bigint, refundId = 're_0000000001') => ({
+    refundId,
+    paymentId: PAYMENT,
+    currency: 'USD',
+    amountMinor,
+    occurredAt,
+  });
+
+  it('takes the refund from the merchant available balance and the processor receivable', () => {
+    expect(lines(postRefund(captured, refund(2_500n)))).toEqual([
+      ['merchant_available:mer_abcdefgh:USD', 2_500n],
+      ['processor_receivable:simulated-a:USD', -2_500n],
+    ]);
+  });
+
+  it('allows several partial refunds up to the captured total, never beyond', () => {
+    const first = posted(postRefund(captured, refund(6_000n))).state;
+    const second = posted(postRefund(first, refund(4_000n, 're_0000000002'))).state;
+    expect(second.refundedMinor).toBe(10_000n);
+    expect(postRefund(second, refund(1n, 're_0000000003'))).toMatchObject({
+      reason: 'refund_exceeds_captured',
+    });
+    expect(postRefund(first, refund(4_001n, 're_0000000003'))).toMatchObject({
+      reason: 'refund_exceeds_captured',
+    });
+    expect(postRefund(null, refund(1n))).toMatchObject({ reason: 'refund_exceeds_captured' });
+  });
+
+  it('converts an FX refund at the payment ratio and makes the last one exact', () => {
+    const fxCaptured = posted(
+      postCapture(
+        null,
+        null,
+        captureFacts('EUR', 1_000n, {
+          fx: { settlementCurrency: 'USD', settlementAmountMinor: 1_085n, rate: '1.085', rateVersion: 'v1' },
+          pricing: defaultPricing('USD'),
+        }),
+      ),
+    ).state.position;
+    const eur = (amountMinor: bigint) => ({ ...refund(amountMinor), currency: 'EUR' });
+    const first = posted(postRefund(fxCaptured, eur(333n)));
+    expect(first.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['merchant_available:mer_abcdefgh:USD', 361n], // 333 × 1.085 = 361.3
+      ['processor_receivable:simulated-a:EUR', -333n],
+      ['fx_position:USD', -361n],
+      ['fx_position:EUR', 333n],
+    ]);
+    const last = posted(postRefund(first.state, eur(667n)));
+    expect(last.state.merchantRefundedMinor).toBe(1_085n);
+  });
+});
+
+describe('postSettlement', () => {
+  const capture = (id: string, merchantId: string, netMinor: bigint): CaptureRecord => ({
+    captureId: id,
+    paymentId: PAYMENT,
+    merchantId,
+    processor: 'simulated-a',
+    currency: 'USD',
+    grossMinor: netMinor + 100n,
+    merchantCurrency: 'USD',
+    netMinor,
+    settlementId: null,
+  });
+  const captures = new Map([
+    ['cap_0000000001', capture('cap_0000000001', 'mer_aaaaaaaa', 900n)],
+    ['cap_0000000002', capture('cap_0000000002', 'mer_aaaaaaaa', 400n)],
+    ['cap_0000000003', capture('cap_0000000003', 'mer_bbbbbbbb', 1_900n)],
+  ]);
+  const facts = {
+    settlementId: 'stl_0000000001',
+    processor: 'simulated-a',
+    currency: 'USD',
+    settlementDate: '2025-11-21',
+    grossAmountMinor: 3_500n,
+    processorFeeAmountMinor: 50n,
+    netAmountMinor: 3_450n,
+    captureIds: ['cap_0000000001', 'cap_0000000002', 'cap_0000000003'],
+    occurredAt,
+  };
+
+  it('pays the bank less the processor fee and moves each merchant net from pending to available', () => {
+    const decision = posted(postSettlement(captures, facts));
+    expect(decision.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['platform_bank:USD', 3_450n],
+      ['processor_fees:USD', 50n],
+      ['processor_receivable:simulated-a:USD', -3_500n],
+      ['merchant_pending:mer_aaaaaaaa:USD', 1_300n],
+      ['merchant_available:mer_aaaaaaaa:USD', -1_300n],
+      ['merchant_pending:mer_bbbbbbbb:USD', 1_900n],
+      ['merchant_available:mer_bbbbbbbb:USD', -1_900n],
+    ]);
+    expect(decision.state.every((c) => c.settlementId === 'stl_0000000001')).toBe(true);
+    expect(decision.entry).toMatchObject({
+      merchantId: null,
+      paymentId: null,
+      aggregateId: 'stl_0000000001',
+    });
+  });
+
+  it('refuses an unknown or already settled capture and totals that do not add up', () => {
+    expect(postSettlement(captures, { ...facts, captureIds: ['cap_9999999999'] })).toMatchObject({
+      reason: 'unknown_hold',
+    });
+    const settled = new Map(captures);
+    settled.set('cap_0000000001', {
+      ...capture('cap_0000000001', 'mer_aaaaaaaa', 900n),
+      settlementId: 'stl_x0000000',
+    });
+    expect(postSettlement(settled, facts)).toMatchObject({ reason: 'invalid_amount' });
+    expect(postSettlement(captures, { ...facts, netAmountMinor: 3_449n })).toMatchObject({
+      reason: 'invalid_amount',
+    });
+    expect(postSettlement(captures, { ...facts, processor: 'simulated-b' })).toMatchObject({
+      reason: 'invalid_amount',
+    });
+  });
+});
+
+describe('payouts', () => {
+  const request = {
+    payoutId: 'po_0000000001',
+    merchantId: MERCHANT,
+    currency: 'USD',
+    amountMinor: 5_000n,
+    occurredAt,
+  };
+
+  it('reserves from available, guarded against going below zero', () => {
+    const decision = posted(postPayoutRequested(null, request));
+    expect(decision.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['merchant_available:mer_abcdefgh:USD', 5_000n],
+      ['payouts_in_flight:mer_abcdefgh:USD', -5_000n],
+    ]);
+    expect(decision.guards).toEqual([{ accountCode: 'merchant_available:mer_abcdefgh:USD' }]);
+    expect(postPayoutRequested(decision.state, request)).toMatchObject({ reason: 'invalid_amount' });
+  });
+
+  it('completes to the bank or reverses to available, once', () => {
+    const reserved = posted(postPayoutRequested(null, request)).state;
+    const paid = posted(postPayoutOutcome(reserved, { ...request, outcome: 'paid' }));
+    expect(paid.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['payouts_in_flight:mer_abcdefgh:USD', 5_000n],
+      ['platform_bank:USD', -5_000n],
+    ]);
+    const failed = posted(postPayoutOutcome(reserved, { ...request, outcome: 'failed' }));
+    expect(failed.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['payouts_in_flight:mer_abcdefgh:USD', 5_000n],
+      ['merchant_available:mer_abcdefgh:USD', -5_000n],
+    ]);
+    expect(postPayoutOutcome(paid.state, { ...request, outcome: 'failed' })).toMatchObject({
+      reason: 'hold_already_resolved',
+    });
+    expect(postPayoutOutcome(null, { ...request, outcome: 'failed' })).toMatchObject({ outcome: 'ignore' });
+    expect(postPayoutOutcome(null, { ...request, outcome: 'paid' })).toMatchObject({
+      reason: 'unknown_hold',
+    });
+    expect(postPayoutOutcome(reserved, { ...request, amountMinor: 1n, outcome: 'paid' })).toMatchObject({
+      reason: 'invalid_amount',
+    });
+  });
+});
+
+describe('disputes', () => {
+  const captured = posted(postCapture(authorized(10_000n), null, captureFacts('USD', 10_000n))).state
+    .position;
+  const dispute = {
+    disputeId: 'dp_0000000001',
+    paymentId: PAYMENT,
+    currency: 'USD',
+    amountMinor: 10_000n,
+    occurredAt,
+  };
+
+  it('holds the disputed amount; won releases it, lost pays it to the processor; closes once', () => {
+    const opened = posted(postDisputeOpened(captured, null, dispute));
+    expect(opened.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['merchant_available:mer_abcdefgh:USD', 10_000n],
+      ['chargebacks_in_flight:mer_abcdefgh:USD', -10_000n],
+    ]);
+    const won = posted(postDisputeClosed(captured, opened.state, { ...dispute, outcome: 'won' }));
+    expect(won.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['chargebacks_in_flight:mer_abcdefgh:USD', 10_000n],
+      ['merchant_available:mer_abcdefgh:USD', -10_000n],
+    ]);
+    const lost = posted(postDisputeClosed(captured, opened.state, { ...dispute, outcome: 'lost' }));
+    expect(lost.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['chargebacks_in_flight:mer_abcdefgh:USD', 10_000n],
+      ['processor_receivable:simulated-a:USD', -10_000n],
+    ]);
+    expect(postDisputeClosed(captured, lost.state, { ...dispute, outcome: 'won' })).toMatchObject({
+      reason: 'hold_already_resolved',
+    });
+    expect(postDisputeClosed(captured, null, { ...dispute, outcome: 'won' })).toMatchObject({
+      reason: 'unknown_hold',
+    });
+    expect(postDisputeOpened(captured, opened.state, dispute)).toMatchObject({ reason: 'invalid_amount' });
+    expect(postDisputeOpened(captured, null, { ...dispute, amountMinor: 10_001n })).toMatchObject({
+      reason: 'invalid_amount',
+    });
+  });
+});
+
+describe('postReversal', () => {
+  it('negates every posting and names the original', () => {
+    const original = posted(postCapture(null, null, captureFacts('USD', 10_000n))).entry;
+    const reversal = postReversal(
+      { ...original, id: '6f1c1f9e-4a4b-4c4d-8e8f-000000000001' },
+      occurredAt,
+      'typo',
+    );
+    expect(reversal.kind).toBe('reversal');
+    expect(reversal.reversesEntryId).toBe('6f1c1f9e-4a4b-4c4d-8e8f-000000000001');
+    expect(reversal.postings.map((p) => p.amountMinor)).toEqual(original.postings.map((p) => -p.amountMinor));
   });
 });

@@ -15,11 +15,20 @@ export class JournalEntryEntity {
   @Column({ type: 'text' })
   kind!: string;
 
-  @Column({ name: 'merchant_id', type: 'text' })
-  merchantId!: string;
+  @Column({ name: 'merchant_id', type: 'text', nullable: true })
+  merchantId!: string | null;
 
-  @Column({ name: 'payment_id', type: 'text' })
-  paymentId!: string;
+  @Column({ name: 'payment_id', type: 'text', nullable: true })
+  paymentId!: string | null;
+
+  @Column({ name: 'aggregate_id', type: 'text', nullable: true })
+  aggregateId!: string | null;
+
+  @Column({ type: 'jsonb' })
+  details!: Record<string, string>;
+
+  @Column({ name: 'reverses_entry_id', type: 'uuid', nullable: true })
+  reversesEntryId!: string | null;
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { PLATFORM_MIGRATIONS, createDataSource, ensureDatabaseExists, runMigrations } from '@platform/db';
 import { GENESIS_HASH, entryHash } from '../domain/entry-hash';
+import type { JournalEntryDraft } from '../domain/journal-entry';
 import { postCapture } from '../domain/posting-rules';
 import { defaultPricing } from '../domain/pricing';
 import { LEDGER_MIGRATIONS } from '../migrations';
@@ -50,17 +51,23 @@ describe('JournalRepository against Postgres', () => {
     await admin(`DROP DATABASE IF EXISTS ${DATABASE}`);
   });
 
-  function capture(i: number) {
+  function capture(i: number): { entry: JournalEntryDraft } {
     const currency = i % 3 === 0 ? 'JPY' : 'USD';
-    return postCapture({
+    const decision = postCapture(null, null, {
       merchantId: `mer_merchant${i % 4}`,
       paymentId: `pay_${String(i).padStart(24, '0')}`,
+      captureId: `cap_${String(i).padStart(12, '0')}`,
+      final: true,
       processor: i % 2 === 0 ? 'simulated-a' : 'simulated-b',
+      paymentMethodType: 'card',
       currency,
       grossAmountMinor: BigInt(1_000 + i * 37),
+      fx: null,
       pricing: defaultPricing(currency),
       occurredAt: new Date(Date.UTC(2025, 10, 20, 10, 0, 0, i)),
     });
+    if (decision.outcome !== 'post') throw new Error(decision.message);
+    return decision;
   }
 
   it('posts concurrent captures with a gapless sequence, an intact chain and balances equal to the postings', async () => {
@@ -72,7 +79,7 @@ describe('JournalRepository against Postgres', () => {
     expect(posted.map((e) => e.sequence).sort((a, b) => (a < b ? -1 : 1))).toEqual(
       Array.from({ length: CONCURRENT_CAPTURES }, (_, i) => BigInt(i + 1)),
     );
-    for (const entry of posted) expect(entry.paymentEntryCount).toBe(1);
+    for (const entry of posted) expect(entry.aggregateEntryCount).toBe(1);
 
     // The chain, recomputed from what is stored.
     const ids = await dataSource.query<{ id: string }[]>('SELECT id FROM journal_entries ORDER BY sequence');
@@ -92,6 +99,7 @@ describe('JournalRepository against Postgres', () => {
         GROUP BY a.id HAVING a.balance_minor <> coalesce(sum(p.amount_minor), 0)`,
     );
     expect(mismatches).toEqual([]);
+    expect(await journal.verify()).toMatchObject({ ok: true, firstBroken: null, balanceMismatches: [] });
     const trial = await journal.trialBalance();
     expect(trial.currencies.map((c) => c.currency)).toEqual(['JPY', 'USD']);
     for (const c of trial.currencies) expect(c.debitsMinor).toBe(c.creditsMinor);
@@ -110,7 +118,77 @@ describe('JournalRepository against Postgres', () => {
     const entry = capture(1_000).entry;
     const first = await dataSource.transaction((manager) => journal.append(manager, entry, randomUUID()));
     const second = await dataSource.transaction((manager) => journal.append(manager, entry, randomUUID()));
-    expect([first.paymentEntryCount, second.paymentEntryCount]).toEqual([1, 2]);
+    expect([first.aggregateEntryCount, second.aggregateEntryCount]).toEqual([1, 2]);
+  });
+
+  it('refuses a guarded entry that would take an account below zero, writing nothing', async () => {
+    const before = await journal.digest();
+    const draft = capture(7).entry;
+    const merchantLine = draft.postings.find((p) => p.account.code.startsWith('merchant_pending:'));
+    if (merchantLine === undefined) throw new Error('no merchant line');
+    // The merchant line is a credit; reversing the entry debits it beyond what it holds.
+    const reversed = {
+      ...draft,
+      postings: draft.postings.map((p) => ({ ...p, amountMinor: -p.amountMinor * 1_000n })),
+    };
+    await expect(
+      dataSource.transaction((manager) =>
+        journal.append(manager, reversed, randomUUID(), [{ accountCode: merchantLine.account.code }]),
+      ),
+    ).rejects.toThrow(/requested/);
+    expect(await journal.digest()).toEqual(before);
+  });
+
+  it('answers balances at a sequence and statements with running balances', async () => {
+    const code = capture(0).entry.postings[0]?.account.code ?? '';
+    const now = await journal.balance(code, { kind: 'now' });
+    const statement = await journal.statement(code, 0n, 1_000);
+    if (now === null || statement === null) throw new Error(`account ${code} is missing`);
+    const last = statement.lines.at(-1);
+    expect(last?.balanceAfterMinor).toBe(now.balanceMinor);
+    const first = statement.lines[0];
+    if (first === undefined) throw new Error('empty statement');
+    expect((await journal.balance(code, { kind: 'sequence', sequence: first.sequence }))?.balanceMinor).toBe(
+      first.amountMinor,
+    );
+    expect((await journal.balance(code, { kind: 'sequence', sequence: 0n }))?.balanceMinor).toBe(0n);
+    expect((await journal.balance(code, { kind: 'time', at: new Date(0) }))?.balanceMinor).toBe(0n);
+    const page = await journal.statement(code, 0n, 1);
+    expect(page?.hasMore).toBe(statement.lines.length > 1);
+  });
+
+  it('verify names the first link altered behind the ledger’s back', async () => {
+    expect((await journal.verify()).ok).toBe(true);
+    const [target] = await dataSource.query<{ id: string; sequence: string }[]>(
+      'SELECT id, sequence FROM journal_entries ORDER BY sequence OFFSET 4 LIMIT 1',
+    );
+    if (target === undefined) throw new Error('too few entries');
+    // As the superuser, with the append-only trigger off for this one statement.
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${DATABASE}`;
+    const superuser = new Client({ connectionString: url.toString() });
+    await superuser.connect();
+    try {
+      await superuser.query('BEGIN');
+      await superuser.query('ALTER TABLE postings DISABLE TRIGGER postings_append_only');
+      await superuser.query(
+        'UPDATE postings SET amount_minor = amount_minor + 1 WHERE entry_id = $1 AND position = 0',
+        [target.id],
+      );
+      await superuser.query('ALTER TABLE postings ENABLE TRIGGER postings_append_only');
+      await superuser.query('COMMIT');
+    } finally {
+      await superuser.end();
+    }
+    const report = await journal.verify();
+    expect(report.ok).toBe(false);
+    expect(report.firstBroken).toEqual({
+      sequence: BigInt(target.sequence),
+      entryId: target.id,
+      reason: 'hash does not match the entry content',
+    });
+    expect(report.checkedThrough).toBe(BigInt(target.sequence) - 1n);
+    expect(report.balanceMismatches.length).toBe(1);
   });
 
   it('refuses to update or delete the journal', async () => {

@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AccountRef, AccountType } from '../domain/chart-of-accounts';
-import { entryHash } from '../domain/entry-hash';
+import { GENESIS_HASH, entryHash } from '../domain/entry-hash';
 import { assertBalanced, type JournalEntryDraft } from '../domain/journal-entry';
-import { LedgerRuleError } from '../domain/ledger-error';
+import { InsufficientBalanceError, LedgerRuleError } from '../domain/ledger-error';
+import type { BalanceGuard } from '../domain/posting-rules';
 
 export interface StoredPosting {
   readonly accountCode: string;
@@ -19,8 +20,11 @@ export interface StoredEntry {
   readonly sequence: bigint;
   readonly sourceEventId: string;
   readonly kind: string;
-  readonly merchantId: string;
-  readonly paymentId: string;
+  readonly merchantId: string | null;
+  readonly paymentId: string | null;
+  readonly aggregateId: string;
+  readonly details: Readonly<Record<string, string>>;
+  readonly reversesEntryId: string | null;
   readonly occurredAt: Date;
   readonly previousHash: string;
   readonly hash: string;
@@ -30,8 +34,8 @@ export interface StoredEntry {
 }
 
 export interface AppendedEntry extends StoredEntry {
-  /** How many entries the payment has, this one included: the aggregate sequence of its event. */
-  readonly paymentEntryCount: number;
+  /** How many entries the aggregate has, this one included: the aggregate sequence of its event. */
+  readonly aggregateEntryCount: number;
 }
 
 export interface LedgerDigest {
@@ -59,6 +63,49 @@ export interface TrialBalanceSnapshot {
   readonly accountsTruncated: boolean;
 }
 
+export type BalanceAsOf =
+  | { readonly kind: 'now' }
+  | { readonly kind: 'sequence'; readonly sequence: bigint }
+  | { readonly kind: 'time'; readonly at: Date };
+
+export interface AccountBalanceAt extends AccountBalance {
+  readonly asOfSequence: bigint;
+}
+
+export interface StatementLine {
+  readonly entryId: string;
+  readonly sequence: bigint;
+  readonly kind: string;
+  readonly paymentId: string | null;
+  readonly occurredAt: Date;
+  readonly amountMinor: bigint;
+  readonly balanceAfterMinor: bigint;
+}
+
+export interface AccountStatement {
+  readonly code: string;
+  readonly type: AccountType;
+  readonly currency: string;
+  readonly lines: readonly StatementLine[];
+  readonly hasMore: boolean;
+}
+
+export interface BrokenLink {
+  readonly sequence: bigint;
+  readonly entryId: string | null;
+  readonly reason: string;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly head: LedgerDigest;
+  readonly checkedThrough: bigint;
+  readonly firstBroken: BrokenLink | null;
+  readonly balanceMismatches: readonly string[];
+}
+
+const VERIFY_BATCH_SIZE = 1_000;
+
 /** Accounts listed by one trial balance; the per-currency totals always cover every account. */
 export const TRIAL_BALANCE_ACCOUNTS_MAX = 10_000;
 
@@ -67,8 +114,11 @@ interface EntryRow {
   sequence: string;
   source_event_id: string;
   kind: string;
-  merchant_id: string;
-  payment_id: string;
+  merchant_id: string | null;
+  payment_id: string | null;
+  aggregate_id: string | null;
+  details: Record<string, string>;
+  reverses_entry_id: string | null;
   occurred_at: Date;
   previous_hash: string;
   hash: string;
@@ -96,12 +146,23 @@ export class JournalRepository {
     manager: EntityManager,
     draft: JournalEntryDraft,
     sourceEventId: string,
+    guards: readonly BalanceGuard[] = [],
   ): Promise<AppendedEntry> {
     assertBalanced(draft.postings);
     const refs = [...new Map(draft.postings.map((p) => [p.account.code, p.account])).values()].sort((a, b) =>
       a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
     );
-    const accountIds = await this.openAndLockAccounts(manager, refs);
+    const locked = await this.openAndLockAccounts(manager, refs);
+    const accountIds = new Map([...locked].map(([code, row]) => [code, row.id]));
+    // Checked under the row locks, before anything is posted: a refusal leaves only opened (empty) accounts.
+    for (const guard of guards) {
+      const posting = draft.postings.find((p) => p.account.code === guard.accountCode);
+      const row = locked.get(guard.accountCode);
+      if (posting === undefined || row === undefined) continue;
+      if (row.balanceMinor + posting.amountMinor > 0n) {
+        throw new InsufficientBalanceError(guard.accountCode, -row.balanceMinor, posting.amountMinor);
+      }
+    }
 
     const [head] = await manager.query<
       {
@@ -125,6 +186,9 @@ export class JournalRepository {
       sourceEventId,
       merchantId: draft.merchantId,
       paymentId: draft.paymentId,
+      aggregateId: draft.aggregateId,
+      details: draft.details,
+      reversesEntryId: draft.reversesEntryId,
       occurredAt: draft.occurredAt,
       postings,
     };
@@ -132,8 +196,9 @@ export class JournalRepository {
 
     await manager.query(
       `INSERT INTO journal_entries
-         (id, sequence, source_event_id, kind, merchant_id, payment_id, occurred_at, previous_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         (id, sequence, source_event_id, kind, merchant_id, payment_id, occurred_at, previous_hash, hash,
+          aggregate_id, details, reverses_entry_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         id,
         sequence.toString(),
@@ -144,6 +209,9 @@ export class JournalRepository {
         draft.occurredAt,
         head.hash,
         hash,
+        draft.aggregateId,
+        JSON.stringify(draft.details),
+        draft.reversesEntryId,
       ],
     );
     const accountIdsInOrder = postings.map((p) => accountIds.get(p.accountCode));
@@ -164,8 +232,8 @@ export class JournalRepository {
       hash,
     ]);
     const [count] = await manager.query<{ entries: string }[]>(
-      'SELECT count(*) AS entries FROM journal_entries WHERE payment_id = $1',
-      [draft.paymentId],
+      'SELECT count(*) AS entries FROM journal_entries WHERE aggregate_id = $1',
+      [draft.aggregateId],
     );
 
     return {
@@ -173,7 +241,7 @@ export class JournalRepository {
       previousHash: head.hash,
       hash,
       createdAt: null,
-      paymentEntryCount: Number(count?.entries ?? 0),
+      aggregateEntryCount: Number(count?.entries ?? 0),
     };
   }
 
@@ -228,6 +296,151 @@ export class JournalRepository {
     });
   }
 
+  /**
+   * An account's balance: now (the cached, row-locked balance) or as of a sequence or a time
+   * (the fold of its postings up to it; a time means entries written at or before it).
+   */
+  async balance(code: string, asOf: BalanceAsOf): Promise<AccountBalanceAt | null> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const [account] = await manager.query<
+        { id: string; code: string; type: AccountType; currency: string; balance_minor: string }[]
+      >('SELECT id, code, type, currency, balance_minor FROM accounts WHERE code = $1', [code]);
+      if (account === undefined) return null;
+      const head = await this.readHead(manager);
+      const base = { code: account.code, type: account.type, currency: account.currency };
+      if (asOf.kind === 'now')
+        return { ...base, balanceMinor: BigInt(account.balance_minor), asOfSequence: head.sequence };
+      const limit =
+        asOf.kind === 'sequence'
+          ? asOf.sequence
+          : BigInt(
+              (
+                await manager.query<{ sequence: string }[]>(
+                  'SELECT coalesce(max(sequence), 0)::text AS sequence FROM journal_entries WHERE created_at <= $1',
+                  [asOf.at],
+                )
+              )[0]?.sequence ?? '0',
+            );
+      const bounded = limit > head.sequence ? head.sequence : limit;
+      const [sum] = await manager.query<{ total: string }[]>(
+        `SELECT coalesce(sum(p.amount_minor), 0)::text AS total
+           FROM postings p JOIN journal_entries e ON e.id = p.entry_id
+          WHERE p.account_id = $1 AND e.sequence <= $2`,
+        [account.id, bounded.toString()],
+      );
+      return { ...base, balanceMinor: BigInt(sum?.total ?? '0'), asOfSequence: bounded };
+    });
+  }
+
+  /** An account's postings in sequence order after a sequence, each with the balance after it. */
+  async statement(code: string, startingAfter: bigint, limit: number): Promise<AccountStatement | null> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const [account] = await manager.query<{ id: string; type: AccountType; currency: string }[]>(
+        'SELECT id, type, currency FROM accounts WHERE code = $1',
+        [code],
+      );
+      if (account === undefined) return null;
+      const [opening] = await manager.query<{ total: string }[]>(
+        `SELECT coalesce(sum(p.amount_minor), 0)::text AS total
+           FROM postings p JOIN journal_entries e ON e.id = p.entry_id
+          WHERE p.account_id = $1 AND e.sequence <= $2`,
+        [account.id, startingAfter.toString()],
+      );
+      const rows = await manager.query<
+        {
+          entry_id: string;
+          sequence: string;
+          kind: string;
+          payment_id: string | null;
+          occurred_at: Date;
+          amount_minor: string;
+        }[]
+      >(
+        `SELECT e.id AS entry_id, e.sequence, e.kind, e.payment_id, e.occurred_at, p.amount_minor
+           FROM postings p JOIN journal_entries e ON e.id = p.entry_id
+          WHERE p.account_id = $1 AND e.sequence > $2
+          ORDER BY e.sequence LIMIT $3`,
+        [account.id, startingAfter.toString(), limit + 1],
+      );
+      let running = BigInt(opening?.total ?? '0');
+      const lines = rows.slice(0, limit).map((row) => {
+        running += BigInt(row.amount_minor);
+        return {
+          entryId: row.entry_id,
+          sequence: BigInt(row.sequence),
+          kind: row.kind,
+          paymentId: row.payment_id,
+          occurredAt: row.occurred_at,
+          amountMinor: BigInt(row.amount_minor),
+          balanceAfterMinor: running,
+        };
+      });
+      return { code, type: account.type, currency: account.currency, lines, hasMore: rows.length > limit };
+    });
+  }
+
+  /**
+   * Recomputes the chain from the stored rows, in batches, and names the first broken link: a gap
+   * in the sequence, a previous hash that is not the one before, or a hash that is not the
+   * content's. Also lists accounts whose cached balance is not the fold of their postings.
+   */
+  async verify(): Promise<VerifyReport> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const head = await this.readHead(manager);
+      let previousHash = GENESIS_HASH;
+      let expected = 1n;
+      let firstBroken: BrokenLink | null = null;
+      while (firstBroken === null && expected <= head.sequence) {
+        const rows = await manager.query<EntryRow[]>(
+          'SELECT * FROM journal_entries WHERE sequence >= $1 ORDER BY sequence LIMIT $2',
+          [expected.toString(), VERIFY_BATCH_SIZE],
+        );
+        if (rows.length === 0) break;
+        const postings = await this.postingsOf(
+          manager,
+          rows.map((r) => r.id),
+        );
+        for (const row of rows) {
+          const entry = this.toStored(row, postings.get(row.id) ?? []);
+          const broken = (reason: string): BrokenLink => ({ sequence: expected, entryId: entry.id, reason });
+          if (entry.sequence !== expected) {
+            firstBroken = broken(`sequence ${expected} is missing (next stored is ${entry.sequence})`);
+          } else if (entry.previousHash !== previousHash) {
+            firstBroken = broken('previous_hash is not the hash of the entry before');
+          } else if (entryHash(previousHash, entry) !== entry.hash) {
+            firstBroken = broken('hash does not match the entry content');
+          }
+          if (firstBroken !== null) break;
+          previousHash = entry.hash;
+          expected += 1n;
+        }
+      }
+      if (firstBroken === null && expected <= head.sequence) {
+        firstBroken = { sequence: expected, entryId: null, reason: `sequence ${expected} is missing` };
+      }
+      if (firstBroken === null && previousHash !== head.hash) {
+        firstBroken = {
+          sequence: head.sequence,
+          entryId: null,
+          reason: 'the head hash is not the last entry hash',
+        };
+      }
+      const mismatched = await manager.query<{ code: string }[]>(
+        `SELECT a.code FROM accounts a
+           LEFT JOIN (SELECT account_id, sum(amount_minor) AS total FROM postings GROUP BY account_id) p
+             ON p.account_id = a.id
+          WHERE a.balance_minor <> coalesce(p.total, 0) ORDER BY a.code LIMIT 100`,
+      );
+      return {
+        ok: firstBroken === null && mismatched.length === 0,
+        head,
+        checkedThrough: expected - 1n,
+        firstBroken,
+        balanceMismatches: mismatched.map((m) => m.code),
+      };
+    });
+  }
+
   private async readHead(manager: EntityManager): Promise<LedgerDigest> {
     const [head] = await manager.query<
       {
@@ -243,7 +456,7 @@ export class JournalRepository {
   private async openAndLockAccounts(
     manager: EntityManager,
     refs: readonly AccountRef[],
-  ): Promise<Map<string, string>> {
+  ): Promise<Map<string, { id: string; balanceMinor: bigint }>> {
     const codes = refs.map((r) => r.code);
     await manager.query(
       `INSERT INTO accounts (code, type, currency)
@@ -252,12 +465,14 @@ export class JournalRepository {
        ON CONFLICT (code) DO NOTHING`,
       [codes, refs.map((r) => r.type), refs.map((r) => r.currency)],
     );
-    const rows = await manager.query<{ id: string; code: string; type: string; currency: string }[]>(
-      'SELECT id, code, type, currency FROM accounts WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE',
+    const rows = await manager.query<
+      { id: string; code: string; type: string; currency: string; balance_minor: string }[]
+    >(
+      'SELECT id, code, type, currency, balance_minor FROM accounts WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE',
       [codes],
     );
-    const ids = new Map<string, string>();
-    for (const row of rows) ids.set(row.code, row.id);
+    const ids = new Map<string, { id: string; balanceMinor: bigint }>();
+    for (const row of rows) ids.set(row.code, { id: row.id, balanceMinor: BigInt(row.balance_minor) });
     for (const ref of refs) {
       const row = rows.find((r) => r.code === ref.code);
       if (row === undefined) throw new Error(`account ${ref.code} was not opened`);
@@ -271,12 +486,35 @@ export class JournalRepository {
   }
 
   private async withPostings(manager: EntityManager, row: EntryRow): Promise<StoredEntry> {
-    const postings = await manager.query<PostingRow[]>(
-      `SELECT a.code, a.type, p.currency, p.amount_minor
+    const postings = await this.postingsOf(manager, [row.id]);
+    return this.toStored(row, postings.get(row.id) ?? []);
+  }
+
+  private async postingsOf(
+    manager: EntityManager,
+    entryIds: readonly string[],
+  ): Promise<Map<string, StoredPosting[]>> {
+    const rows = await manager.query<(PostingRow & { entry_id: string })[]>(
+      `SELECT p.entry_id, a.code, a.type, p.currency, p.amount_minor
          FROM postings p JOIN accounts a ON a.id = p.account_id
-        WHERE p.entry_id = $1 ORDER BY p.position`,
-      [row.id],
+        WHERE p.entry_id = ANY($1::uuid[]) ORDER BY p.entry_id, p.position`,
+      [entryIds],
     );
+    const byEntry = new Map<string, StoredPosting[]>();
+    for (const p of rows) {
+      const list = byEntry.get(p.entry_id) ?? [];
+      list.push({
+        accountCode: p.code,
+        accountType: p.type,
+        currency: p.currency,
+        amountMinor: BigInt(p.amount_minor),
+      });
+      byEntry.set(p.entry_id, list);
+    }
+    return byEntry;
+  }
+
+  private toStored(row: EntryRow, postings: readonly StoredPosting[]): StoredEntry {
     return {
       id: row.id,
       sequence: BigInt(row.sequence),
@@ -284,16 +522,14 @@ export class JournalRepository {
       kind: row.kind,
       merchantId: row.merchant_id,
       paymentId: row.payment_id,
+      aggregateId: row.aggregate_id ?? row.payment_id ?? '',
+      details: row.details,
+      reversesEntryId: row.reverses_entry_id,
       occurredAt: row.occurred_at,
       previousHash: row.previous_hash,
       hash: row.hash,
       createdAt: row.created_at,
-      postings: postings.map((p) => ({
-        accountCode: p.code,
-        accountType: p.type,
-        currency: p.currency,
-        amountMinor: BigInt(p.amount_minor),
-      })),
+      postings,
     };
   }
 }

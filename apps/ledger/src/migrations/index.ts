@@ -1,3 +1,4 @@
 import { LedgerJournal1764100000000 } from './1764100000000-ledger-journal';
+import { LedgerLifecycle1764200000000 } from './1764200000000-ledger-lifecycle';
 
-export const LEDGER_MIGRATIONS = [LedgerJournal1764100000000];
+export const LEDGER_MIGRATIONS = [LedgerJournal1764100000000, LedgerLifecycle1764200000000];

@@ -1,4 +1,11 @@
-import type { LedgerDigest, StoredEntry, TrialBalanceSnapshot } from '../journal/journal.repository';
+import type {
+  AccountBalanceAt,
+  AccountStatement,
+  LedgerDigest,
+  StoredEntry,
+  TrialBalanceSnapshot,
+  VerifyReport,
+} from '../journal/journal.repository';
 
 /** The read API's JSON: snake_case, every amount and sequence a string of integers. */
 export function entryView(entry: StoredEntry) {
@@ -10,6 +17,9 @@ export function entryView(entry: StoredEntry) {
     source_event_id: entry.sourceEventId,
     merchant_id: entry.merchantId,
     payment_id: entry.paymentId,
+    aggregate_id: entry.aggregateId,
+    reverses_entry_id: entry.reversesEntryId,
+    details: entry.details,
     occurred_at: entry.occurredAt.toISOString(),
     created_at: entry.createdAt?.toISOString() ?? null,
     previous_hash: entry.previousHash,
@@ -45,5 +55,53 @@ export function trialBalanceView(snapshot: TrialBalanceSnapshot) {
       balance_minor: a.balanceMinor.toString(),
     })),
     accounts_truncated: snapshot.accountsTruncated,
+  };
+}
+
+export function balanceView(balance: AccountBalanceAt) {
+  return {
+    object: 'account_balance' as const,
+    code: balance.code,
+    type: balance.type,
+    currency: balance.currency,
+    balance_minor: balance.balanceMinor.toString(),
+    as_of_sequence: balance.asOfSequence.toString(),
+  };
+}
+
+export function statementView(statement: AccountStatement) {
+  return {
+    object: 'list' as const,
+    code: statement.code,
+    type: statement.type,
+    currency: statement.currency,
+    has_more: statement.hasMore,
+    data: statement.lines.map((line) => ({
+      entry_id: line.entryId,
+      sequence: line.sequence.toString(),
+      kind: line.kind,
+      payment_id: line.paymentId,
+      occurred_at: line.occurredAt.toISOString(),
+      amount_minor: line.amountMinor.toString(),
+      balance_after_minor: line.balanceAfterMinor.toString(),
+    })),
+  };
+}
+
+export function verifyView(report: VerifyReport) {
+  return {
+    object: 'ledger_verification' as const,
+    ok: report.ok,
+    head: digestView(report.head),
+    checked_through_sequence: report.checkedThrough.toString(),
+    first_broken_link:
+      report.firstBroken === null
+        ? null
+        : {
+            sequence: report.firstBroken.sequence.toString(),
+            entry_id: report.firstBroken.entryId,
+            reason: report.firstBroken.reason,
+          },
+    balance_mismatches: report.balanceMismatches,
   };
 }

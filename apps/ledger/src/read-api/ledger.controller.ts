@@ -1,10 +1,19 @@
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiError, bearerTokenGuard } from '@platform/service-runtime';
 import { LEDGER_CONFIG } from '../ledger-config';
-import { JournalRepository } from '../journal/journal.repository';
-import { digestView, entryView, trialBalanceView } from './ledger-views';
+import { JournalRepository, type BalanceAsOf } from '../journal/journal.repository';
+import { BalanceQueryDto, StatementQueryDto } from './ledger-requests.dto';
+import {
+  balanceView,
+  digestView,
+  entryView,
+  statementView,
+  trialBalanceView,
+  verifyView,
+} from './ledger-views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATEMENT_LIMIT_DEFAULT = 100;
 
 /** Read-only views of the journal for operators and auditors. */
 @Controller('v1/ledger')
@@ -24,9 +33,60 @@ export class LedgerController {
     return entryView(entry);
   }
 
+  /** Now, or as of a sequence (as_of_sequence) or a time (as_of), never both. */
+  @Get('accounts/:code/balance')
+  async balance(@Param('code') code: string, @Query() query: BalanceQueryDto) {
+    if (query.as_of_sequence !== undefined && query.as_of !== undefined) {
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        'parameter_invalid',
+        'Give as_of_sequence or as_of, not both.',
+        'as_of',
+      );
+    }
+    let asOf: BalanceAsOf = { kind: 'now' };
+    if (query.as_of_sequence !== undefined)
+      asOf = { kind: 'sequence', sequence: BigInt(query.as_of_sequence) };
+    if (query.as_of !== undefined) {
+      const at = new Date(query.as_of);
+      if (Number.isNaN(at.getTime())) {
+        throw new ApiError(
+          400,
+          'invalid_request_error',
+          'parameter_invalid',
+          'as_of is not a time.',
+          'as_of',
+        );
+      }
+      asOf = { kind: 'time', at };
+    }
+    const balance = await this.journal.balance(code, asOf);
+    if (balance === null) throw ApiError.notFound('account', code, 'code');
+    return balanceView(balance);
+  }
+
+  /** Postings of an account in sequence order, paginated by sequence (starting_after). */
+  @Get('accounts/:code/statement')
+  async statement(@Param('code') code: string, @Query() query: StatementQueryDto) {
+    const statement = await this.journal.statement(
+      code,
+      BigInt(query.starting_after ?? '0'),
+      query.limit ?? STATEMENT_LIMIT_DEFAULT,
+    );
+    if (statement === null) throw ApiError.notFound('account', code, 'code');
+    return statementView(statement);
+  }
+
   /** The head of the hash chain: keep it, and later prove that history up to it was not rewritten. */
   @Get('digest')
   async digest() {
     return digestView(await this.journal.digest());
+  }
+
+  /** Recomputes the whole chain; names the first broken link. */
+  @Get('verify')
+  async verify() {
+    return verifyView(await this.journal.verify());
   }
 }

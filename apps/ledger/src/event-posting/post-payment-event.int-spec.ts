@@ -1,0 +1,226 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createEvent, type AnyEventEnvelope, type EventData, type EventType } from '@platform/contracts';
+import { markEventProcessed } from '@platform/db';
+import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
+import { LEDGER_ENTITIES } from '../journal/ledger-entities';
+import { JournalRepository } from '../journal/journal.repository';
+import { LedgerStateRepository } from '../journal/ledger-state.repository';
+import { LEDGER_MIGRATIONS } from '../migrations';
+import { PostPaymentEvent } from './post-payment-event';
+
+/** The whole lifecycle through the consumer's use case against Postgres (no broker needed here). */
+describe('PostPaymentEvent against Postgres', () => {
+  let migrated: MigratedDatabase;
+  let journal: JournalRepository;
+  let state: LedgerStateRepository;
+  let post: PostPaymentEvent;
+  const merchantId = 'mer_lifecycle0001';
+  const paymentId = 'pay_lifecycle00000001';
+
+  beforeAll(async () => {
+    migrated = await createMigratedDatabase('ledger_lifecycle', {
+      entities: LEDGER_ENTITIES,
+      migrations: LEDGER_MIGRATIONS,
+    });
+    journal = new JournalRepository(migrated.dataSource);
+    state = new LedgerStateRepository(migrated.dataSource);
+    post = new PostPaymentEvent(journal, state);
+  });
+
+  afterAll(async () => {
+    await migrated?.close();
+  });
+
+  function event<T extends EventType>(
+    type: T,
+    data: EventData<T>,
+    aggregateId = paymentId,
+  ): AnyEventEnvelope {
+    return createEvent(type, data, {
+      aggregateId,
+      aggregateSequence: 1,
+      merchantId,
+      correlationId: randomUUID(),
+      causationId: null,
+    }) as AnyEventEnvelope;
+  }
+
+  /** As the consumer runs it: the processed-event record and the effect in one transaction. */
+  async function deliver(e: AnyEventEnvelope): Promise<void> {
+    await migrated.dataSource.transaction(async (manager) => {
+      if (await markEventProcessed(manager, 'ledger', e.id)) await post.execute(e, manager);
+    });
+  }
+
+  async function outbox(type: string): Promise<{ data: Record<string, unknown> }[]> {
+    const rows = await migrated.dataSource.query<{ payload: { data: Record<string, unknown> } }[]>(
+      'SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id',
+      [type],
+    );
+    return rows.map((r) => r.payload);
+  }
+
+  async function balance(code: string): Promise<bigint | null> {
+    return (await journal.balance(code, { kind: 'now' }))?.balanceMinor ?? null;
+  }
+
+  const payment = {
+    paymentId,
+    amountMinor: '10000',
+    currency: 'USD',
+    paymentMethodType: 'card' as const,
+    processor: 'simulated-a',
+    processorReference: 'ref_1',
+  };
+
+  it('walks a payment through hold, partial captures, refunds, settlement, payouts and a dispute', async () => {
+    await state.setPricing(merchantId, 'USD', { basisPoints: 100n, fixedMinor: 10n });
+    const authorized = event('payment.authorized', payment);
+    await deliver(authorized);
+    await deliver(authorized);
+    expect(await balance(`merchant_hold:${merchantId}:USD`)).toBe(-10_000n);
+
+    await deliver(
+      event('payment.captured', {
+        ...payment,
+        amountMinor: '4000',
+        captureId: 'cap_lifecycle0001',
+        final: false,
+      }),
+    );
+    await deliver(
+      event('payment.captured', {
+        ...payment,
+        amountMinor: '5000',
+        captureId: 'cap_lifecycle0002',
+        final: true,
+      }),
+    );
+    // The final capture released the unused 10.00; fees at the merchant's 1 % + 0.10.
+    expect(await balance(`merchant_hold:${merchantId}:USD`)).toBe(0n);
+    expect(await balance(`authorization_pending:simulated-a:USD`)).toBe(0n);
+    expect(await balance(`merchant_pending:${merchantId}:USD`)).toBe(-(4_000n - 50n + 5_000n - 60n));
+    expect(await balance('fee_revenue:USD')).toBe(-110n);
+
+    await deliver(
+      event('payment.canceled', { paymentId, reason: 'expired', releasedAmountMinor: '0', currency: 'USD' }),
+    );
+    await deliver(event('refund.succeeded', { ...refund('re_lifecycle0001'), amountMinor: '6000' }));
+    await deliver(event('refund.succeeded', { ...refund('re_lifecycle0002'), amountMinor: '3001' }));
+    await deliver(event('refund.succeeded', { ...refund('re_lifecycle0003'), amountMinor: '1000' }));
+    expect(
+      (await outbox('ledger.entry_rejected')).map((e) => [e.data.sourceEventType, e.data.reason]),
+    ).toEqual([
+      ['payment.canceled', 'hold_already_resolved'],
+      ['refund.succeeded', 'refund_exceeds_captured'],
+    ]);
+    expect(await balance(`merchant_available:${merchantId}:USD`)).toBe(7_000n);
+
+    const settlementId = 'stl_lifecycle0001';
+    await deliver(
+      event(
+        'settlement.reported',
+        {
+          settlementId,
+          processor: 'simulated-a',
+          currency: 'USD',
+          settlementDate: '2025-11-21',
+          grossAmountMinor: '2000',
+          processorFeeAmountMinor: '50',
+          netAmountMinor: '1950',
+          captureIds: ['cap_lifecycle0001', 'cap_lifecycle0002'],
+        },
+        settlementId,
+      ),
+    );
+    expect(await balance(`merchant_pending:${merchantId}:USD`)).toBe(0n);
+    expect(await balance(`merchant_available:${merchantId}:USD`)).toBe(7_000n - 8_890n);
+    expect(await balance('platform_bank:USD')).toBe(1_950n);
+
+    const payout = (payoutId: string, amountMinor: string) => ({
+      payoutId,
+      merchantId,
+      amountMinor,
+      currency: 'USD',
+    });
+    await deliver(event('payout.requested', payout('po_lifecycle0001', '1891'), merchantId));
+    await deliver(event('payout.requested', payout('po_lifecycle0002', '1000'), merchantId));
+    await deliver(event('payout.paid', payout('po_lifecycle0002', '1000'), merchantId));
+    await deliver(
+      event(
+        'payout.failed',
+        { ...payout('po_lifecycle0002', '1000'), failureCode: 'bank_rejected' },
+        merchantId,
+      ),
+    );
+    expect((await outbox('ledger.entry_rejected')).slice(2).map((e) => e.data.reason)).toEqual([
+      'insufficient_balance',
+      'hold_already_resolved',
+    ]);
+    expect(await balance(`merchant_available:${merchantId}:USD`)).toBe(-890n);
+    expect(await balance(`payouts_in_flight:${merchantId}:USD`)).toBe(0n);
+
+    const dispute = { disputeId: 'dp_lifecycle0001', paymentId, amountMinor: '500', currency: 'USD' };
+    await deliver(event('dispute.opened', { ...dispute, reason: 'fraudulent' }));
+    await deliver(event('dispute.closed', { ...dispute, outcome: 'lost' }));
+    await deliver(event('dispute.closed', { ...dispute, outcome: 'won' }));
+    expect(await balance(`chargebacks_in_flight:${merchantId}:USD`)).toBe(0n);
+    expect(await balance(`merchant_available:${merchantId}:USD`)).toBe(-390n);
+
+    const posted = await outbox('ledger.entry_posted');
+    expect(posted.map((e) => e.data.kind)).toEqual([
+      'authorization_hold',
+      'capture',
+      'capture',
+      'refund',
+      'refund',
+      'settlement',
+      'payout',
+      'payout_paid',
+      'dispute_hold',
+      'dispute_lost',
+    ]);
+    expect(posted.map((e) => e.data.sequence)).toEqual(posted.map((_, i) => String(i + 1)));
+    const report = await journal.verify();
+    expect(report).toMatchObject({ ok: true, balanceMismatches: [] });
+    for (const c of (await journal.trialBalance()).currencies) expect(c.debitsMinor).toBe(c.creditsMinor);
+  });
+
+  it('posts an FX capture with one balanced leg per currency and the rate recorded', async () => {
+    const fxPaymentId = 'pay_lifecyclefx000001';
+    const eur = { ...payment, paymentId: fxPaymentId, currency: 'EUR' };
+    const fx = {
+      settlementCurrency: 'USD',
+      settlementAmountMinor: '10850',
+      rate: '1.085',
+      rateVersion: 'v7',
+    };
+    await deliver(event('payment.authorized', { ...eur, fx }, fxPaymentId));
+    await deliver(
+      event('payment.captured', { ...eur, captureId: 'cap_lifecyclefx01', final: true, fx }, fxPaymentId),
+    );
+    const [capture] = (await outbox('ledger.entry_posted')).filter(
+      (e) =>
+        (e.data.context as { paymentId?: string }).paymentId === fxPaymentId && e.data.kind === 'capture',
+    );
+    expect((capture?.data.context as { fx?: unknown }).fx).toEqual(fx);
+    const entry = await journal.findById(capture?.data.entryId as string);
+    expect(entry?.details).toMatchObject({ fxRate: '1.085', fxRateVersion: 'v7' });
+    expect(
+      entry?.postings.filter((p) => p.accountCode.startsWith('fx_position:')).map((p) => p.amountMinor),
+    ).toEqual([-10_000n, 10_850n]);
+    expect((await journal.verify()).ok).toBe(true);
+  });
+
+  function refund(refundId: string) {
+    return {
+      refundId,
+      paymentId,
+      amountMinor: '0',
+      currency: 'USD',
+      paymentMethodType: 'card' as const,
+      processor: 'simulated-a',
+    };
+  }
+});

@@ -123,6 +123,72 @@ describe('event consumer against a real broker', () => {
     expect(mine?.headers['dlq-reason']).toBe('Error: handler bug');
   });
 
+  it('applies batches in one go and replays a failing batch one by one, dead-lettering only the poison', async () => {
+    const batches: number[] = [];
+    const applied: string[] = [];
+    const events = Array.from({ length: 30 }, (_, index) => assessed(300 + index));
+    const poison = events[17];
+    if (poison === undefined) throw new Error('no poison event');
+    const consumer = new EventConsumer(kafka, settings, producer, {
+      groupName: 'batching',
+      topics: [TOPICS.riskEvents.name],
+      attemptsMax: 2,
+      retryDelayMsMin: 10,
+      retryDelayMsMax: 20,
+      batchSizeMax: 10,
+      handleBatch: (batch) => {
+        if (batch.some(({ event }) => event.id === poison.id))
+          return Promise.reject(new Error('poison in batch'));
+        batches.push(batch.length);
+        for (const { event } of batch) applied.push(event.id);
+        return Promise.resolve();
+      },
+      handle: (event) => {
+        if (event.id === poison.id) return Promise.reject(new Error('poison alone'));
+        applied.push(event.id);
+        return Promise.resolve('applied');
+      },
+    });
+    consumers.push(consumer);
+    // One key: one partition, in order, so the batches are predictable.
+    await producer.send(
+      events.map((event) => ({
+        topic: TOPICS.riskEvents.name,
+        key: 'batch-key',
+        value: encodeEvent(event),
+        headers: {},
+      })),
+    );
+    await consumer.start();
+
+    const expected = events.filter((event) => event.id !== poison.id).map((event) => event.id);
+    await waitFor('every event but the poison to be applied', 30_000, () =>
+      expected.every((id) => applied.includes(id)),
+    );
+    expect(applied.filter((id) => expected.includes(id)).length).toBe(expected.length);
+    expect(applied).not.toContain(poison.id);
+    expect(batches.some((size) => size > 1)).toBe(true);
+    const dead = await readTopics(
+      testKafka(),
+      [deadLetters()],
+      (messages) =>
+        messages.some(
+          (message) =>
+            message.headers['dlq-consumer-group'] === 'batching' &&
+            message.value?.includes(poison.id) === true,
+        ),
+      15_000,
+    );
+    // The group also read the earlier tests' malformed messages; of this test's events, only the poison.
+    const mine = dead.filter(
+      (message) =>
+        message.headers['dlq-consumer-group'] === 'batching' &&
+        events.some((event) => message.value?.includes(event.id)),
+    );
+    expect(mine.map((message) => message.value?.includes(poison.id))).toEqual([true]);
+    expect(mine[0]?.headers['dlq-reason']).toBe('Error: poison alone');
+  });
+
   it('keeps retrying a transient failure instead of dead-lettering it', async () => {
     let failuresLeft = 6; // more than attemptsMax
     const event = assessed(77);

@@ -21,6 +21,11 @@ export interface ConsumedEventContext {
   readonly offset: string;
 }
 
+export interface ConsumedEvent {
+  readonly event: AnyEventEnvelope;
+  readonly context: ConsumedEventContext;
+}
+
 /** What a handler reports: a duplicate was recognised and had no effect. */
 export type HandlerOutcome = 'applied' | 'duplicate';
 
@@ -38,6 +43,13 @@ export interface EventConsumerOptions {
   /** Logical topic names from the registry. */
   readonly topics: readonly string[];
   readonly handle: (event: AnyEventEnvelope, context: ConsumedEventContext) => Promise<HandlerOutcome>;
+  /**
+   * Optional: applies several consecutive events of one partition at once (one transaction).
+   * If it throws, the events are applied one by one through `handle`, with its retries and
+   * dead-lettering, so a batch never makes a poison event take its neighbours down with it.
+   */
+  readonly handleBatch?: (events: readonly ConsumedEvent[]) => Promise<void>;
+  readonly batchSizeMax?: number;
   /** Attempts for an ordinary failure before the message is dead-lettered. */
   readonly attemptsMax?: number;
   readonly retryDelayMsMin?: number;
@@ -112,13 +124,62 @@ export class EventConsumer {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const logicalTopic = this.logicalTopic(batch.topic);
-    for (const message of batch.messages) {
+    const chunkSizeMax = this.options.handleBatch === undefined ? 1 : (this.options.batchSizeMax ?? 100);
+    for (let start = 0; start < batch.messages.length; start += chunkSizeMax) {
       if (!payload.isRunning() || payload.isStale()) return;
-      await this.process(logicalTopic, batch.partition, message, payload);
-      payload.resolveOffset(message.offset);
-      await payload.heartbeat();
+      const chunk = batch.messages.slice(start, start + chunkSizeMax);
+      if (chunk.length > 1 && (await this.tryChunk(logicalTopic, batch.partition, chunk))) {
+        const last = chunk[chunk.length - 1];
+        if (last !== undefined) payload.resolveOffset(last.offset);
+        await payload.heartbeat();
+        continue;
+      }
+      for (const message of chunk) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        await this.process(logicalTopic, batch.partition, message, payload);
+        payload.resolveOffset(message.offset);
+        await payload.heartbeat();
+      }
     }
     await payload.commitOffsetsIfNecessary();
+  }
+
+  /** One attempt at a chunk through handleBatch; false sends it down the one-by-one path. */
+  private async tryChunk(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<boolean> {
+    const handleBatch = this.options.handleBatch;
+    if (handleBatch === undefined) return false;
+    const events: ConsumedEvent[] = [];
+    for (const message of messages) {
+      try {
+        events.push({
+          event: decodeEvent(message.value),
+          context: { topic, partition, offset: message.offset },
+        });
+      } catch {
+        return false; // The one-by-one path dead-letters it in order.
+      }
+    }
+    const stopTimer = eventHandlingSeconds.startTimer({ topic });
+    try {
+      await withSpan(
+        `${topic} process batch`,
+        { kind: SpanKind.CONSUMER, attributes: { 'messaging.batch.message_count': events.length } },
+        () => handleBatch(events),
+      );
+      eventsConsumedTotal.inc({ topic, outcome: 'applied' }, events.length);
+      return true;
+    } catch (error) {
+      this.options.log?.('warn', `a batch of ${events.length} from ${topic} failed; applying one by one`, {
+        error: (error as Error).message,
+      });
+      return false;
+    } finally {
+      stopTimer();
+    }
   }
 
   private async process(

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AnyEventEnvelope, TopicDefinition } from '@platform/contracts';
 import { isTransientDatabaseError, markEventProcessed } from '@platform/db';
-import { EventConsumer, type ConsumedEventContext } from '@platform/kafka';
+import { EventConsumer, type ConsumedEvent, type ConsumedEventContext } from '@platform/kafka';
 import { KafkaConnection } from './kafka-connection';
 import { PLATFORM_OPTIONS, type PlatformOptions } from './platform-options';
 
@@ -20,6 +20,11 @@ export interface EventSubscription {
     context: ConsumedEventContext,
   ) => Promise<void>;
   readonly attemptsMax?: number;
+  /**
+   * Apply up to this many consecutive events of a partition in one transaction (throughput);
+   * any failure replays them one by one. Handlers must tolerate sharing a transaction.
+   */
+  readonly batchSizeMax?: number;
 }
 
 /** Starts idempotent consumers: effect, processed-event record and outbox rows commit together. */
@@ -58,6 +63,19 @@ export class EventConsumers implements BeforeApplicationShutdown {
             await subscription.handle(event, manager, context);
             return 'applied';
           }),
+        ...(subscription.batchSizeMax === undefined
+          ? {}
+          : {
+              batchSizeMax: subscription.batchSizeMax,
+              handleBatch: (events: readonly ConsumedEvent[]) =>
+                this.dataSource.transaction(async (manager) => {
+                  for (const { event, context } of events) {
+                    if (await markEventProcessed(manager, subscription.groupName, event.id)) {
+                      await subscription.handle(event, manager, context);
+                    }
+                  }
+                }),
+            }),
       },
     );
     this.consumers.push(consumer);

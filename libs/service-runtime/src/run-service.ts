@@ -63,7 +63,7 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
   app.set('x-powered-by', false);
   // Keep idle connections longer than clients and load balancers do (Node's 5 s default makes a
   // client reuse a socket the server is closing: "other side closed").
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await app.listen(config.PORT, config.HOST);

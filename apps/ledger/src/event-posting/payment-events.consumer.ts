@@ -15,6 +15,8 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     await this.consumers.start({
       groupName: 'ledger',
       topics: [TOPICS.paymentsEvents],
+      // Every posting takes the ledger_head row lock: sharing one commit among many is the throughput.
+      batchSizeMax: 100,
       handle: (event, manager) => this.postPaymentEvent.execute(event, manager),
     });
   }

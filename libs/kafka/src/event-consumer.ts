@@ -24,6 +24,8 @@ export interface ConsumedEventContext {
 export interface ConsumedEvent {
   readonly event: AnyEventEnvelope;
   readonly context: ConsumedEventContext;
+  /** Runs the event's share of a batch in its own consumer span, continuing its producer's trace. */
+  readonly inSpan: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** What a handler reports: a duplicate was recognised and had no effect. */
@@ -155,9 +157,11 @@ export class EventConsumer {
     const events: ConsumedEvent[] = [];
     for (const message of messages) {
       try {
+        const event = decodeEvent(message.value);
         events.push({
-          event: decodeEvent(message.value),
+          event,
           context: { topic, partition, offset: message.offset },
+          inSpan: (work) => this.inConsumerSpan(topic, event, message, work),
         });
       } catch {
         return false; // The one-by-one path dead-letters it in order.
@@ -165,11 +169,7 @@ export class EventConsumer {
     }
     const stopTimer = eventHandlingSeconds.startTimer({ topic });
     try {
-      await withSpan(
-        `${topic} process batch`,
-        { kind: SpanKind.CONSUMER, attributes: { 'messaging.batch.message_count': events.length } },
-        () => handleBatch(events),
-      );
+      await handleBatch(events);
       eventsConsumedTotal.inc({ topic, outcome: 'applied' }, events.length);
       return true;
     } catch (error) {
@@ -196,26 +196,13 @@ export class EventConsumer {
       return;
     }
     const context: ConsumedEventContext = { topic, partition, offset: message.offset };
-    const parent = contextFromHeaders(message.headers ?? {});
     let attempt = 0;
     for (;;) {
       attempt += 1;
       const stopTimer = eventHandlingSeconds.startTimer({ topic });
       try {
-        const outcome = await withSpan(
-          `${topic} process`,
-          {
-            kind: SpanKind.CONSUMER,
-            parent,
-            attributes: {
-              'messaging.system': 'kafka',
-              'messaging.destination.name': topic,
-              'messaging.kafka.consumer.group': this.options.groupName,
-              'event.type': event.type,
-              'event.id': event.id,
-            },
-          },
-          () => this.options.handle(event, context),
+        const outcome = await this.inConsumerSpan(topic, event, message, () =>
+          this.options.handle(event, context),
         );
         stopTimer();
         eventsConsumedTotal.inc({ topic, outcome });
@@ -240,6 +227,29 @@ export class EventConsumer {
         }
       }
     }
+  }
+
+  private inConsumerSpan<T>(
+    topic: string,
+    event: AnyEventEnvelope,
+    message: KafkaMessage,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return withSpan(
+      `${topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFromHeaders(message.headers ?? {}),
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+          'messaging.kafka.consumer.group': this.options.groupName,
+          'event.type': event.type,
+          'event.id': event.id,
+        },
+      },
+      work,
+    );
   }
 
   private async pauseBeforeRetry(attempt: number, payload: EachBatchPayload): Promise<void> {

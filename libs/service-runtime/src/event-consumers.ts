@@ -69,9 +69,9 @@ export class EventConsumers implements BeforeApplicationShutdown {
               batchSizeMax: subscription.batchSizeMax,
               handleBatch: (events: readonly ConsumedEvent[]) =>
                 this.dataSource.transaction(async (manager) => {
-                  for (const { event, context } of events) {
+                  for (const { event, context, inSpan } of events) {
                     if (await markEventProcessed(manager, subscription.groupName, event.id)) {
-                      await subscription.handle(event, manager, context);
+                      await inSpan(() => subscription.handle(event, manager, context));
                     }
                   }
                 }),

@@ -1,14 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformModule } from '@platform/service-runtime';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { REPORTING_MIGRATIONS } from './migrations';
-import { CheckpointRepository } from './projections/checkpoints/checkpoint.repository';
-import { LedgerEventsConsumer } from './projections/ledger-events.consumer';
-import { REPORTING_ENTITIES } from './projections/reporting-entities';
-import { VolumeProjector } from './projections/volume/volume-projector';
-import { VolumeRepository } from './projections/volume/volume.repository';
+import { OpenApiController } from './openapi/openapi.controller';
+import { GenerationRepository } from './projections/generations/generation.repository';
+import { ProjectionStoreRepository } from './projections/generations/projection-store.repository';
+import { ProjectionsService } from './projections/projections.service';
+import { ProjectionsController } from './rebuild/projections.controller';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationRepository } from './reconciliation/reconciliation.repository';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { REPORTING_CONFIG, type ReportingConfig } from './reporting-config';
 import { ReportsController } from './reports/reports.controller';
+import { ReportsRepository } from './reports/reports.repository';
 
 @Module({})
 export class ReportingModule {
@@ -19,18 +23,25 @@ export class ReportingModule {
         PlatformModule.forRoot({
           serviceName: 'reporting',
           env: config,
-          entities: REPORTING_ENTITIES,
+          entities: [],
           migrations: REPORTING_MIGRATIONS,
         }),
-        TypeOrmModule.forFeature(REPORTING_ENTITIES),
       ],
-      controllers: [ReportsController],
+      controllers: [
+        ReportsController,
+        ProjectionsController,
+        ReconciliationController,
+        DashboardController,
+        OpenApiController,
+      ],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
-        VolumeRepository,
-        CheckpointRepository,
-        VolumeProjector,
-        LedgerEventsConsumer,
+        GenerationRepository,
+        ProjectionStoreRepository,
+        ProjectionsService,
+        ReportsRepository,
+        ReconciliationRepository,
+        ReconciliationService,
       ],
     };
   }

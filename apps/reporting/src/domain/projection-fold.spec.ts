@@ -1,0 +1,190 @@
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import {
+  bucketOf,
+  contiguousFrom,
+  distinctBySequence,
+  entryProblem,
+  foldEntries,
+  foldEntry,
+  emptyDeltas,
+  merchantOfAccount,
+  type LedgerEntryPosted,
+} from './projection-fold';
+import { ratio, toCsv } from './report-figures';
+import { caughtUp, progressOf } from './rebuild-progress';
+
+const MERCHANTS = ['mer_aaaaaaaa', 'mer_bbbbbbbb'];
+
+function capture(
+  sequence: number,
+  merchant: string,
+  gross: bigint,
+  fee: bigint,
+  currency = 'USD',
+): LedgerEntryPosted {
+  return {
+    entryId: randomUUID(),
+    sequence: String(sequence),
+    hash: 'a'.repeat(64),
+    kind: 'capture',
+    sourceEventId: randomUUID(),
+    postings: [
+      {
+        accountCode: `processor_receivable:sim:${currency}`,
+        accountType: 'asset',
+        currency,
+        amountMinor: String(gross),
+      },
+      {
+        accountCode: `merchant_pending:${merchant}:${currency}`,
+        accountType: 'liability',
+        currency,
+        amountMinor: String(-(gross - fee)),
+      },
+      { accountCode: `fee_revenue:${currency}`, accountType: 'revenue', currency, amountMinor: String(-fee) },
+    ],
+    context: {
+      merchantId: merchant,
+      paymentMethodType: 'card',
+      currency,
+      grossAmountMinor: String(gross),
+      feeAmountMinor: String(fee),
+      occurredAt: '2025-11-20T10:07:00Z',
+    },
+  };
+}
+
+/** Deltas as plain sorted data, to compare two folds. */
+function plain(entries: LedgerEntryPosted[][]): string {
+  const deltas = emptyDeltas();
+  for (const batch of entries) for (const entry of batch) foldEntry(deltas, entry);
+  const maps = [deltas.volume, deltas.balances, deltas.fees, deltas.payouts, deltas.activity];
+  return JSON.stringify(
+    maps.map((map) => [...map].sort(([a], [b]) => (a < b ? -1 : 1))),
+    (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+  );
+}
+
+describe('projection fold', () => {
+  it('adds a capture to volume, balances, fees and activity', () => {
+    const deltas = foldEntries([capture(1, MERCHANTS[0]!, 10_000n, 320n)]);
+    expect([...deltas.volume.values()]).toEqual([
+      expect.objectContaining({
+        bucket: '2025-11-20T10:00:00.000Z',
+        grossMinor: 10_000n,
+        feeMinor: 320n,
+        captureCount: 1n,
+      }),
+    ]);
+    expect(deltas.balances.get('merchant_pending:mer_aaaaaaaa:USD')).toMatchObject({
+      creditMinor: 9_680n,
+      merchantId: 'mer_aaaaaaaa',
+    });
+    expect([...deltas.fees.values()]).toEqual([expect.objectContaining({ revenueMinor: 320n })]);
+    expect([...deltas.activity.values()]).toEqual([
+      expect.objectContaining({
+        kind: 'capture',
+        grossMinor: 10_000n,
+        merchantPostedMinor: -9_680n,
+        entryCount: 1n,
+      }),
+    ]);
+  });
+
+  it('gives the same result whatever the order and batching of the entries', () => {
+    const entry = fc
+      .record({
+        merchant: fc.constantFrom(...MERCHANTS),
+        gross: fc.bigInt(1n, 10n ** 12n),
+        currency: fc.constantFrom('USD', 'JPY'),
+      })
+      .chain((e) => fc.record({ fee: fc.bigInt(0n, e.gross) }).map(({ fee }) => ({ ...e, fee })));
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 30 }), fc.array(fc.nat(5)), (specs, cuts) => {
+        const entries = specs.map((s, i) => capture(i + 1, s.merchant, s.gross, s.fee, s.currency));
+        const batches: LedgerEntryPosted[][] = [];
+        let rest = [...entries].reverse();
+        for (const cut of cuts) {
+          batches.push(rest.slice(0, cut));
+          rest = rest.slice(cut);
+        }
+        batches.push(rest);
+        expect(plain(batches)).toBe(plain([entries]));
+      }),
+    );
+  });
+
+  it('keeps one entry per sequence and finds the contiguous sequence', () => {
+    const first = capture(1, MERCHANTS[0]!, 100n, 1n);
+    expect(
+      distinctBySequence([first, { ...first }, capture(2, MERCHANTS[0]!, 1n, 0n)]).map((e) => e.sequence),
+    ).toEqual(['1', '2']);
+    expect(contiguousFrom(0n, new Set([1n, 2n, 4n]))).toBe(2n);
+    expect(contiguousFrom(4n, new Set([6n]))).toBe(4n);
+  });
+
+  it('names what makes an entry unprojectable', () => {
+    const entry = capture(1, MERCHANTS[0]!, 100n, 1n);
+    expect(entryProblem(entry)).toBeUndefined();
+    const unbalanced = { ...entry, postings: entry.postings.slice(0, 2) };
+    expect(entryProblem(unbalanced)).toMatch(/does not balance in USD \(off by 1\)/);
+    const { merchantId: _dropped, ...context } = entry.context;
+    expect(entryProblem({ ...entry, context })).toMatch(/names no merchant/);
+  });
+
+  it('buckets by 15 minutes in UTC and finds merchants in account codes', () => {
+    expect(bucketOf('2025-11-20T10:29:59.999+05:30')).toBe('2025-11-20T04:45:00.000Z');
+    expect(merchantOfAccount('merchant_pending:mer_abcdefgh:USD')).toBe('mer_abcdefgh');
+    expect(merchantOfAccount('fee_revenue:USD')).toBe('');
+  });
+});
+
+describe('report figures', () => {
+  it('divides integers into rounded decimal strings', () => {
+    expect(ratio(1n, 3n)).toBe('0.3333');
+    expect(ratio(2n, 3n)).toBe('0.6667');
+    expect(ratio(5n, 5n, 2)).toBe('1.00');
+    expect(ratio(0n, 0n)).toBeNull();
+  });
+
+  it('writes RFC 4180 CSV and defuses formulas', () => {
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          { a: 'x,y', b: '=SUM(A1)' },
+          { a: '-12', b: null },
+        ],
+      ),
+    ).toBe(`a,b\r\n"x,y",'=SUM(A1)\r\n-12,\r\n`);
+  });
+});
+
+describe('rebuild progress', () => {
+  it('measures the rate and the time left', () => {
+    const progress = progressOf(
+      [
+        { atMs: 0, eventsDone: 0n },
+        { atMs: 2_000, eventsDone: 1_000n },
+      ],
+      3_000n,
+    );
+    expect(progress).toEqual({
+      eventsDone: '1000',
+      eventsTotal: '3000',
+      ratePerSecond: 500,
+      secondsLeft: 4,
+      percent: 33.33,
+    });
+  });
+
+  it('is caught up with everything the live one has, a shared gap included', () => {
+    const live = { contiguousSequence: 4n, lastSequence: 9n, eventsApplied: 8n, aheadCount: 4n };
+    expect(
+      caughtUp({ contiguousSequence: 9n, lastSequence: 9n, eventsApplied: 9n, aheadCount: 0n }, live),
+    ).toBe(true);
+    expect(caughtUp({ ...live }, live)).toBe(true);
+    expect(caughtUp({ ...live, eventsApplied: 7n }, live)).toBe(false);
+  });
+});

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { createEvent, encodeEvent, type EventEnvelope } from '@platform/contracts';
+
+export interface EntrySpec {
+  readonly sequence: number;
+  readonly kind: 'capture' | 'refund' | 'payout' | 'payout_paid' | 'payout_failed' | 'settlement';
+  readonly merchantId: string;
+  readonly currency?: string;
+  readonly grossMinor: bigint;
+  readonly feeMinor?: bigint;
+  readonly method?: 'card' | 'bank_transfer' | 'wallet';
+  readonly occurredAt?: string;
+}
+
+/** A ledger.entry_posted event valid per the contract, with balanced postings like the ledger's. */
+export function entryPosted(spec: EntrySpec): EventEnvelope<'ledger.entry_posted'> {
+  const currency = spec.currency ?? 'USD';
+  const fee = spec.feeMinor ?? 0n;
+  const gross = spec.grossMinor;
+  const m = spec.merchantId;
+  const paymentId = `pay_${String(spec.sequence).padStart(12, '0')}${randomUUID().slice(0, 8)}`;
+  const posting = (accountCode: string, accountType: 'asset' | 'liability' | 'revenue', amount: bigint) => ({
+    accountCode,
+    accountType,
+    currency,
+    amountMinor: amount.toString(),
+  });
+  const postings =
+    spec.kind === 'capture'
+      ? [
+          posting(`processor_receivable:simulated-a:${currency}`, 'asset', gross),
+          posting(`merchant_pending:${m}:${currency}`, 'liability', -(gross - fee)),
+          posting(`fee_revenue:${currency}`, 'revenue', -fee),
+        ]
+      : spec.kind === 'refund'
+        ? [
+            posting(`merchant_available:${m}:${currency}`, 'liability', gross),
+            posting(`processor_receivable:simulated-a:${currency}`, 'asset', -gross),
+          ]
+        : spec.kind === 'payout'
+          ? [
+              posting(`merchant_available:${m}:${currency}`, 'liability', gross),
+              posting(`merchant_payout_reserved:${m}:${currency}`, 'liability', -gross),
+            ]
+          : spec.kind === 'payout_paid'
+            ? [
+                posting(`merchant_payout_reserved:${m}:${currency}`, 'liability', gross),
+                posting(`platform_bank:${currency}`, 'asset', -gross),
+              ]
+            : spec.kind === 'payout_failed'
+              ? [
+                  posting(`merchant_payout_reserved:${m}:${currency}`, 'liability', gross),
+                  posting(`merchant_available:${m}:${currency}`, 'liability', -gross),
+                ]
+              : [
+                  posting(`merchant_pending:${m}:${currency}`, 'liability', gross),
+                  posting(`merchant_available:${m}:${currency}`, 'liability', -gross),
+                ];
+  return createEvent(
+    'ledger.entry_posted',
+    {
+      entryId: randomUUID(),
+      sequence: String(spec.sequence),
+      hash: 'a'.repeat(64),
+      kind: spec.kind,
+      sourceEventId: randomUUID(),
+      postings,
+      context: {
+        merchantId: m,
+        ...(spec.kind === 'capture' || spec.kind === 'refund'
+          ? { paymentId, paymentMethodType: spec.method ?? 'card' }
+          : {}),
+        currency,
+        grossAmountMinor: gross.toString(),
+        feeAmountMinor: fee.toString(),
+        occurredAt: spec.occurredAt ?? new Date().toISOString(),
+      },
+    },
+    {
+      aggregateId: paymentId,
+      aggregateSequence: 1,
+      merchantId: m,
+      correlationId: randomUUID(),
+      causationId: null,
+    },
+  );
+}
+
+export function asMessage(event: EventEnvelope<'ledger.entry_posted'>) {
+  return { key: event.aggregateId, value: encodeEvent(event) };
+}

@@ -1,14 +1,86 @@
 import { z } from 'zod';
 import { env, serviceEnvShape } from '@platform/config';
+import type { RoutingRule } from './domain/processor-routing';
+
+const processorName = z.string().regex(/^[a-z0-9-]{1,50}$/);
+const minorAmount = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,17})$/)
+  .transform((value) => BigInt(value));
+
+const routingRuleSchema = z
+  .object({
+    merchantId: z.string().optional(),
+    method: z.enum(['card', 'bank_transfer', 'wallet']).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
+    amountMinorMin: minorAmount.optional(),
+    amountMinorMax: minorAmount.optional(),
+    cardCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
+    processors: z.array(processorName).min(1).max(10),
+  })
+  .strict();
+
+/** A JSON variable parsed and checked at boot, so a bad value fails the start with the others. */
+function json<S extends z.ZodTypeAny>(schema: S, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+const rate = z.number().min(0).max(1);
 
 export const paymentsEnvSchema = z.object({
   ...serviceEnvShape({ port: 3001, database: 'platform_payments' }),
-  /** Bearer token of the operator read API (GET /v1/payments/:id). */
+  /** Bearer token of the operator API (GET /v1/payments/:id, simulated processors' books). */
   ADMIN_TOKEN: env.secret(),
-  /** How long an uncaptured authorization lives before it is voided (expiry job: a later issue). */
+  /** How long an uncaptured authorization lives before it is canceled as expired. */
   AUTHORIZATION_EXPIRY_HOURS: env.integer(168, 1, 720),
+  /** Overrides the hours when set (tests use a few seconds). */
+  AUTHORIZATION_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(2_592_000).optional(),
+  /** How long a customer has for a 3-D Secure challenge. */
+  ACTION_EXPIRY_SECONDS: env.integer(900, 1, 604_800),
+  /** How often the expiry job looks for authorizations and actions past their lifetime. */
+  EXPIRY_SCAN_INTERVAL_MS: env.integer(60_000, 100, 3_600_000),
+  /** A processor call past this is a retryable processor_timeout. */
+  PROCESSOR_TIMEOUT_MS: env.integer(5_000, 10, 120_000),
+  /** Processors tried in this order after the matching routing rule's. */
+  PROCESSOR_FALLBACK_ORDER: z
+    .string()
+    .default('simulated-a,simulated-b')
+    .transform((text) => text.split(',').map((name) => name.trim()))
+    .pipe(z.array(z.enum(['simulated-a', 'simulated-b'])).min(1)),
+  /** JSON array of routing rules: {merchantId?, method?, currency?, amountMinorMin?, amountMinorMax?, cardCountry?, processors}. */
+  PROCESSOR_ROUTING_RULES: json(z.array(routingRuleSchema).max(200), '[]'),
+  SIMULATED_A_LATENCY_MS: env.integer(0, 0, 60_000),
+  SIMULATED_B_LATENCY_MS: env.integer(0, 0, 60_000),
+  SIMULATED_A_FAILURE_RATE: z.coerce.number().pipe(rate).default(0),
+  SIMULATED_B_FAILURE_RATE: z.coerce.number().pipe(rate).default(0),
+  /** How long simulated-a sits on an authorization of the timeout test amount before answering. */
+  SIMULATED_HANG_MS: env.integer(30_000, 0, 600_000),
 });
 
 export type PaymentsConfig = z.infer<typeof paymentsEnvSchema>;
 
 export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
+
+/** The authorization lifetime in milliseconds. */
+export function authorizationExpiryMs(config: PaymentsConfig): number {
+  return (config.AUTHORIZATION_EXPIRY_SECONDS ?? config.AUTHORIZATION_EXPIRY_HOURS * 3600) * 1000;
+}
+
+export type ConfiguredRoutingRule = RoutingRule;

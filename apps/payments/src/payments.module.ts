@@ -3,14 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformModule } from '@platform/service-runtime';
 import { PAYMENTS_MIGRATIONS } from './migrations';
 import { PaymentsOperatorController } from './operator-api/payments-operator.controller';
+import { SimulatedProcessorsController } from './operator-api/simulated-processors.controller';
 import { PaymentEventEntity } from './payment-lifecycle/payment-event.entity';
+import { PaymentExpiryJob } from './payment-lifecycle/payment-expiry.job';
 import { PaymentLifecycleConsumer } from './payment-lifecycle/payment-lifecycle.consumer';
 import { PaymentLifecycle } from './payment-lifecycle/payment-lifecycle.service';
 import { PaymentEntity } from './payment-lifecycle/payment.entity';
 import { PaymentRepository } from './payment-lifecycle/payment.repository';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments-config';
 import { ProcessorRegistry } from './processors/processor-registry';
-import { SimulatedProcessor } from './processors/simulated-processor';
+import { createProcessorRegistry } from './processors/simulated-processors';
 
 const ENTITIES = [PaymentEntity, PaymentEventEntity];
 
@@ -28,16 +30,14 @@ export class PaymentsModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [PaymentsOperatorController],
+      controllers: [PaymentsOperatorController, SimulatedProcessorsController],
       providers: [
         { provide: PAYMENTS_CONFIG, useValue: config },
-        {
-          provide: ProcessorRegistry,
-          useFactory: () => new ProcessorRegistry([new SimulatedProcessor('simulated-a')]),
-        },
+        { provide: ProcessorRegistry, useFactory: () => createProcessorRegistry(config) },
         PaymentRepository,
         PaymentLifecycle,
         PaymentLifecycleConsumer,
+        PaymentExpiryJob,
       ],
     };
   }

@@ -3,7 +3,7 @@ import { env, serviceEnvShape } from '@platform/config';
 
 export const riskEnvSchema = z.object({
   ...serviceEnvShape({ port: 3002, database: 'platform_risk' }),
-  /** Bearer token of the admin API (rules, review queue), a later issue; required already. */
+  /** Bearer token of the admin API (review queue). */
   ADMIN_TOKEN: env.secret(),
 });
 

@@ -6,6 +6,9 @@ import { RiskAssessmentEntity } from './assessment/risk-assessment.entity';
 import { RiskAssessmentRepository } from './assessment/risk-assessment.repository';
 import { RuleSource } from './assessment/rule-source';
 import { RISK_MIGRATIONS } from './migrations';
+import { ReviewQueueController } from './review-queue/review-queue.controller';
+import { ReviewQueue } from './review-queue/review-queue.service';
+import { ReviewRepository } from './review-queue/review.repository';
 import { RISK_CONFIG, type RiskConfig } from './risk-config';
 
 const ENTITIES = [RiskAssessmentEntity];
@@ -29,7 +32,10 @@ export class RiskModule {
         { provide: RuleSource, useFactory: () => new RuleSource() },
         RiskAssessmentRepository,
         PaymentScreeningConsumer,
+        ReviewRepository,
+        ReviewQueue,
       ],
+      controllers: [ReviewQueueController],
     };
   }
 }

@@ -3,6 +3,8 @@ import {
   NO_PAYMENT,
   PAYMENT_STATUSES,
   PaymentHistoryError,
+  ACTION_EXPIRED_MESSAGE,
+  AUTHENTICATION_FAILED_MESSAGE,
   RISK_DECLINED_MESSAGE,
   decide,
   evolve,
@@ -55,10 +57,61 @@ const authorizedData = {
   processorReference: 'sim_a_0123456789abcdef',
 };
 const authorized: PaymentEvent = { type: 'PaymentAuthorized', data: authorizedData };
-const captured: PaymentEvent = { type: 'PaymentCaptured', data: authorizedData };
+const CAPTURE_ID = 'cap_AbCdEfGhIjKlMnOpQrStUvWx';
+const captured: PaymentEvent = {
+  type: 'PaymentCaptured',
+  data: { ...authorizedData, captureId: CAPTURE_ID, final: true },
+};
+const partiallyCaptured = (amountMinor: bigint, final: boolean, captureId = CAPTURE_ID): PaymentEvent => ({
+  type: 'PaymentCaptured',
+  data: { ...authorizedData, amountMinor, captureId, final },
+});
+const challenge = {
+  type: 'three_d_secure' as const,
+  challengeId: '3ds_abc',
+  expiresAt: '2030-01-01T00:00:00.000Z',
+};
+const requiresAction: PaymentEvent = {
+  type: 'PaymentRequiresAction',
+  data: { paymentId: PAYMENT_ID, processor: 'simulated-a', action: challenge },
+};
+const refunded = (refundId: string, amountMinor: bigint): PaymentEvent => ({
+  type: 'RefundSucceeded',
+  data: {
+    refundId,
+    paymentId: PAYMENT_ID,
+    amountMinor,
+    currency: 'USD',
+    paymentMethodType: 'card',
+    processor: 'simulated-a',
+  },
+});
+const refund = (
+  refundId: string,
+  amountMinor: bigint,
+  outcome: 'succeeded' | 'processor_error' = 'succeeded',
+): PaymentCommand => ({
+  type: 'RecordRefund',
+  data: { refundId, amountMinor, outcome },
+});
+const refundFailed = (refundId: string, amountMinor: bigint, failureCode: string): PaymentEvent =>
+  ({
+    type: 'RefundFailed',
+    data: { refundId, paymentId: PAYMENT_ID, amountMinor, currency: 'USD', failureCode },
+  }) as PaymentEvent;
 const failed: PaymentEvent = {
   type: 'PaymentFailed',
   data: { paymentId: PAYMENT_ID, failureCode: 'card_declined', failureMessage: 'Your card was declined.' },
+};
+
+const cancelEvent: PaymentEvent = {
+  type: 'PaymentCanceled',
+  data: {
+    paymentId: PAYMENT_ID,
+    reason: 'requested_by_customer',
+    releasedAmountMinor: 10_000n,
+    currency: 'USD',
+  },
 };
 
 const approve: PaymentCommand = {
@@ -77,7 +130,15 @@ const authorizedOutcome: PaymentCommand = {
   type: 'RecordProcessorOutcome',
   data: { outcome: 'authorized', processor: 'simulated-a', processorReference: 'sim_a_0123456789abcdef' },
 };
-const capture: PaymentCommand = { type: 'Capture', data: {} };
+const capture: PaymentCommand = { type: 'Capture', data: { captureId: CAPTURE_ID, final: true } };
+const cancel: PaymentCommand = { type: 'Cancel', data: { reason: 'requested_by_customer' } };
+const expire: PaymentCommand = { type: 'Expire', data: {} };
+const approveAction: PaymentCommand = { type: 'ResolveAction', data: { outcome: 'approved' } };
+const declineAction: PaymentCommand = { type: 'ResolveAction', data: { outcome: 'declined' } };
+const actionOutcome: PaymentCommand = {
+  type: 'RecordProcessorOutcome',
+  data: { outcome: 'requires_action', processor: 'simulated-a', action: challenge },
+};
 
 /** Given events, when a command: then these events (or this rejection code). */
 function given(history: readonly PaymentEvent[]) {
@@ -190,19 +251,21 @@ describe('payment decider', () => {
               paymentId: PAYMENT_ID,
               failureCode: 'insufficient_funds',
               failureMessage: 'Your card has insufficient funds.',
+              processor: 'simulated-a',
             },
           },
         ]);
     });
 
-    it('fails with processor_error on a processor error', () => {
+    it('fails with the error code of the last processor tried', () => {
       given([created()])
         .when({
           type: 'RecordProcessorOutcome',
           data: {
             outcome: 'error',
-            processor: 'simulated-a',
-            message: 'An error occurred at the processor.',
+            processor: 'simulated-b',
+            failureCode: 'processor_timeout',
+            message: 'simulated-b did not answer.',
           },
         })
         .then([
@@ -210,8 +273,9 @@ describe('payment decider', () => {
             type: 'PaymentFailed',
             data: {
               paymentId: PAYMENT_ID,
-              failureCode: 'processor_error',
-              failureMessage: 'An error occurred at the processor.',
+              failureCode: 'processor_timeout',
+              failureMessage: 'simulated-b did not answer.',
+              processor: 'simulated-b',
             },
           },
         ]);
@@ -237,6 +301,281 @@ describe('payment decider', () => {
 
     it('rejects a second capture', () => {
       given([created(), authorized, captured]).when(capture).thenRejected('invalid_state_transition');
+    });
+
+    it('captures part of the authorization and ends the payment when final', () => {
+      given([created(), authorized])
+        .when({ type: 'Capture', data: { captureId: CAPTURE_ID, amountMinor: 2_500n, final: true } })
+        .then([partiallyCaptured(2_500n, true)]);
+      const state = replay([created(), authorized, partiallyCaptured(2_500n, true)]);
+      expect(state).toMatchObject({ status: 'succeeded', amountCapturedMinor: 2_500n, captureCount: 1 });
+    });
+
+    it('takes several non-final captures, then ends when everything left is captured', () => {
+      const first = partiallyCaptured(3_000n, false, 'cap_first0001');
+      given([created(), authorized, first])
+        .when({ type: 'Capture', data: { captureId: 'cap_second0002', amountMinor: 7_000n, final: false } })
+        .then([partiallyCaptured(7_000n, true, 'cap_second0002')]);
+      expect(replay([created(), authorized, first])).toMatchObject({
+        status: 'requires_capture',
+        amountCapturedMinor: 3_000n,
+        captureCount: 1,
+      });
+    });
+
+    it('rejects a capture above what is left, or of nothing', () => {
+      given([created(), authorized, partiallyCaptured(3_000n, false)])
+        .when({ type: 'Capture', data: { captureId: 'cap_second0002', amountMinor: 7_001n, final: true } })
+        .thenRejected('amount_exceeds_capturable');
+      given([created(), authorized])
+        .when({ type: 'Capture', data: { captureId: CAPTURE_ID, amountMinor: 0n, final: true } })
+        .thenRejected('amount_invalid');
+    });
+  });
+
+  describe('Cancel and Expire', () => {
+    it('cancels an uncaptured authorization and releases all of it', () => {
+      given([created(), authorized])
+        .when(cancel)
+        .then([
+          {
+            type: 'PaymentCanceled',
+            data: {
+              paymentId: PAYMENT_ID,
+              reason: 'requested_by_customer',
+              releasedAmountMinor: 10_000n,
+              currency: 'USD',
+            },
+          },
+        ]);
+    });
+
+    it('releases only what a partial capture left', () => {
+      given([created(), authorized, partiallyCaptured(4_000n, false)])
+        .when({ type: 'Cancel', data: {} })
+        .then([
+          {
+            type: 'PaymentCanceled',
+            data: {
+              paymentId: PAYMENT_ID,
+              reason: 'requested_by_customer',
+              releasedAmountMinor: 6_000n,
+              currency: 'USD',
+            },
+          },
+        ]);
+    });
+
+    it('cancels a payment waiting for 3-D Secure with nothing to release', () => {
+      given([created(), requiresAction])
+        .when(cancel)
+        .then([
+          {
+            type: 'PaymentCanceled',
+            data: {
+              paymentId: PAYMENT_ID,
+              reason: 'requested_by_customer',
+              releasedAmountMinor: 0n,
+              currency: 'USD',
+            },
+          },
+        ]);
+    });
+
+    it.each<[string, PaymentEvent[]]>([
+      ['processing', [created()]],
+      ['succeeded', [created(), authorized, captured]],
+      ['failed', [created(), failed]],
+    ])('rejects a cancel of a payment %s', (_status, history) => {
+      given(history).when(cancel).thenRejected('invalid_state_transition');
+    });
+
+    it('expires an authorization as a cancel with reason expired', () => {
+      given([created(), authorized])
+        .when(expire)
+        .then([
+          {
+            type: 'PaymentCanceled',
+            data: { paymentId: PAYMENT_ID, reason: 'expired', releasedAmountMinor: 10_000n, currency: 'USD' },
+          },
+        ]);
+    });
+
+    it('fails a payment whose action expired with action_expired', () => {
+      given([created(), requiresAction])
+        .when(expire)
+        .then([
+          {
+            type: 'PaymentFailed',
+            data: {
+              paymentId: PAYMENT_ID,
+              failureCode: 'action_expired',
+              failureMessage: ACTION_EXPIRED_MESSAGE,
+              processor: 'simulated-a',
+            },
+          },
+        ]);
+    });
+
+    it('does not expire a payment that ended', () => {
+      given([created(), authorized, captured]).when(expire).thenRejected('invalid_state_transition');
+      given([created(), authorized, cancelEvent]).when(expire).thenRejected('invalid_state_transition');
+    });
+  });
+
+  describe('3-D Secure', () => {
+    it('waits for the customer when the processor asks for a challenge', () => {
+      given([created()]).when(actionOutcome).then([requiresAction]);
+      expect(replay([created(), requiresAction])).toMatchObject({
+        status: 'requires_action',
+        pendingAction: challenge,
+        processor: 'simulated-a',
+      });
+    });
+
+    it('emits nothing on approval, then accepts the authorization the processor gives', () => {
+      given([created(), requiresAction]).when(approveAction).then([]);
+      given([created(), requiresAction]).when(authorizedOutcome).then([authorized]);
+      expect(replay([created(), requiresAction, authorized])).toMatchObject({
+        status: 'requires_capture',
+        pendingAction: null,
+      });
+    });
+
+    it('fails with authentication_failed when the customer fails the challenge', () => {
+      given([created(), requiresAction])
+        .when(declineAction)
+        .then([
+          {
+            type: 'PaymentFailed',
+            data: {
+              paymentId: PAYMENT_ID,
+              failureCode: 'authentication_failed',
+              failureMessage: AUTHENTICATION_FAILED_MESSAGE,
+              processor: 'simulated-a',
+            },
+          },
+        ]);
+    });
+
+    it('rejects a resolution when no action is pending, and a second challenge', () => {
+      given([created()]).when(approveAction).thenRejected('invalid_state_transition');
+      given([created(), authorized]).when(declineAction).thenRejected('invalid_state_transition');
+      given([created(), requiresAction]).when(actionOutcome).thenRejected('invalid_state_transition');
+    });
+  });
+
+  describe('RecordRefund', () => {
+    const paid = [created(), authorized, captured];
+
+    it('refunds part of a captured payment, several times, up to what was captured', () => {
+      given(paid)
+        .when(refund('re_first000001', 4_000n))
+        .then([refunded('re_first000001', 4_000n)]);
+      given([...paid, refunded('re_first000001', 4_000n)])
+        .when(refund('re_second00002', 6_000n))
+        .then([refunded('re_second00002', 6_000n)]);
+      const state = replay([...paid, refunded('re_first000001', 4_000n), refunded('re_second00002', 6_000n)]);
+      expect(state).toMatchObject({ status: 'succeeded', amountRefundedMinor: 10_000n });
+    });
+
+    it('fails a refund above what is left to refund with amount_exceeds_captured', () => {
+      given([...paid, refunded('re_first000001', 4_000n)])
+        .when(refund('re_second00002', 6_001n))
+        .then([refundFailed('re_second00002', 6_001n, 'amount_exceeds_captured')]);
+      given([...paid, refunded('re_first000001', 10_000n)])
+        .when(refund('re_second00002', 0n))
+        .then([refundFailed('re_second00002', 0n, 'amount_exceeds_captured')]);
+    });
+
+    it('fails a refund of an uncaptured payment with payment_not_captured', () => {
+      given([created(), authorized])
+        .when(refund('re_first000001', 1n))
+        .then([refundFailed('re_first000001', 1n, 'payment_not_captured')]);
+      given([created(), failed])
+        .when(refund('re_first000001', 1n))
+        .then([refundFailed('re_first000001', 1n, 'payment_not_captured')]);
+    });
+
+    it('records a refund the processor refused as processor_error, refunding nothing', () => {
+      given(paid)
+        .when(refund('re_first000001', 1_000n, 'processor_error'))
+        .then([refundFailed('re_first000001', 1_000n, 'processor_error')]);
+      expect(replay([...paid, refundFailed('re_first000001', 1_000n, 'processor_error')])).toMatchObject({
+        amountRefundedMinor: 0n,
+        status: 'succeeded',
+      });
+    });
+
+    it('rejects a refund of an unknown payment', () => {
+      given([]).when(refund('re_first000001', 1n)).thenRejected('payment_not_found');
+    });
+  });
+
+  describe('disputes', () => {
+    const paid = [created(), authorized, captured];
+    const opened: PaymentEvent = {
+      type: 'DisputeOpened',
+      data: {
+        disputeId: 'dp_dispute0001',
+        paymentId: PAYMENT_ID,
+        amountMinor: 6_000n,
+        currency: 'USD',
+        reason: 'fraudulent',
+      },
+    };
+    const openDispute: PaymentCommand = {
+      type: 'OpenDispute',
+      data: { disputeId: 'dp_dispute0001', reason: 'fraudulent' },
+    };
+
+    it('opens a dispute for what was captured and not refunded', () => {
+      given([...paid, refunded('re_first000001', 4_000n)])
+        .when(openDispute)
+        .then([opened]);
+    });
+
+    it('opens one dispute per payment, and none on an uncaptured or fully refunded payment', () => {
+      given([...paid, opened])
+        .when(openDispute)
+        .thenRejected('dispute_exists');
+      given([created(), authorized]).when(openDispute).thenRejected('invalid_state_transition');
+      given([...paid, refunded('re_first000001', 10_000n)])
+        .when(openDispute)
+        .thenRejected('invalid_state_transition');
+    });
+
+    it('closes the open dispute once, with the outcome', () => {
+      const history = [...paid, refunded('re_first000001', 4_000n), opened];
+      given(history)
+        .when({ type: 'CloseDispute', data: { disputeId: 'dp_dispute0001', outcome: 'lost' } })
+        .then([
+          {
+            type: 'DisputeClosed',
+            data: {
+              disputeId: 'dp_dispute0001',
+              paymentId: PAYMENT_ID,
+              amountMinor: 6_000n,
+              currency: 'USD',
+              outcome: 'lost',
+            },
+          },
+        ]);
+      given(history)
+        .when({ type: 'CloseDispute', data: { disputeId: 'dp_other000001', outcome: 'won' } })
+        .thenRejected('dispute_not_open');
+      given(paid)
+        .when({ type: 'CloseDispute', data: { disputeId: 'dp_dispute0001', outcome: 'won' } })
+        .thenRejected('dispute_not_open');
+    });
+  });
+
+  describe('a later risk decision', () => {
+    it('accepts an approve or a decline after a review, and nothing once a processor was asked', () => {
+      given([created()]).when(review).then([]);
+      given([created()]).when(approve).then([]);
+      given([created(), requiresAction]).when(approve).thenRejected('invalid_state_transition');
+      given([created(), authorized]).when(declineByRisk).thenRejected('invalid_state_transition');
     });
 
     it('rejects a capture of an unknown payment', () => {
@@ -295,6 +634,10 @@ describe('payment decider', () => {
         [created(), authorized],
         [created(), authorized, captured],
         [created(), failed],
+        [created(), requiresAction],
+        [created(), authorized, partiallyCaptured(1_000n, false)],
+        [created(), authorized, cancelEvent],
+        [created(), authorized, captured, refunded('re_first000001', 10_000n)],
       ];
       const commands: PaymentCommand[] = [
         create(),
@@ -302,7 +645,15 @@ describe('payment decider', () => {
         review,
         declineByRisk,
         authorizedOutcome,
+        actionOutcome,
         capture,
+        { type: 'Capture', data: { captureId: 'cap_partial0001', amountMinor: 1_000n, final: false } },
+        cancel,
+        expire,
+        approveAction,
+        declineAction,
+        refund('re_second00002', 1_000n),
+        refund('re_second00002', 1_000n, 'processor_error'),
       ];
       for (const history of histories) {
         for (const command of commands) {

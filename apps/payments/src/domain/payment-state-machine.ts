@@ -5,7 +5,7 @@
  * this service emitted for the payment, so `version` equals the aggregate sequence of the last one.
  */
 
-/** Stripe PaymentIntent statuses this platform uses (requires_action and canceled come later). */
+/** Stripe PaymentIntent statuses. */
 export const PAYMENT_STATUSES = [
   'processing',
   'requires_action',
@@ -19,7 +19,7 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 /** Every status change the lifecycle allows; anything else is `invalid_state_transition`. */
 export const ALLOWED_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = Object.freeze({
   processing: ['requires_action', 'requires_capture', 'failed', 'canceled'],
-  requires_action: ['processing', 'failed', 'canceled'],
+  requires_action: ['requires_capture', 'failed', 'canceled'],
   requires_capture: ['succeeded', 'canceled'],
   succeeded: [],
   failed: [],
@@ -27,9 +27,30 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
 });
 
 export type CaptureMethod = 'automatic' | 'manual';
-export type FailureCode = 'card_declined' | 'insufficient_funds' | 'processor_error' | 'risk_declined';
+export type FailureCode =
+  | 'card_declined'
+  | 'insufficient_funds'
+  | 'processor_error'
+  | 'processor_timeout'
+  | 'risk_declined'
+  | 'authentication_failed'
+  | 'action_expired'
+  | 'customer_declined';
+export const FAILURE_CODES: readonly FailureCode[] = [
+  'card_declined',
+  'insufficient_funds',
+  'processor_error',
+  'processor_timeout',
+  'risk_declined',
+  'authentication_failed',
+  'action_expired',
+  'customer_declined',
+];
 export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds';
 export type RiskDecision = 'approve' | 'review' | 'decline';
+export type CancellationReason = 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'abandoned';
+export type RefundReason = 'requested_by_customer' | 'duplicate' | 'fraudulent';
+export type RefundFailureCode = 'amount_exceeds_captured' | 'payment_not_captured' | 'processor_error';
 
 export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'unionpay' | 'jcb' | 'discover' | 'unknown';
 
@@ -42,6 +63,7 @@ export interface CardDetails {
   readonly expMonth: number;
   readonly expYear: number;
   readonly fingerprint: string;
+  readonly country?: string;
 }
 
 export interface CardPaymentMethod {
@@ -54,6 +76,14 @@ export interface Customer {
   readonly email?: string;
   readonly ip?: string;
   readonly country?: string;
+}
+
+/** What the customer must do before the payment goes on (3-D Secure challenge for cards). */
+export interface PendingAction {
+  readonly type: 'three_d_secure';
+  readonly challengeId: string;
+  /** ISO timestamp chosen by the caller (the decider has no clock). */
+  readonly expiresAt: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,20 +120,83 @@ export type ProcessorOutcome =
       readonly declineCode: ProcessorDeclineCode;
       readonly message: string;
     }
-  | { readonly outcome: 'error'; readonly processor: string; readonly message: string };
+  | {
+      readonly outcome: 'error';
+      readonly processor: string;
+      readonly failureCode: 'processor_error' | 'processor_timeout';
+      readonly message: string;
+    }
+  | { readonly outcome: 'requires_action'; readonly processor: string; readonly action: PendingAction };
 
 export interface RecordProcessorOutcome {
   readonly type: 'RecordProcessorOutcome';
   readonly data: ProcessorOutcome;
 }
 
+/** The customer completed (approved) or failed (declined) the pending action. */
+export interface ResolveAction {
+  readonly type: 'ResolveAction';
+  readonly data: { readonly outcome: 'approved' | 'declined' };
+}
+
 export interface Capture {
   readonly type: 'Capture';
-  /** Full capture for now; partial capture (amountToCaptureMinor) comes with the capture API. */
+  readonly data: {
+    readonly captureId: string;
+    /** Omitted: everything authorized and not yet captured. */
+    readonly amountMinor?: bigint;
+    /** A final capture ends the payment and releases what was not captured. */
+    readonly final: boolean;
+  };
+}
+
+export interface Cancel {
+  readonly type: 'Cancel';
+  readonly data: { readonly reason?: CancellationReason };
+}
+
+/** The scheduler found the authorization (or the pending action) past its lifetime. */
+export interface Expire {
+  readonly type: 'Expire';
   readonly data: Record<string, never>;
 }
 
-export type PaymentCommand = CreatePayment | ApplyRiskDecision | RecordProcessorOutcome | Capture;
+/** A refund request with the processor's answer (failed before the processor when it cannot be). */
+export interface RecordRefund {
+  readonly type: 'RecordRefund';
+  readonly data: {
+    readonly refundId: string;
+    readonly amountMinor: bigint;
+    readonly reason?: RefundReason;
+    readonly outcome: 'succeeded' | 'processor_error';
+  };
+}
+
+export type DisputeReason = 'fraudulent' | 'product_not_received' | 'duplicate' | 'general';
+
+/** The processor reported a chargeback on a captured payment. */
+export interface OpenDispute {
+  readonly type: 'OpenDispute';
+  readonly data: { readonly disputeId: string; readonly reason: DisputeReason };
+}
+
+/** The processor (card network) decided the dispute after the merchant's evidence. */
+export interface CloseDispute {
+  readonly type: 'CloseDispute';
+  readonly data: { readonly disputeId: string; readonly outcome: 'won' | 'lost' };
+}
+
+export type PaymentCommand =
+  | OpenDispute
+  | CloseDispute
+  | CreatePayment
+  | ApplyRiskDecision
+  | RecordProcessorOutcome
+  | ResolveAction
+  | Capture
+  | Cancel
+  | Expire
+  | RecordRefund;
 
 // ---------------------------------------------------------------------------------------------
 // Events (past tense; each maps one-to-one onto a contract event)
@@ -112,6 +205,11 @@ export type PaymentCommand = CreatePayment | ApplyRiskDecision | RecordProcessor
 export interface PaymentCreated {
   readonly type: 'PaymentCreated';
   readonly data: CreatePayment['data'];
+}
+
+export interface PaymentRequiresAction {
+  readonly type: 'PaymentRequiresAction';
+  readonly data: { readonly paymentId: string; readonly processor: string; readonly action: PendingAction };
 }
 
 export interface PaymentAuthorized {
@@ -128,7 +226,17 @@ export interface PaymentAuthorized {
 
 export interface PaymentCaptured {
   readonly type: 'PaymentCaptured';
-  readonly data: PaymentAuthorized['data'];
+  readonly data: PaymentAuthorized['data'] & { readonly captureId: string; readonly final: boolean };
+}
+
+export interface PaymentCanceled {
+  readonly type: 'PaymentCanceled';
+  readonly data: {
+    readonly paymentId: string;
+    readonly reason: CancellationReason | 'expired';
+    readonly releasedAmountMinor: bigint;
+    readonly currency: string;
+  };
 }
 
 export interface PaymentFailed {
@@ -137,10 +245,67 @@ export interface PaymentFailed {
     readonly paymentId: string;
     readonly failureCode: FailureCode;
     readonly failureMessage: string;
+    readonly processor?: string;
   };
 }
 
-export type PaymentEvent = PaymentCreated | PaymentAuthorized | PaymentCaptured | PaymentFailed;
+export interface RefundSucceeded {
+  readonly type: 'RefundSucceeded';
+  readonly data: {
+    readonly refundId: string;
+    readonly paymentId: string;
+    readonly amountMinor: bigint;
+    readonly currency: string;
+    readonly paymentMethodType: 'card';
+    readonly processor: string;
+    readonly reason?: RefundReason;
+  };
+}
+
+export interface RefundFailed {
+  readonly type: 'RefundFailed';
+  readonly data: {
+    readonly refundId: string;
+    readonly paymentId: string;
+    readonly amountMinor: bigint;
+    readonly currency: string;
+    readonly failureCode: RefundFailureCode;
+  };
+}
+
+export interface DisputeOpened {
+  readonly type: 'DisputeOpened';
+  readonly data: {
+    readonly disputeId: string;
+    readonly paymentId: string;
+    readonly amountMinor: bigint;
+    readonly currency: string;
+    readonly reason: DisputeReason;
+  };
+}
+
+export interface DisputeClosed {
+  readonly type: 'DisputeClosed';
+  readonly data: {
+    readonly disputeId: string;
+    readonly paymentId: string;
+    readonly amountMinor: bigint;
+    readonly currency: string;
+    readonly outcome: 'won' | 'lost';
+  };
+}
+
+export type PaymentEvent =
+  | DisputeOpened
+  | DisputeClosed
+  | PaymentCreated
+  | PaymentRequiresAction
+  | PaymentAuthorized
+  | PaymentCaptured
+  | PaymentCanceled
+  | PaymentFailed
+  | RefundSucceeded
+  | RefundFailed;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -157,13 +322,23 @@ export interface Payment {
   readonly version: number;
   readonly paymentId: string;
   readonly merchantId: string;
+  /** The amount asked for, and authorized once the processor accepts it. */
   readonly amountMinor: bigint;
   readonly amountCapturedMinor: bigint;
+  readonly amountRefundedMinor: bigint;
+  readonly captureCount: number;
   readonly currency: string;
   readonly captureMethod: CaptureMethod;
   readonly paymentMethodType: 'card';
   readonly processor: string | null;
   readonly processorReference: string | null;
+  readonly pendingAction: PendingAction | null;
+  /** At most one dispute per payment, as card networks allow. */
+  readonly dispute: {
+    readonly disputeId: string;
+    readonly amountMinor: bigint;
+    readonly status: 'open' | 'won' | 'lost';
+  } | null;
   readonly failureCode: FailureCode | null;
   readonly failureMessage: string | null;
 }
@@ -176,6 +351,16 @@ export function isExistingPayment(state: PaymentState): state is Payment {
   return state.status !== 'absent';
 }
 
+/** What can still be captured: the authorization less what was captured (0 once it ended). */
+export function capturableAmountMinor(state: Payment): bigint {
+  return state.status === 'requires_capture' ? state.amountMinor - state.amountCapturedMinor : 0n;
+}
+
+/** What can still be refunded: everything captured less everything refunded. */
+export function refundableAmountMinor(state: Payment): bigint {
+  return state.amountCapturedMinor - state.amountRefundedMinor;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rejections: an illegal command is a value, never a throw
 // ---------------------------------------------------------------------------------------------
@@ -185,6 +370,9 @@ export type RejectionCode =
   | 'payment_not_found'
   | 'invalid_state_transition'
   | 'amount_invalid'
+  | 'amount_exceeds_capturable'
+  | 'dispute_exists'
+  | 'dispute_not_open'
   | 'processor_reference_missing';
 
 export interface Rejection {
@@ -226,17 +414,31 @@ export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
 // ---------------------------------------------------------------------------------------------
 
 export const RISK_DECLINED_MESSAGE = 'The payment was declined by risk screening.';
+export const AUTHENTICATION_FAILED_MESSAGE = 'The customer did not complete 3-D Secure authentication.';
+export const ACTION_EXPIRED_MESSAGE = 'The customer did not complete the required action in time.';
 
 export function decide(command: PaymentCommand, state: PaymentState): PaymentEvent[] | Rejection {
+  if (command.type === 'CreatePayment') return decideCreate(command, state);
+  if (!isExistingPayment(state)) return reject('payment_not_found', command, state, 'no such payment');
   switch (command.type) {
-    case 'CreatePayment':
-      return decideCreate(command, state);
     case 'ApplyRiskDecision':
       return decideRiskDecision(command, state);
     case 'RecordProcessorOutcome':
       return decideProcessorOutcome(command, state);
+    case 'ResolveAction':
+      return decideResolveAction(command, state);
     case 'Capture':
       return decideCapture(command, state);
+    case 'Cancel':
+      return decideCancel(command, state);
+    case 'Expire':
+      return decideExpire(command, state);
+    case 'RecordRefund':
+      return decideRefund(command, state);
+    case 'OpenDispute':
+      return decideOpenDispute(command, state);
+    case 'CloseDispute':
+      return decideCloseDispute(command, state);
   }
 }
 
@@ -253,11 +455,11 @@ function decideCreate(command: CreatePayment, state: PaymentState): PaymentEvent
 /**
  * A decline fails the payment at once (nothing reaches a processor). Approve and review emit
  * nothing: approve lets the caller authorize at a processor and record the outcome; review keeps
- * the payment processing until the review queue (a later issue) decides.
+ * the payment processing until a later decision (the review queue) arrives, which is accepted
+ * as long as no processor was asked yet.
  */
-function decideRiskDecision(command: ApplyRiskDecision, state: PaymentState): PaymentEvent[] | Rejection {
-  if (!isExistingPayment(state)) return reject('payment_not_found', command, state, 'no such payment');
-  if (state.status !== 'processing') return illegal(command, state);
+function decideRiskDecision(command: ApplyRiskDecision, state: Payment): PaymentEvent[] | Rejection {
+  if (state.status !== 'processing' || state.processor !== null) return illegal(command, state);
   switch (command.data.decision) {
     case 'decline':
       return [
@@ -276,13 +478,11 @@ function decideRiskDecision(command: ApplyRiskDecision, state: PaymentState): Pa
   }
 }
 
-function decideProcessorOutcome(
-  command: RecordProcessorOutcome,
-  state: PaymentState,
-): PaymentEvent[] | Rejection {
-  if (!isExistingPayment(state)) return reject('payment_not_found', command, state, 'no such payment');
-  if (state.status !== 'processing') return illegal(command, state);
+function decideProcessorOutcome(command: RecordProcessorOutcome, state: Payment): PaymentEvent[] | Rejection {
   const outcome = command.data;
+  // A processor answer is expected while processing, or after the customer completed an action.
+  const pendingAt = state.status === 'requires_action' ? state.pendingAction : null;
+  if (state.status !== 'processing' && pendingAt === null) return illegal(command, state);
   switch (outcome.outcome) {
     case 'authorized':
       return [
@@ -298,6 +498,14 @@ function decideProcessorOutcome(
           },
         },
       ];
+    case 'requires_action':
+      if (state.status !== 'processing') return illegal(command, state);
+      return [
+        {
+          type: 'PaymentRequiresAction',
+          data: { paymentId: state.paymentId, processor: outcome.processor, action: outcome.action },
+        },
+      ];
     case 'declined':
       return [
         {
@@ -306,6 +514,7 @@ function decideProcessorOutcome(
             paymentId: state.paymentId,
             failureCode: outcome.declineCode,
             failureMessage: outcome.message,
+            processor: outcome.processor,
           },
         },
       ];
@@ -315,16 +524,33 @@ function decideProcessorOutcome(
           type: 'PaymentFailed',
           data: {
             paymentId: state.paymentId,
-            failureCode: 'processor_error',
+            failureCode: outcome.failureCode,
             failureMessage: outcome.message,
+            processor: outcome.processor,
           },
         },
       ];
   }
 }
 
-function decideCapture(command: Capture, state: PaymentState): PaymentEvent[] | Rejection {
-  if (!isExistingPayment(state)) return reject('payment_not_found', command, state, 'no such payment');
+/** Approved emits nothing: the caller completes the authorization and records its outcome. */
+function decideResolveAction(command: ResolveAction, state: Payment): PaymentEvent[] | Rejection {
+  if (state.status !== 'requires_action' || state.pendingAction === null) return illegal(command, state);
+  if (command.data.outcome === 'approved') return [];
+  return [
+    {
+      type: 'PaymentFailed',
+      data: {
+        paymentId: state.paymentId,
+        failureCode: 'authentication_failed',
+        failureMessage: AUTHENTICATION_FAILED_MESSAGE,
+        ...(state.processor === null ? {} : { processor: state.processor }),
+      },
+    },
+  ];
+}
+
+function decideCapture(command: Capture, state: Payment): PaymentEvent[] | Rejection {
   if (state.status !== 'requires_capture') return illegal(command, state);
   if (state.processor === null || state.processorReference === null) {
     return reject(
@@ -334,16 +560,146 @@ function decideCapture(command: Capture, state: PaymentState): PaymentEvent[] | 
       'an authorized payment has no processor reference',
     );
   }
+  const capturable = capturableAmountMinor(state);
+  const amountMinor = command.data.amountMinor ?? capturable;
+  if (amountMinor <= 0n) {
+    return reject('amount_invalid', command, state, 'the capture amount must be positive');
+  }
+  if (amountMinor > capturable) {
+    return reject(
+      'amount_exceeds_capturable',
+      command,
+      state,
+      `${amountMinor} exceeds the ${capturable} minor units left to capture`,
+    );
+  }
   return [
     {
       type: 'PaymentCaptured',
       data: {
         paymentId: state.paymentId,
-        amountMinor: state.amountMinor,
+        amountMinor,
         currency: state.currency,
         paymentMethodType: state.paymentMethodType,
         processor: state.processor,
         processorReference: state.processorReference,
+        captureId: command.data.captureId,
+        // Capturing everything that is left ends the payment whatever the caller said.
+        final: command.data.final || amountMinor === capturable,
+      },
+    },
+  ];
+}
+
+function canceled(state: Payment, reason: PaymentCanceled['data']['reason']): PaymentCanceled {
+  return {
+    type: 'PaymentCanceled',
+    data: {
+      paymentId: state.paymentId,
+      reason,
+      releasedAmountMinor: capturableAmountMinor(state),
+      currency: state.currency,
+    },
+  };
+}
+
+/** An uncaptured authorization (or a payment waiting for the customer) can be canceled. */
+function decideCancel(command: Cancel, state: Payment): PaymentEvent[] | Rejection {
+  if (state.status !== 'requires_capture' && state.status !== 'requires_action') {
+    return illegal(command, state);
+  }
+  return [canceled(state, command.data.reason ?? 'requested_by_customer')];
+}
+
+/** An authorization past its lifetime is canceled (expired); a pending action past its own fails. */
+function decideExpire(command: Expire, state: Payment): PaymentEvent[] | Rejection {
+  switch (state.status) {
+    case 'requires_capture':
+      return [canceled(state, 'expired')];
+    case 'requires_action':
+      return [
+        {
+          type: 'PaymentFailed',
+          data: {
+            paymentId: state.paymentId,
+            failureCode: 'action_expired',
+            failureMessage: ACTION_EXPIRED_MESSAGE,
+            ...(state.processor === null ? {} : { processor: state.processor }),
+          },
+        },
+      ];
+    default:
+      return illegal(command, state);
+  }
+}
+
+/**
+ * A refund is an object of its own that the merchant awaits, so a refund that cannot be made is
+ * answered with RefundFailed (and a code) rather than a silent rejection.
+ */
+function decideRefund(command: RecordRefund, state: Payment): PaymentEvent[] | Rejection {
+  const { refundId, amountMinor, reason, outcome } = command.data;
+  const failed = (failureCode: RefundFailureCode): RefundFailed[] => [
+    {
+      type: 'RefundFailed',
+      data: { refundId, paymentId: state.paymentId, amountMinor, currency: state.currency, failureCode },
+    },
+  ];
+  if (state.amountCapturedMinor === 0n || state.processor === null) return failed('payment_not_captured');
+  // Zero only when the amount was omitted and nothing is left to refund.
+  if (amountMinor <= 0n || amountMinor > refundableAmountMinor(state))
+    return failed('amount_exceeds_captured');
+  if (outcome === 'processor_error') return failed('processor_error');
+  return [
+    {
+      type: 'RefundSucceeded',
+      data: {
+        refundId,
+        paymentId: state.paymentId,
+        amountMinor,
+        currency: state.currency,
+        paymentMethodType: state.paymentMethodType,
+        processor: state.processor,
+        ...(reason === undefined ? {} : { reason }),
+      },
+    },
+  ];
+}
+
+/** A dispute holds what was captured and not refunded: what the customer can still claim. */
+function decideOpenDispute(command: OpenDispute, state: Payment): PaymentEvent[] | Rejection {
+  if (state.dispute !== null)
+    return reject('dispute_exists', command, state, 'the payment was disputed already');
+  const amountMinor = refundableAmountMinor(state);
+  if (amountMinor <= 0n) return illegal(command, state);
+  return [
+    {
+      type: 'DisputeOpened',
+      data: {
+        disputeId: command.data.disputeId,
+        paymentId: state.paymentId,
+        amountMinor,
+        currency: state.currency,
+        reason: command.data.reason,
+      },
+    },
+  ];
+}
+
+function decideCloseDispute(command: CloseDispute, state: Payment): PaymentEvent[] | Rejection {
+  const { dispute } = state;
+  if (dispute?.status !== 'open' || dispute.disputeId !== command.data.disputeId) {
+    return reject('dispute_not_open', command, state, `no open dispute ${command.data.disputeId}`);
+  }
+  return [
+    {
+      type: 'DisputeClosed',
+      data: {
+        disputeId: dispute.disputeId,
+        paymentId: state.paymentId,
+        amountMinor: dispute.amountMinor,
+        currency: state.currency,
+        outcome: command.data.outcome,
       },
     },
   ];
@@ -369,6 +725,15 @@ function transition(state: PaymentState, event: PaymentEvent, to: PaymentStatus)
   return { ...state, status: to, version: state.version + 1 };
 }
 
+/** An event that keeps the status (a partial capture, a refund). */
+function stay(state: PaymentState, event: PaymentEvent, allowed: readonly PaymentStatus[]): Payment {
+  if (!isExistingPayment(state)) throw new PaymentHistoryError(`${event.type} before PaymentCreated`);
+  if (!allowed.includes(state.status)) {
+    throw new PaymentHistoryError(`${event.type} cannot follow a payment in status ${state.status}`);
+  }
+  return { ...state, version: state.version + 1 };
+}
+
 export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
   switch (event.type) {
     case 'PaymentCreated': {
@@ -381,32 +746,68 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
         merchantId: data.merchantId,
         amountMinor: data.amountMinor,
         amountCapturedMinor: 0n,
+        amountRefundedMinor: 0n,
+        captureCount: 0,
         currency: data.currency,
         captureMethod: data.captureMethod,
         paymentMethodType: data.paymentMethod.type,
         processor: null,
         processorReference: null,
+        pendingAction: null,
+        dispute: null,
         failureCode: null,
         failureMessage: null,
       };
     }
+    case 'PaymentRequiresAction':
+      return {
+        ...transition(state, event, 'requires_action'),
+        processor: event.data.processor,
+        pendingAction: event.data.action,
+      };
     case 'PaymentAuthorized':
       return {
         ...transition(state, event, 'requires_capture'),
         processor: event.data.processor,
         processorReference: event.data.processorReference,
+        pendingAction: null,
       };
-    case 'PaymentCaptured':
+    case 'PaymentCaptured': {
+      const next = event.data.final
+        ? transition(state, event, 'succeeded')
+        : stay(state, event, ['requires_capture']);
       return {
-        ...transition(state, event, 'succeeded'),
-        amountCapturedMinor: event.data.amountMinor,
+        ...next,
+        amountCapturedMinor: next.amountCapturedMinor + event.data.amountMinor,
+        captureCount: next.captureCount + 1,
       };
+    }
+    case 'PaymentCanceled':
+      return { ...transition(state, event, 'canceled'), pendingAction: null };
     case 'PaymentFailed':
       return {
         ...transition(state, event, 'failed'),
+        pendingAction: null,
+        ...(event.data.processor === undefined ? {} : { processor: event.data.processor }),
         failureCode: event.data.failureCode,
         failureMessage: event.data.failureMessage,
       };
+    case 'RefundSucceeded': {
+      const next = stay(state, event, ['succeeded', 'requires_capture']);
+      return { ...next, amountRefundedMinor: next.amountRefundedMinor + event.data.amountMinor };
+    }
+    case 'RefundFailed':
+      return stay(state, event, PAYMENT_STATUSES);
+    case 'DisputeOpened':
+      return {
+        ...stay(state, event, ['succeeded', 'requires_capture']),
+        dispute: { disputeId: event.data.disputeId, amountMinor: event.data.amountMinor, status: 'open' },
+      };
+    case 'DisputeClosed': {
+      const next = stay(state, event, PAYMENT_STATUSES);
+      if (next.dispute === null) throw new PaymentHistoryError('DisputeClosed without a dispute');
+      return { ...next, dispute: { ...next.dispute, status: event.data.outcome } };
+    }
   }
 }
 

@@ -8,6 +8,14 @@ export interface PaymentView {
   readonly merchant_id: string;
   readonly amount: number;
   readonly amount_captured: number;
+  readonly amount_refunded: number;
+  /** What the customer must do next (3-D Secure), while the payment requires_action. */
+  readonly next_action: {
+    readonly type: string;
+    readonly challenge_id: string;
+    readonly expires_at: string;
+  } | null;
+  readonly dispute: { readonly id: string; readonly amount: number; readonly status: string } | null;
   readonly currency: string;
   readonly capture_method: string;
   readonly status: string;
@@ -47,6 +55,23 @@ export function toPaymentView(row: PaymentEntity, events: readonly PaymentEventE
     merchant_id: row.merchantId,
     amount: Number(BigInt(row.amountMinor)),
     amount_captured: Number(BigInt(row.amountCapturedMinor)),
+    amount_refunded: Number(BigInt(row.amountRefundedMinor ?? '0')),
+    next_action:
+      row.pendingAction === null || row.pendingAction === undefined
+        ? null
+        : {
+            type: row.pendingAction.type,
+            challenge_id: row.pendingAction.challengeId,
+            expires_at: row.pendingAction.expiresAt,
+          },
+    dispute:
+      row.dispute === null || row.dispute === undefined
+        ? null
+        : {
+            id: row.dispute.disputeId,
+            amount: Number(BigInt(row.dispute.amountMinor)),
+            status: row.dispute.status,
+          },
     currency: row.currency.toLowerCase(),
     capture_method: row.captureMethod,
     status: row.status,

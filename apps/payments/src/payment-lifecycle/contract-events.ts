@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createEvent, type AnyEventEnvelope, type NewEventMetadata } from '@platform/contracts';
 import type { PaymentEvent } from '../domain/payment-state-machine';
 
@@ -32,6 +33,18 @@ function toContractEvent(event: PaymentEvent, metadata: NewEventMetadata): AnyEv
         metadata,
       );
     }
+    case 'PaymentRequiresAction': {
+      const { action } = event.data;
+      return createEvent(
+        'payment.requires_action',
+        {
+          paymentId: event.data.paymentId,
+          action: { type: action.type, challengeId: action.challengeId },
+          expiresAt: action.expiresAt,
+        },
+        metadata,
+      );
+    }
     case 'PaymentAuthorized':
       return createEvent(
         'payment.authorized',
@@ -39,18 +52,56 @@ function toContractEvent(event: PaymentEvent, metadata: NewEventMetadata): AnyEv
         metadata,
       );
     case 'PaymentCaptured':
-      // One capture per payment for now, so its id derives from the payment's and ends it.
       return createEvent(
         'payment.captured',
-        {
-          ...event.data,
-          amountMinor: event.data.amountMinor.toString(),
-          captureId: `cap_${event.data.paymentId.slice('pay_'.length)}`,
-          final: true,
-        },
+        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        metadata,
+      );
+    case 'PaymentCanceled':
+      return createEvent(
+        'payment.canceled',
+        { ...event.data, releasedAmountMinor: event.data.releasedAmountMinor.toString() },
         metadata,
       );
     case 'PaymentFailed':
       return createEvent('payment.failed', event.data, metadata);
+    case 'RefundSucceeded':
+      return createEvent(
+        'refund.succeeded',
+        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        metadata,
+      );
+    case 'DisputeOpened':
+      return createEvent(
+        'dispute.opened',
+        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        metadata,
+      );
+    case 'DisputeClosed':
+      return createEvent(
+        'dispute.closed',
+        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        metadata,
+      );
+    case 'RefundFailed':
+      return createEvent(
+        'refund.failed',
+        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        metadata,
+      );
   }
+}
+
+/**
+ * Capture ids are derived, so a repeated command makes the same id. The first keeps the id it had
+ * before partial captures; later ones hash the payment id and the capture's number.
+ */
+export function captureIdFor(paymentId: string, captureNumber: number): string {
+  if (captureNumber === 1) return `cap_${paymentId.slice('pay_'.length)}`;
+  return `cap_${createHash('sha256').update(`${paymentId}:${captureNumber}`).digest('hex').slice(0, 32)}`;
+}
+
+/** Dispute ids are derived from the payment: one dispute per payment. */
+export function disputeIdFor(paymentId: string): string {
+  return `dp_${createHash('sha256').update(`${paymentId}:dispute`).digest('hex').slice(0, 32)}`;
 }

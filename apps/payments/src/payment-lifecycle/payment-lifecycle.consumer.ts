@@ -26,6 +26,16 @@ export class PaymentLifecycleConsumer implements OnApplicationBootstrap {
         return this.lifecycle.create(event, manager);
       case 'risk.assessed':
         return this.lifecycle.applyRiskAssessment(event, manager);
+      case 'payment.capture':
+        return this.lifecycle.capture(event, manager);
+      case 'payment.cancel':
+        return this.lifecycle.cancel(event, manager);
+      case 'payment.resolve_action':
+        return this.lifecycle.resolveAction(event, manager);
+      case 'refund.create':
+        return this.lifecycle.refund(event, manager);
+      case 'dispute.submit_evidence':
+        return this.lifecycle.submitDisputeEvidence(event, manager);
       default:
         return;
     }

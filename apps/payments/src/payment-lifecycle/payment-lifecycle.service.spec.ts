@@ -8,10 +8,17 @@ import type {
   AuthorizationResult,
   CaptureRequest,
   CaptureResult,
+  DisputeEvidenceRequest,
+  DisputeEvidenceResult,
   ProcessorConnector,
+  RefundRequest,
+  RefundResult,
+  VoidRequest,
+  VoidResult,
 } from '../processors/processor-connector';
+import { paymentsEnvSchema } from '../payments-config';
 import { ProcessorRegistry } from '../processors/processor-registry';
-import { SimulatedProcessor } from '../processors/simulated-processor';
+import { SimulatedProcessor, type SimulatorOptions } from '../processors/simulated-processor';
 import { PaymentLifecycle } from './payment-lifecycle.service';
 import type { LockedPayment, NewPaymentRow, PaymentRepository } from './payment.repository';
 
@@ -45,15 +52,35 @@ class InMemoryPayments {
     this.history.push(...events);
     return Promise.resolve();
   }
+
+  readonly refunds = new Set<string>();
+
+  refundExists(_manager: EntityManager, refundId: string): Promise<boolean> {
+    return Promise.resolve(this.refunds.has(refundId));
+  }
+
+  insertRefund(_manager: EntityManager, refund: { refundId: string }): Promise<boolean> {
+    const first = !this.refunds.has(refund.refundId);
+    this.refunds.add(refund.refundId);
+    return Promise.resolve(first);
+  }
 }
 
 /** A processor that records its calls and answers like the simulator. */
 class RecordingProcessor implements ProcessorConnector {
-  readonly name = 'simulated-a';
   readonly authorizations: AuthorizationRequest[] = [];
   readonly captures: CaptureRequest[] = [];
+  readonly voids: VoidRequest[] = [];
+  readonly refunds: RefundRequest[] = [];
   captureAnswer: CaptureResult | null = null;
-  private readonly simulator = new SimulatedProcessor('simulated-a');
+  readonly simulator: SimulatedProcessor;
+
+  constructor(
+    readonly name: string,
+    options: SimulatorOptions = {},
+  ) {
+    this.simulator = new SimulatedProcessor(name, options);
+  }
 
   authorize(request: AuthorizationRequest): Promise<AuthorizationResult> {
     this.authorizations.push(request);
@@ -66,11 +93,31 @@ class RecordingProcessor implements ProcessorConnector {
       ? this.simulator.capture(request)
       : Promise.resolve(this.captureAnswer);
   }
+
+  void(request: VoidRequest): Promise<VoidResult> {
+    this.voids.push(request);
+    return this.simulator.void(request);
+  }
+
+  refund(request: RefundRequest): Promise<RefundResult> {
+    this.refunds.push(request);
+    return this.simulator.refund(request);
+  }
+
+  submitDisputeEvidence(request: DisputeEvidenceRequest): Promise<DisputeEvidenceResult> {
+    return this.simulator.submitDisputeEvidence(request);
+  }
 }
+
+const CONFIG = paymentsEnvSchema.parse({
+  ADMIN_TOKEN: 'admin-token-for-unit-tests',
+  PROCESSOR_TIMEOUT_MS: '200',
+});
 
 function setup() {
   const payments = new InMemoryPayments();
-  const processor = new RecordingProcessor();
+  const processor = new RecordingProcessor('simulated-a', { hangAmountsMinor: [408n], hangMs: 1_000 });
+  const processorB = new RecordingProcessor('simulated-b');
   const outbox: unknown[] = [];
   const manager = {
     query: (sql: string, values: unknown[]) => {
@@ -83,18 +130,23 @@ function setup() {
   } as unknown as EntityManager;
   const lifecycle = new PaymentLifecycle(
     payments as unknown as PaymentRepository,
-    new ProcessorRegistry([processor]),
+    new ProcessorRegistry([processor, processorB]),
+    CONFIG,
   );
-  return { payments, processor, outbox: outbox as AnyEventEnvelope[], manager, lifecycle };
+  return { payments, processor, processorB, outbox: outbox as AnyEventEnvelope[], manager, lifecycle };
 }
 
-function createCommand(card = '4242424242424242', captureMethod: 'automatic' | 'manual' = 'automatic') {
+function createCommand(
+  card = '4242424242424242',
+  captureMethod: 'automatic' | 'manual' = 'automatic',
+  amountMinor = '10000',
+) {
   return createEvent(
     'payment.create',
     {
       paymentId: PAYMENT_ID,
       merchantId: MERCHANT_ID,
-      amountMinor: '10000',
+      amountMinor,
       currency: 'USD',
       captureMethod,
       paymentMethod: {
@@ -134,6 +186,23 @@ function riskAssessed(decision: 'approve' | 'review' | 'decline', merchantId = M
       causationId: '00000000-0000-4000-8000-000000000001',
     },
   );
+}
+
+function command<
+  T extends
+    | 'payment.capture'
+    | 'payment.cancel'
+    | 'payment.resolve_action'
+    | 'refund.create'
+    | 'dispute.submit_evidence',
+>(type: T, data: Parameters<typeof createEvent<T>>[1], merchantId = MERCHANT_ID) {
+  return createEvent(type, data, {
+    aggregateId: PAYMENT_ID,
+    aggregateSequence: 1,
+    merchantId,
+    correlationId: 'req_correlation_2',
+    causationId: null,
+  });
 }
 
 const summary = (events: readonly AnyEventEnvelope[]) => events.map((e) => [e.type, e.aggregateSequence]);
@@ -219,7 +288,7 @@ describe('PaymentLifecycle', () => {
 
   it('keeps the authorization when the automatic capture fails', async () => {
     const { lifecycle, manager, payments, processor, outbox } = setup();
-    processor.captureAnswer = { outcome: 'error', message: 'timeout' };
+    processor.captureAnswer = { outcome: 'error', code: 'processor_error', retryable: true, message: 'down' };
     await lifecycle.create(createCommand(), manager);
     await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
     expect(summary(outbox).slice(1)).toEqual([['payment.authorized', 2]]);
@@ -275,5 +344,220 @@ describe('PaymentLifecycle', () => {
     await expect(
       lifecycle.applyRiskAssessment(riskAssessed('approve', 'mer_SomeoneElse01'), manager),
     ).rejects.toThrow(UnprocessableEventError);
+  });
+
+  it('fails over to the next processor after a timeout, voiding the first attempt', async () => {
+    const { lifecycle, manager, payments, processor, processorB, outbox } = setup();
+    await lifecycle.create(createCommand('4242424242424242', 'automatic', '408'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+
+    expect(summary(outbox).slice(1)).toEqual([
+      ['payment.authorized', 2],
+      ['payment.captured', 3],
+    ]);
+    expect(outbox[1]).toMatchObject({ data: { processor: 'simulated-b' } });
+    expect(processor.voids).toEqual([
+      {
+        idempotencyKey: `${PAYMENT_ID}:void:1`,
+        target: { authorizationIdempotencyKey: `${PAYMENT_ID}:auth:1` },
+      },
+    ]);
+    expect(processorB.authorizations.map((request) => request.idempotencyKey)).toEqual([
+      `${PAYMENT_ID}:auth:2`,
+    ]);
+    // The customer's statement: the first authorization voided, one capture at the second processor.
+    expect(processor.simulator.chargesFor(PAYMENT_ID)).toMatchObject([
+      { status: 'voided', capturedMinor: 0n },
+    ]);
+    expect(processorB.simulator.chargesFor(PAYMENT_ID)).toMatchObject([
+      { status: 'authorized', capturedMinor: 408n },
+    ]);
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({
+      status: 'succeeded',
+      processor: 'simulated-b',
+    });
+  });
+
+  it('tries a retryable processor error once more at the next processor, then fails', async () => {
+    const { lifecycle, manager, processor, processorB, outbox } = setup();
+    await lifecycle.create(createCommand('4000000000000119'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(processor.authorizations).toHaveLength(1);
+    expect(processorB.authorizations).toHaveLength(1);
+    expect(outbox[1]).toMatchObject({
+      type: 'payment.failed',
+      data: { failureCode: 'processor_error', processor: 'simulated-b' },
+    });
+  });
+
+  it('does not fail over a decline', async () => {
+    const { lifecycle, manager, processorB } = setup();
+    await lifecycle.create(createCommand('4000000000000002'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(processorB.authorizations).toEqual([]);
+  });
+
+  it('walks 3-D Secure: requires_action, then approved, authorized and captured', async () => {
+    const { lifecycle, manager, payments, processor, outbox } = setup();
+    await lifecycle.create(createCommand('4000000000003220'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(summary(outbox).slice(1)).toEqual([['payment.requires_action', 2]]);
+    expect(outbox[1]).toMatchObject({ data: { action: { type: 'three_d_secure' } } });
+
+    await lifecycle.resolveAction(
+      command('payment.resolve_action', { paymentId: PAYMENT_ID, outcome: 'approved' }),
+      manager,
+    );
+    expect(summary(outbox).slice(2)).toEqual([
+      ['payment.authorized', 3],
+      ['payment.captured', 4],
+    ]);
+    expect(processor.authorizations[1]).toMatchObject({
+      idempotencyKey: `${PAYMENT_ID}:auth:3ds`,
+      authenticatedChallengeId: expect.stringMatching(/^3ds_/) as unknown,
+    });
+    expect(payments.rows.get(PAYMENT_ID)?.state.status).toBe('succeeded');
+  });
+
+  it('fails 3-D Secure declined by the customer with authentication_failed', async () => {
+    const { lifecycle, manager, outbox } = setup();
+    await lifecycle.create(createCommand('4000000000003220'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    await lifecycle.resolveAction(
+      command('payment.resolve_action', { paymentId: PAYMENT_ID, outcome: 'declined' }),
+      manager,
+    );
+    expect(outbox[2]).toMatchObject({
+      type: 'payment.failed',
+      data: { failureCode: 'authentication_failed' },
+    });
+  });
+
+  it('captures part of a manual authorization with a final capture and refunds it in parts', async () => {
+    const { lifecycle, manager, payments, processor, outbox } = setup();
+    await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    await lifecycle.capture(
+      command('payment.capture', { paymentId: PAYMENT_ID, amountMinor: '6000' }),
+      manager,
+    );
+    expect(outbox[2]).toMatchObject({
+      type: 'payment.captured',
+      data: { amountMinor: '6000', final: true, captureId: `cap_${PAYMENT_ID.slice(4)}` },
+    });
+    expect(processor.captures[0]).toMatchObject({
+      idempotencyKey: `${PAYMENT_ID}:capture:1`,
+      amountMinor: 6_000n,
+    });
+
+    await lifecycle.refund(
+      command('refund.create', { refundId: 're_first000001', paymentId: PAYMENT_ID, amountMinor: '2500' }),
+      manager,
+    );
+    await lifecycle.refund(
+      command('refund.create', { refundId: 're_first000001', paymentId: PAYMENT_ID, amountMinor: '2500' }),
+      manager,
+    );
+    await lifecycle.refund(
+      command('refund.create', { refundId: 're_second00002', paymentId: PAYMENT_ID, amountMinor: '3501' }),
+      manager,
+    );
+    await lifecycle.refund(
+      command('refund.create', { refundId: 're_third000003', paymentId: PAYMENT_ID }),
+      manager,
+    );
+    expect(summary(outbox).slice(3)).toEqual([
+      ['refund.succeeded', 4],
+      ['refund.failed', 5],
+      ['refund.succeeded', 6],
+    ]);
+    expect(outbox[4]).toMatchObject({ data: { failureCode: 'amount_exceeds_captured' } });
+    expect(outbox[5]).toMatchObject({ data: { amountMinor: '3500' } });
+    expect(processor.refunds.map((refund) => refund.amountMinor)).toEqual([2_500n, 3_500n]);
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({
+      amountCapturedMinor: 6_000n,
+      amountRefundedMinor: 6_000n,
+    });
+  });
+
+  it('cancels an authorization, voiding it at the processor', async () => {
+    const { lifecycle, manager, processor, outbox } = setup();
+    await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    await lifecycle.cancel(
+      command('payment.cancel', { paymentId: PAYMENT_ID, reason: 'duplicate' }),
+      manager,
+    );
+    expect(outbox[2]).toMatchObject({
+      type: 'payment.canceled',
+      data: { reason: 'duplicate', releasedAmountMinor: '10000', currency: 'USD' },
+    });
+    expect(processor.simulator.chargesFor(PAYMENT_ID)).toMatchObject([{ status: 'voided' }]);
+    // Capturing a canceled payment is an illegal transition: logged, nothing emitted.
+    await lifecycle.capture(command('payment.capture', { paymentId: PAYMENT_ID }), manager);
+    expect(outbox).toHaveLength(3);
+  });
+
+  it('expires an authorization seen at its current version only', async () => {
+    const { lifecycle, manager, payments, outbox } = setup();
+    await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    await lifecycle.expire(PAYMENT_ID, 1, manager);
+    expect(outbox).toHaveLength(2);
+    await lifecycle.expire(PAYMENT_ID, 2, manager);
+    expect(outbox[2]).toMatchObject({
+      type: 'payment.canceled',
+      causationId: null,
+      data: { reason: 'expired' },
+    });
+    expect(payments.rows.get(PAYMENT_ID)?.state.status).toBe('canceled');
+  });
+
+  it("ignores a command for another merchant's payment", async () => {
+    const { lifecycle, manager, outbox } = setup();
+    await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    await lifecycle.cancel(
+      command('payment.cancel', { paymentId: PAYMENT_ID }, 'mer_SomeoneElse01'),
+      manager,
+    );
+    await lifecycle.capture(
+      command('payment.capture', { paymentId: PAYMENT_ID }, 'mer_SomeoneElse01'),
+      manager,
+    );
+    expect(outbox).toHaveLength(2);
+  });
+
+  it('opens a dispute on 4000 0000 0000 0259 after capture, and closes it on evidence', async () => {
+    const { lifecycle, manager, payments, outbox } = setup();
+    await lifecycle.create(createCommand('4000000000000259'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(summary(outbox).slice(1)).toEqual([
+      ['payment.authorized', 2],
+      ['payment.captured', 3],
+      ['dispute.opened', 4],
+    ]);
+    const opened = outbox[3];
+    const disputeId = opened?.type === 'dispute.opened' ? opened.data.disputeId : '';
+    expect(opened).toMatchObject({ data: { amountMinor: '10000', reason: 'fraudulent' } });
+    await lifecycle.submitDisputeEvidence(
+      command('dispute.submit_evidence', {
+        disputeId: 'dp_NotThisOne0001',
+        paymentId: PAYMENT_ID,
+        evidence: 'x',
+      }),
+      manager,
+    );
+    expect(outbox).toHaveLength(4);
+    await lifecycle.submitDisputeEvidence(
+      command('dispute.submit_evidence', {
+        disputeId,
+        paymentId: PAYMENT_ID,
+        evidence: 'receipt: winning_evidence',
+      }),
+      manager,
+    );
+    expect(outbox[4]).toMatchObject({ type: 'dispute.closed', data: { disputeId, outcome: 'won' } });
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ dispute: { status: 'won' } });
   });
 });

@@ -1,33 +1,61 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { causedBy, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
+import {
+  causedBy,
+  type AnyEventEnvelope,
+  type EventEnvelope,
+  type NewEventMetadata,
+} from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import {
   NO_PAYMENT,
   handleCommand,
   isRejection,
+  refundableAmountMinor,
   type Payment,
   type PaymentCommand,
   type PaymentEvent,
   type ProcessorOutcome,
 } from '../domain/payment-state-machine';
-import { idempotencyKeys, type AuthorizationResult } from '../processors/processor-connector';
+import { routeFor } from '../domain/processor-routing';
+import {
+  idempotencyKeys,
+  withTimeout,
+  type AuthorizationRequest,
+  type AuthorizationResult,
+} from '../processors/processor-connector';
 import { ProcessorRegistry } from '../processors/processor-registry';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { PaymentRepository, type LockedPayment } from './payment.repository';
-import { toContractEvents } from './contract-events';
+import { captureIdFor, disputeIdFor, toContractEvents } from './contract-events';
 
-/** First attempt at a processor; retries at another processor (a later issue) count up. */
-const FIRST_ATTEMPT = 1;
+/** A retryable failure is tried once more, at the next processor: two attempts at most. */
+export const AUTHORIZATION_ATTEMPTS_MAX = 2;
 
-export function toProcessorOutcome(result: AuthorizationResult, processor: string): ProcessorOutcome {
+export function toProcessorOutcome(
+  result: AuthorizationResult,
+  processor: string,
+  actionExpiresAt: Date,
+): ProcessorOutcome {
   switch (result.outcome) {
     case 'authorized':
       return { outcome: 'authorized', processor, processorReference: result.processorReference };
+    case 'requires_action':
+      return {
+        outcome: 'requires_action',
+        processor,
+        action: {
+          type: 'three_d_secure',
+          challengeId: result.challengeId,
+          expiresAt: actionExpiresAt.toISOString(),
+        },
+      };
     case 'declined':
       return { outcome: 'declined', processor, declineCode: result.declineCode, message: result.message };
     case 'error':
-      return { outcome: 'error', processor, message: result.message };
+      return { outcome: 'error', processor, failureCode: result.code, message: result.message };
   }
 }
 
@@ -38,10 +66,18 @@ function mustApply(command: PaymentCommand, state: Payment): { events: PaymentEv
   return result as { events: PaymentEvent[]; state: Payment };
 }
 
+/** What a step produced: the state after it and the events to record. */
+interface Step {
+  readonly state: Payment;
+  readonly events: PaymentEvent[];
+}
+
 /**
- * Applies commands and risk decisions to payments. Each method runs inside the consumer's
+ * Applies commands, risk decisions and expiries to payments. Each method runs inside one
  * transaction: the payment row is locked, then its new state, its history and its outgoing
- * events are written together, or not at all.
+ * events are written together, or not at all. Processor calls happen under that lock with
+ * idempotency keys derived from the payment, so a redelivered message repeats them and gets the
+ * same answers: nothing is authorized, captured or refunded twice.
  */
 @Injectable()
 export class PaymentLifecycle {
@@ -50,6 +86,7 @@ export class PaymentLifecycle {
   constructor(
     private readonly payments: PaymentRepository,
     private readonly processors: ProcessorRegistry,
+    @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {}
 
   /** payment.create → the payment row and payment.created (sequence 1); a duplicate is ignored. */
@@ -105,7 +142,8 @@ export class PaymentLifecycle {
 
   /**
    * risk.assessed → decline fails the payment without a processor; approve authorizes at the
-   * processor (and captures at once for automatic capture); review leaves it processing.
+   * processor (and captures at once for automatic capture); review leaves it processing until a
+   * later risk.assessed (the review queue's final decision).
    */
   async applyRiskAssessment(
     assessment: EventEnvelope<'risk.assessed'>,
@@ -133,8 +171,7 @@ export class PaymentLifecycle {
       );
       return;
     }
-    let state = applied.state as Payment;
-    const emitted: PaymentEvent[] = [...applied.events];
+    let step: Step = { state: applied.state as Payment, events: [...applied.events] };
     switch (decision) {
       case 'decline':
         this.logger.log(`payment ${paymentId} declined by risk (score ${score}: ${reasons.join(', ')})`);
@@ -143,66 +180,385 @@ export class PaymentLifecycle {
         this.logger.log(`payment ${paymentId} held for review (score ${score}: ${reasons.join(', ')})`);
         break;
       case 'approve': {
-        const processed = await this.authorizeAndCapture({ ...locked, state });
-        state = processed.state;
-        emitted.push(...processed.events);
+        const outcome = await this.authorizeWithFailover(locked);
+        step = this.chain(step, await this.afterAuthorization(step.state, outcome));
         break;
       }
     }
-    if (emitted.length === 0) return;
-    await this.payments.update(manager, state, locked.state.version);
-    const events = toContractEvents(emitted, locked.state.version, (sequence) =>
-      causedBy(assessment, sequence, paymentId),
+    await this.save(manager, locked, step, (sequence) => causedBy(assessment, sequence, paymentId));
+  }
+
+  /** payment.resolve_action → 3-D Secure passed (authorize for real) or failed. */
+  async resolveAction(
+    command: EventEnvelope<'payment.resolve_action'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const locked = await this.lockForCommand(command, command.data.paymentId, manager);
+    if (locked === null) return;
+    const resolved = handleCommand(
+      { type: 'ResolveAction', data: { outcome: command.data.outcome } },
+      locked.state,
     );
-    await this.record(manager, events);
+    if (isRejection(resolved)) return this.logRejection(command, resolved);
+    let step: Step = { state: resolved.state as Payment, events: [...resolved.events] };
+    const { pendingAction, processor } = locked.state;
+    if (command.data.outcome === 'approved' && pendingAction !== null && processor !== null) {
+      const card = locked.paymentMethod.card;
+      const request: AuthorizationRequest = {
+        idempotencyKey: idempotencyKeys.authenticated(locked.state.paymentId),
+        amountMinor: locked.state.amountMinor,
+        currency: locked.state.currency,
+        card: { bin: card.bin, last4: card.last4, brand: card.brand },
+        authenticatedChallengeId: pendingAction.challengeId,
+      };
+      const connector = this.processors.byName(processor);
+      const result = await withTimeout(
+        connector.authorize(request),
+        this.config.PROCESSOR_TIMEOUT_MS,
+        processor,
+      );
+      step = this.chain(
+        step,
+        await this.afterAuthorization(step.state, toProcessorOutcome(result, processor, new Date())),
+      );
+    }
+    await this.save(manager, locked, step, (sequence) => causedBy(command, sequence, locked.state.paymentId));
+  }
+
+  /** payment.capture → all or part of the authorization is taken; the rest is released. */
+  async capture(command: EventEnvelope<'payment.capture'>, manager: EntityManager): Promise<void> {
+    const locked = await this.lockForCommand(command, command.data.paymentId, manager);
+    if (locked === null) return;
+    const { amountMinor } = command.data;
+    const captured = await this.captureAtProcessor(
+      locked.state,
+      amountMinor === undefined ? undefined : BigInt(amountMinor),
+    );
+    if (isRejection(captured)) return this.logRejection(command, captured);
+    await this.save(manager, locked, captured, (sequence) =>
+      causedBy(command, sequence, locked.state.paymentId),
+    );
+  }
+
+  /** payment.cancel → the uncaptured authorization is voided at the processor and released. */
+  async cancel(command: EventEnvelope<'payment.cancel'>, manager: EntityManager): Promise<void> {
+    const locked = await this.lockForCommand(command, command.data.paymentId, manager);
+    if (locked === null) return;
+    const { reason } = command.data;
+    const canceled = handleCommand(
+      { type: 'Cancel', data: reason === undefined ? {} : { reason } },
+      locked.state,
+    );
+    if (isRejection(canceled)) return this.logRejection(command, canceled);
+    await this.releaseAtProcessor(locked.state);
+    await this.save(manager, locked, canceled as Step, (sequence) =>
+      causedBy(command, sequence, locked.state.paymentId),
+    );
+  }
+
+  /** refund.create → refund.succeeded after the processor refunds, or refund.failed with a code. */
+  async refund(command: EventEnvelope<'refund.create'>, manager: EntityManager): Promise<void> {
+    const locked = await this.lockForCommand(command, command.data.paymentId, manager);
+    if (locked === null) return;
+    const { refundId, reason } = command.data;
+    if (await this.payments.refundExists(manager, refundId)) {
+      this.logger.warn(`refund.create ${command.id}: refund ${refundId} was requested before; ignored`);
+      return;
+    }
+    const state = locked.state;
+    const amountMinor =
+      command.data.amountMinor === undefined
+        ? refundableAmountMinor(state)
+        : BigInt(command.data.amountMinor);
+    const request = {
+      refundId,
+      amountMinor,
+      ...(reason === undefined ? {} : { reason }),
+    };
+    const planned = handleCommand(
+      { type: 'RecordRefund', data: { ...request, outcome: 'succeeded' } },
+      state,
+    );
+    if (isRejection(planned)) return this.logRejection(command, planned);
+    let step = planned as Step;
+    if (
+      step.events[0]?.type === 'RefundSucceeded' &&
+      state.processor !== null &&
+      state.processorReference !== null
+    ) {
+      const result = await withTimeout(
+        this.processors.byName(state.processor).refund({
+          idempotencyKey: idempotencyKeys.refund(refundId),
+          processorReference: state.processorReference,
+          amountMinor,
+          currency: state.currency,
+        }),
+        this.config.PROCESSOR_TIMEOUT_MS,
+        state.processor,
+      );
+      if (result.outcome === 'error') {
+        this.logger.warn(
+          `refund ${refundId} of ${state.paymentId} failed at ${state.processor}: ${result.message}`,
+        );
+        step = mustApply({ type: 'RecordRefund', data: { ...request, outcome: 'processor_error' } }, state);
+      }
+    }
+    const recorded = step.events[0];
+    await this.payments.insertRefund(manager, {
+      refundId,
+      paymentId: state.paymentId,
+      amountMinor,
+      status: recorded?.type === 'RefundSucceeded' ? 'succeeded' : 'failed',
+      failureCode: recorded?.type === 'RefundFailed' ? recorded.data.failureCode : null,
+    });
+    await this.save(manager, locked, step, (sequence) => causedBy(command, sequence, state.paymentId));
+  }
+
+  /** dispute.submit_evidence → the processor decides the open dispute: dispute.closed won or lost. */
+  async submitDisputeEvidence(
+    command: EventEnvelope<'dispute.submit_evidence'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const locked = await this.lockForCommand(command, command.data.paymentId, manager);
+    if (locked === null) return;
+    const state = locked.state;
+    const { disputeId, evidence } = command.data;
+    // Checked before the processor is asked: only an open dispute of this payment takes evidence.
+    const precheck = handleCommand({ type: 'CloseDispute', data: { disputeId, outcome: 'lost' } }, state);
+    if (isRejection(precheck)) return this.logRejection(command, precheck);
+    if (state.processor === null || state.processorReference === null) return;
+    const result = await withTimeout(
+      this.processors.byName(state.processor).submitDisputeEvidence({
+        idempotencyKey: idempotencyKeys.evidence(disputeId),
+        processorReference: state.processorReference,
+        evidence,
+      }),
+      this.config.PROCESSOR_TIMEOUT_MS,
+      state.processor,
+    );
+    if (result.outcome === 'error') {
+      // Nothing is recorded: the evidence can be submitted again.
+      this.logger.warn(`dispute ${disputeId}: evidence not taken by ${state.processor}: ${result.message}`);
+      return;
+    }
+    const closed = mustApply({ type: 'CloseDispute', data: { disputeId, outcome: result.outcome } }, state);
+    await this.save(manager, locked, closed, (sequence) => causedBy(command, sequence, state.paymentId));
   }
 
   /**
-   * The processor calls happen inside the transaction that holds the row lock. If the transaction
-   * rolls back, the redelivered event repeats them with the same idempotency keys and gets the
-   * same answers, so nothing is authorized or captured twice.
+   * The expiry job: an authorization past its lifetime is voided and canceled (expired); a
+   * pending action past its own fails the payment. Nothing happens if it moved on meanwhile.
    */
-  private async authorizeAndCapture(
-    locked: LockedPayment,
-  ): Promise<{ state: Payment; events: PaymentEvent[] }> {
-    let state = locked.state;
-    const connector = this.processors.route();
-    const { bin, last4, brand } = locked.paymentMethod.card;
-    const authorization = await connector.authorize({
-      idempotencyKey: idempotencyKeys.authorization(state.paymentId, FIRST_ATTEMPT),
-      amountMinor: state.amountMinor,
-      currency: state.currency,
-      card: { bin, last4, brand },
-    });
-    const recorded = mustApply(
-      { type: 'RecordProcessorOutcome', data: toProcessorOutcome(authorization, connector.name) },
+  async expire(paymentId: string, versionSeen: number, manager: EntityManager): Promise<void> {
+    const locked = await this.payments.findForUpdate(manager, paymentId);
+    // Moved on since the scan (captured, or its action completed): its clock restarted or stopped.
+    if (locked === null || locked.state.version !== versionSeen) return;
+    const expired = handleCommand({ type: 'Expire', data: {} }, locked.state);
+    if (isRejection(expired)) return;
+    if (locked.state.status === 'requires_capture') await this.releaseAtProcessor(locked.state);
+    this.logger.log(`payment ${paymentId} expired in status ${locked.state.status}`);
+    const correlationId = randomUUID();
+    await this.save(manager, locked, expired as Step, (aggregateSequence) => ({
+      aggregateId: paymentId,
+      aggregateSequence,
+      merchantId: locked.state.merchantId,
+      correlationId,
+      causationId: null,
+    }));
+  }
+
+  /**
+   * Tries the routed processors in order; a retryable error or a timeout moves on to the next one,
+   * once. A timed-out attempt is voided first (found by its idempotency key), so the customer can
+   * never hold two authorizations; if that void cannot be confirmed, nothing more is tried.
+   */
+  private async authorizeWithFailover(locked: LockedPayment): Promise<ProcessorOutcome> {
+    const { state, paymentMethod } = locked;
+    const card = paymentMethod.card;
+    const order = routeFor(
+      this.config.PROCESSOR_ROUTING_RULES,
+      {
+        merchantId: state.merchantId,
+        method: state.paymentMethodType,
+        currency: state.currency,
+        amountMinor: state.amountMinor,
+        ...(card.country === undefined ? {} : { cardCountry: card.country }),
+      },
+      this.config.PROCESSOR_FALLBACK_ORDER,
+    ).filter((name) => this.processors.has(name));
+    const actionExpiresAt = new Date(Date.now() + this.config.ACTION_EXPIRY_SECONDS * 1000);
+    const attempts = order.slice(0, AUTHORIZATION_ATTEMPTS_MAX);
+    let outcome: ProcessorOutcome | null = null;
+    for (const [index, name] of attempts.entries()) {
+      const attempt = index + 1;
+      const connector = this.processors.byName(name);
+      const idempotencyKey = idempotencyKeys.authorization(state.paymentId, attempt);
+      const result = await withTimeout(
+        connector.authorize({
+          idempotencyKey,
+          amountMinor: state.amountMinor,
+          currency: state.currency,
+          card: { bin: card.bin, last4: card.last4, brand: card.brand },
+        }),
+        this.config.PROCESSOR_TIMEOUT_MS,
+        name,
+      );
+      outcome = toProcessorOutcome(result, name, actionExpiresAt);
+      if (result.outcome !== 'error' || !result.retryable || attempt === attempts.length) return outcome;
+      if (result.code === 'processor_timeout') {
+        const voided = await withTimeout(
+          connector.void({
+            idempotencyKey: idempotencyKeys.void(state.paymentId, attempt),
+            target: { authorizationIdempotencyKey: idempotencyKey },
+          }),
+          this.config.PROCESSOR_TIMEOUT_MS,
+          name,
+        );
+        if (voided.outcome === 'error') {
+          this.logger.error(
+            `payment ${state.paymentId}: attempt ${attempt} at ${name} timed out and could not be voided ` +
+              `(${voided.message}); not retrying elsewhere, to never charge twice`,
+          );
+          return outcome;
+        }
+        this.logger.warn(
+          `payment ${state.paymentId}: attempt ${attempt} at ${name} timed out; ${voided.outcome}`,
+        );
+      }
+      this.logger.warn(
+        `payment ${state.paymentId}: ${result.code} at ${name} (${result.message}); failing over`,
+      );
+    }
+    if (outcome === null) throw new Error(`payment ${state.paymentId}: no processor is configured for it`);
+    return outcome;
+  }
+
+  /** Records a processor's answer and, for an automatic capture, captures at once. */
+  private async afterAuthorization(state: Payment, outcome: ProcessorOutcome): Promise<Step> {
+    const recorded = mustApply({ type: 'RecordProcessorOutcome', data: outcome }, state);
+    if (outcome.outcome !== 'authorized') {
+      this.logger.log(
+        `payment ${state.paymentId} not authorized by ${outcome.processor}: ${outcome.outcome}`,
+      );
+      return recorded;
+    }
+    if (recorded.state.captureMethod !== 'automatic') return recorded;
+    const captured = await this.captureAtProcessor(recorded.state, undefined);
+    if (isRejection(captured)) throw new Error(`automatic capture rejected: ${captured.code}`);
+    return this.chain(recorded, captured);
+  }
+
+  /**
+   * A capture is decided first (amount within the authorization), then made at the processor
+   * under an idempotency key per capture; a processor error leaves the authorization standing.
+   */
+  private async captureAtProcessor(state: Payment, amountMinor: bigint | undefined) {
+    const captureNumber = state.captureCount + 1;
+    const decided = handleCommand(
+      {
+        type: 'Capture',
+        data: {
+          captureId: captureIdFor(state.paymentId, captureNumber),
+          ...(amountMinor === undefined ? {} : { amountMinor }),
+          final: true,
+        },
+      },
       state,
     );
-    state = recorded.state;
-    const events = [...recorded.events];
-    if (authorization.outcome !== 'authorized') {
-      this.logger.log(
-        `payment ${state.paymentId} not authorized by ${connector.name}: ${authorization.outcome}`,
-      );
-      return { state, events };
-    }
-    if (state.captureMethod !== 'automatic') return { state, events };
-
-    const capture = mustApply({ type: 'Capture', data: {} }, state);
-    const captured = await this.processors.byName(connector.name).capture({
-      idempotencyKey: idempotencyKeys.capture(state.paymentId, FIRST_ATTEMPT),
-      processorReference: authorization.processorReference,
-      amountMinor: state.amountMinor,
-      currency: state.currency,
-    });
-    if (captured.outcome !== 'captured') {
-      // The authorization stands; the payment stays requires_capture until a capture retry (later issue).
+    if (isRejection(decided)) return decided;
+    const event = decided.events[0];
+    if (event?.type !== 'PaymentCaptured') throw new Error('a capture decided no PaymentCaptured');
+    const result = await withTimeout(
+      this.processors.byName(event.data.processor).capture({
+        idempotencyKey: idempotencyKeys.capture(state.paymentId, captureNumber),
+        processorReference: event.data.processorReference,
+        amountMinor: event.data.amountMinor,
+        currency: state.currency,
+      }),
+      this.config.PROCESSOR_TIMEOUT_MS,
+      event.data.processor,
+    );
+    if (result.outcome !== 'captured') {
       this.logger.warn(
-        `payment ${state.paymentId}: automatic capture failed at ${connector.name}: ${captured.message}`,
+        `payment ${state.paymentId}: capture failed at ${event.data.processor}: ${result.message}`,
       );
-      return { state, events };
+      return { state, events: [] };
     }
-    return { state: capture.state, events: [...events, ...capture.events] };
+    const step: Step = { state: decided.state as Payment, events: decided.events };
+    if (result.dispute === undefined) return step;
+    // The simulator reports the chargeback with the capture; a real connector would via a webhook.
+    const opened = mustApply(
+      {
+        type: 'OpenDispute',
+        data: { disputeId: disputeIdFor(state.paymentId), reason: result.dispute.reason },
+      },
+      step.state,
+    );
+    return this.chain(step, opened);
+  }
+
+  /** Voids an authorization at its processor; a failure is logged (the issuer lets it lapse). */
+  private async releaseAtProcessor(state: Payment): Promise<void> {
+    if (state.processor === null || state.processorReference === null) return;
+    const result = await withTimeout(
+      this.processors.byName(state.processor).void({
+        idempotencyKey: idempotencyKeys.release(state.paymentId),
+        target: { processorReference: state.processorReference },
+      }),
+      this.config.PROCESSOR_TIMEOUT_MS,
+      state.processor,
+    );
+    if (result.outcome === 'error') {
+      this.logger.warn(`payment ${state.paymentId}: void at ${state.processor} failed: ${result.message}`);
+    }
+  }
+
+  /** Loads the payment a gateway command names, or logs why the command is dropped. */
+  private async lockForCommand(
+    command: AnyEventEnvelope,
+    paymentId: string,
+    manager: EntityManager,
+  ): Promise<LockedPayment | null> {
+    const locked = await this.payments.findForUpdate(manager, paymentId);
+    if (locked === null) {
+      this.logger.warn(`${command.type} ${command.id} rejected: payment_not_found (${paymentId})`);
+      return null;
+    }
+    if (locked.state.merchantId !== command.merchantId) {
+      // Reported exactly like an unknown payment: another merchant's payments do not exist for it.
+      this.logger.warn(
+        `${command.type} ${command.id} rejected: payment_not_found (${paymentId}, other merchant)`,
+      );
+      return null;
+    }
+    return locked;
+  }
+
+  private logRejection(command: AnyEventEnvelope, rejection: { code: string; message: string }): void {
+    this.logger.warn(`${command.type} ${command.id} rejected: ${rejection.code} (${rejection.message})`);
+  }
+
+  private chain(first: Step, second: Step): Step {
+    return { state: second.state, events: [...first.events, ...second.events] };
+  }
+
+  private async save(
+    manager: EntityManager,
+    locked: LockedPayment,
+    step: Step,
+    metadata: (sequence: number) => NewEventMetadata,
+  ): Promise<void> {
+    if (step.events.length === 0) return;
+    const actionExpiresAt =
+      step.state.pendingAction === null ? undefined : new Date(step.state.pendingAction.expiresAt);
+    await this.payments.update(
+      manager,
+      step.state,
+      locked.state.version,
+      actionExpiresAt === undefined ? {} : { actionExpiresAt },
+    );
+    const events = toContractEvents(step.events, locked.state.version, metadata);
+    await this.record(manager, events);
   }
 
   private async record(manager: EntityManager, events: readonly AnyEventEnvelope[]): Promise<void> {

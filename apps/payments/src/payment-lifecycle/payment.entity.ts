@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { PendingAction } from '../domain/payment-state-machine';
 
 /** The card as stored here: vault token and display data; there is no column for a card number. */
 export interface StoredPaymentMethod {
@@ -11,6 +12,7 @@ export interface StoredPaymentMethod {
     readonly expMonth: number;
     readonly expYear: number;
     readonly fingerprint: string;
+    readonly country?: string;
   };
 }
 
@@ -19,6 +21,12 @@ export interface StoredCustomer {
   readonly email?: string;
   readonly ip?: string;
   readonly country?: string;
+}
+
+export interface StoredDispute {
+  readonly disputeId: string;
+  readonly amountMinor: string;
+  readonly status: 'open' | 'won' | 'lost';
 }
 
 @Entity({ name: 'payments' })
@@ -35,6 +43,12 @@ export class PaymentEntity {
 
   @Column({ name: 'amount_captured_minor', type: 'bigint' })
   amountCapturedMinor!: string;
+
+  @Column({ name: 'amount_refunded_minor', type: 'bigint' })
+  amountRefundedMinor!: string;
+
+  @Column({ name: 'capture_count', type: 'integer' })
+  captureCount!: number;
 
   @Column({ type: 'text' })
   currency!: string;
@@ -56,6 +70,18 @@ export class PaymentEntity {
 
   @Column({ name: 'processor_reference', type: 'text', nullable: true })
   processorReference!: string | null;
+
+  @Column({ name: 'pending_action', type: 'jsonb', nullable: true })
+  pendingAction!: PendingAction | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  dispute!: StoredDispute | null;
+
+  @Column({ name: 'authorized_at', type: 'timestamptz', nullable: true })
+  authorizedAt!: Date | null;
+
+  @Column({ name: 'action_expires_at', type: 'timestamptz', nullable: true })
+  actionExpiresAt!: Date | null;
 
   @Column({ name: 'failure_code', type: 'text', nullable: true })
   failureCode!: string | null;

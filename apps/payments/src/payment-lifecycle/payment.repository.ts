@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AnyEventEnvelope } from '@platform/contracts';
 import {
+  FAILURE_CODES,
   PAYMENT_STATUSES,
   type CaptureMethod,
-  type FailureCode,
   type Payment,
   type PaymentStatus,
 } from '../domain/payment-state-machine';
@@ -32,13 +32,6 @@ export class PaymentRowError extends Error {
   }
 }
 
-const FAILURE_CODES: readonly FailureCode[] = [
-  'card_declined',
-  'insufficient_funds',
-  'processor_error',
-  'risk_declined',
-];
-
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], column: string): T {
   if (value === null || !(allowed as readonly string[]).includes(value)) {
     throw new PaymentRowError(`payments.${column} holds ${JSON.stringify(value)}`);
@@ -55,11 +48,22 @@ export function toPaymentState(row: PaymentEntity): Payment {
     merchantId: row.merchantId,
     amountMinor: BigInt(row.amountMinor),
     amountCapturedMinor: BigInt(row.amountCapturedMinor),
+    amountRefundedMinor: BigInt(row.amountRefundedMinor),
+    captureCount: row.captureCount,
     currency: row.currency,
     captureMethod: oneOf<CaptureMethod>(row.captureMethod, ['automatic', 'manual'], 'capture_method'),
     paymentMethodType: row.paymentMethod.type,
     processor: row.processor,
     processorReference: row.processorReference,
+    pendingAction: row.pendingAction,
+    dispute:
+      row.dispute === null
+        ? null
+        : {
+            disputeId: row.dispute.disputeId,
+            amountMinor: BigInt(row.dispute.amountMinor),
+            status: oneOf(row.dispute.status, ['open', 'won', 'lost'] as const, 'dispute'),
+          },
     failureCode: row.failureCode === null ? null : oneOf(row.failureCode, FAILURE_CODES, 'failure_code'),
     failureMessage: row.failureMessage,
   };
@@ -70,8 +74,20 @@ export function toPaymentState(row: PaymentEntity): Payment {
  * The database also refuses any other key in the column.
  */
 export function toStoredPaymentMethod(method: StoredPaymentMethod): StoredPaymentMethod {
-  const { token, brand, bin, last4, expMonth, expYear, fingerprint } = method.card;
-  return { type: 'card', card: { token, brand, bin, last4, expMonth, expYear, fingerprint } };
+  const { token, brand, bin, last4, expMonth, expYear, fingerprint, country } = method.card;
+  return {
+    type: 'card',
+    card: {
+      token,
+      brand,
+      bin,
+      last4,
+      expMonth,
+      expYear,
+      fingerprint,
+      ...(country === undefined ? {} : { country }),
+    },
+  };
 }
 
 /** The only code that reads or writes the payments and payment_events tables. */
@@ -120,11 +136,20 @@ export class PaymentRepository {
   }
 
   /** Writes the state after new events; the expected version guards against a lost update. */
-  async update(manager: EntityManager, state: Payment, expectedVersion: number): Promise<void> {
+  async update(
+    manager: EntityManager,
+    state: Payment,
+    expectedVersion: number,
+    times: { readonly actionExpiresAt?: Date } = {},
+  ): Promise<void> {
+    // authorized_at is set once, when the payment first waits for capture (the expiry clock).
     const result: [unknown, number] = await manager.query(
       `UPDATE payments
           SET status = $3, amount_captured_minor = $4, processor = $5, processor_reference = $6,
-              failure_code = $7, failure_message = $8, version = $9, updated_at = now()
+              failure_code = $7, failure_message = $8, version = $9, updated_at = now(),
+              amount_refunded_minor = $10, capture_count = $11, pending_action = $12, dispute = $14,
+              authorized_at = CASE WHEN $3 = 'requires_capture' THEN coalesce(authorized_at, now()) ELSE authorized_at END,
+              action_expires_at = CASE WHEN $3 = 'requires_action' THEN $13::timestamptz ELSE NULL END
         WHERE id = $1 AND version = $2`,
       [
         state.paymentId,
@@ -136,6 +161,13 @@ export class PaymentRepository {
         state.failureCode,
         state.failureMessage,
         state.version,
+        state.amountRefundedMinor.toString(),
+        state.captureCount,
+        state.pendingAction === null ? null : JSON.stringify(state.pendingAction),
+        times.actionExpiresAt?.toISOString() ?? null,
+        state.dispute === null
+          ? null
+          : JSON.stringify({ ...state.dispute, amountMinor: state.dispute.amountMinor.toString() }),
       ],
     );
     if (result[1] !== 1) {
@@ -156,6 +188,44 @@ export class PaymentRepository {
         envelope: event,
         occurredAt: new Date(event.occurredAt),
       })),
+    );
+  }
+
+  /** Records a refund id once; false when this refund was requested before. */
+  async insertRefund(
+    manager: EntityManager,
+    refund: {
+      refundId: string;
+      paymentId: string;
+      amountMinor: bigint;
+      status: 'succeeded' | 'failed';
+      failureCode: string | null;
+    },
+  ): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO refunds (refund_id, payment_id, amount_minor, status, failure_code)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (refund_id) DO NOTHING RETURNING refund_id`,
+      [refund.refundId, refund.paymentId, refund.amountMinor.toString(), refund.status, refund.failureCode],
+    );
+    return inserted.length === 1;
+  }
+
+  async refundExists(manager: EntityManager, refundId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM refunds WHERE refund_id = $1', [refundId]);
+    return rows.length > 0;
+  }
+
+  /** Payments past their lifetime: authorizations not captured in time, actions not completed. */
+  async findExpired(
+    authorizedBefore: Date,
+    now: Date,
+    limit: number,
+  ): Promise<{ id: string; version: number }[]> {
+    return this.dataSource.query(
+      `(SELECT id, version FROM payments WHERE status = 'requires_capture' AND authorized_at < $1 ORDER BY authorized_at LIMIT $3)
+       UNION ALL
+       (SELECT id, version FROM payments WHERE status = 'requires_action' AND action_expires_at < $2 ORDER BY action_expires_at LIMIT $3)`,
+      [authorizedBefore.toISOString(), now.toISOString(), limit],
     );
   }
 

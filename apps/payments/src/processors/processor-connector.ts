@@ -3,6 +3,7 @@
  * token's display data (bin, last4, brand). Every call carries an idempotency key made by the
  * caller and reused on retry, so a retried call can never authorize or capture twice.
  */
+
 export interface CardForProcessor {
   readonly bin: string;
   readonly last4: string;
@@ -14,14 +15,25 @@ export interface AuthorizationRequest {
   readonly amountMinor: bigint;
   readonly currency: string;
   readonly card: CardForProcessor;
+  /** Set once the customer passed the 3-D Secure challenge the processor asked for. */
+  readonly authenticatedChallengeId?: string;
 }
 
 export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds';
 
 export type AuthorizationResult =
   | { readonly outcome: 'authorized'; readonly processorReference: string }
+  | { readonly outcome: 'requires_action'; readonly challengeId: string }
   | { readonly outcome: 'declined'; readonly declineCode: ProcessorDeclineCode; readonly message: string }
-  | { readonly outcome: 'error'; readonly message: string };
+  | ProcessorError;
+
+/** retryable: the same request may succeed at another processor (outage, timeout). */
+export interface ProcessorError {
+  readonly outcome: 'error';
+  readonly code: 'processor_error' | 'processor_timeout';
+  readonly retryable: boolean;
+  readonly message: string;
+}
 
 export interface CaptureRequest {
   readonly idempotencyKey: string;
@@ -31,18 +43,91 @@ export interface CaptureRequest {
 }
 
 export type CaptureResult =
-  | { readonly outcome: 'captured'; readonly captureReference: string }
-  | { readonly outcome: 'error'; readonly message: string };
+  | {
+      readonly outcome: 'captured';
+      readonly captureReference: string;
+      /** The cardholder disputes the charge (the simulator reports it with the capture). */
+      readonly dispute?: { readonly reason: 'fraudulent' | 'product_not_received' | 'duplicate' | 'general' };
+    }
+  | ProcessorError;
+
+/**
+ * Voids an authorization, found by its reference or by the idempotency key of the request that
+ * made it: the latter reconciles an attempt whose answer never came (a timeout).
+ */
+export interface VoidRequest {
+  readonly idempotencyKey: string;
+  readonly target: { readonly authorizationIdempotencyKey: string } | { readonly processorReference: string };
+}
+
+export type VoidResult = { readonly outcome: 'voided' | 'nothing_to_void' } | ProcessorError;
+
+export interface RefundRequest {
+  readonly idempotencyKey: string;
+  readonly processorReference: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+}
+
+export type RefundResult =
+  | { readonly outcome: 'refunded'; readonly refundReference: string }
+  | ProcessorError;
+
+export interface DisputeEvidenceRequest {
+  readonly idempotencyKey: string;
+  readonly processorReference: string;
+  readonly evidence: string;
+}
+
+export type DisputeEvidenceResult = { readonly outcome: 'won' | 'lost' } | ProcessorError;
 
 export interface ProcessorConnector {
   /** The name events carry in `processor` and the ledger keys its receivable on. */
   readonly name: string;
   authorize(request: AuthorizationRequest): Promise<AuthorizationResult>;
   capture(request: CaptureRequest): Promise<CaptureResult>;
+  void(request: VoidRequest): Promise<VoidResult>;
+  refund(request: RefundRequest): Promise<RefundResult>;
+  /** Sends the merchant's evidence; the processor answers with the dispute's outcome. */
+  submitDisputeEvidence(request: DisputeEvidenceRequest): Promise<DisputeEvidenceResult>;
 }
 
-/** Idempotency keys payments makes; attempt numbers leave room for retries at another processor. */
+/** Idempotency keys payments makes: one per attempt, reused when the same attempt is repeated. */
 export const idempotencyKeys = {
   authorization: (paymentId: string, attempt: number) => `${paymentId}:auth:${attempt}`,
-  capture: (paymentId: string, attempt: number) => `${paymentId}:capture:${attempt}`,
+  /** The authorization retried after the customer passed 3-D Secure. */
+  authenticated: (paymentId: string) => `${paymentId}:auth:3ds`,
+  capture: (paymentId: string, captureNumber: number) => `${paymentId}:capture:${captureNumber}`,
+  /** Reconciles the authorization attempt of that number. */
+  void: (paymentId: string, attempt: number) => `${paymentId}:void:${attempt}`,
+  /** Releases the authorization on cancel or expiry. */
+  release: (paymentId: string) => `${paymentId}:release`,
+  refund: (refundId: string) => `${refundId}:refund`,
+  evidence: (disputeId: string) => `${disputeId}:evidence`,
 };
+
+/** Races a processor call against a limit; a call past it is a retryable processor_timeout. */
+export async function withTimeout<T>(
+  call: Promise<T>,
+  timeoutMs: number,
+  processor: string,
+): Promise<T | ProcessorError> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ProcessorError>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          outcome: 'error',
+          code: 'processor_timeout',
+          retryable: true,
+          message: `${processor} did not answer within ${timeoutMs} ms.`,
+        }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -22,6 +22,14 @@ export class ProcessorRegistry {
     return this.byName(this.defaultName);
   }
 
+  all(): ProcessorConnector[] {
+    return [...this.connectors.values()];
+  }
+
+  has(name: string): boolean {
+    return this.connectors.has(name);
+  }
+
   /** The connector that holds an authorization (a capture goes where the authorization was made). */
   byName(name: string): ProcessorConnector {
     const connector = this.connectors.get(name);

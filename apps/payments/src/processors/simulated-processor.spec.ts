@@ -129,6 +129,93 @@ describe('SimulatedProcessor', () => {
   });
 });
 
+describe('SimulatedProcessor, the rest of the lifecycle', () => {
+  it('asks 4000 0000 0000 3220 for 3-D Secure, and authorizes it once authenticated', async () => {
+    const processor = new SimulatedProcessor();
+    const first = await processor.authorize(request('4000000000003220'));
+    expect(first).toMatchObject({
+      outcome: 'requires_action',
+      challengeId: expect.stringMatching(/^3ds_/) as unknown,
+    });
+    const challengeId = first.outcome === 'requires_action' ? first.challengeId : '';
+    const authenticated = await processor.authorize(
+      request('4000000000003220', {
+        idempotencyKey: 'pay_x:auth:3ds',
+        authenticatedChallengeId: challengeId,
+      }),
+    );
+    expect(authenticated.outcome).toBe('authorized');
+  });
+
+  it('marks its processor errors retryable for 0119 and for the configured failure rate', async () => {
+    expect(await new SimulatedProcessor().authorize(request('4000000000000119'))).toMatchObject({
+      outcome: 'error',
+      code: 'processor_error',
+      retryable: true,
+    });
+    const flaky = new SimulatedProcessor('simulated-a', { failureRate: 0.5, random: () => 0.4 });
+    expect(await flaky.authorize(request('4242424242424242'))).toMatchObject({
+      outcome: 'error',
+      retryable: true,
+    });
+    const lucky = new SimulatedProcessor('simulated-a', { failureRate: 0.5, random: () => 0.6 });
+    expect((await lucky.authorize(request('4242424242424242'))).outcome).toBe('authorized');
+  });
+
+  it('voids an authorization found by the key that made it, and then refuses to capture it', async () => {
+    const processor = new SimulatedProcessor();
+    const made = await processor.authorize(request('4242424242424242'));
+    const voided = await processor.void({
+      idempotencyKey: 'v1',
+      target: { authorizationIdempotencyKey: request('4242424242424242').idempotencyKey },
+    });
+    expect(voided).toEqual({ outcome: 'voided' });
+    expect(
+      await processor.void({ idempotencyKey: 'v2', target: { authorizationIdempotencyKey: 'never-used' } }),
+    ).toEqual({
+      outcome: 'nothing_to_void',
+    });
+    const reference = made.outcome === 'authorized' ? made.processorReference : '';
+    const capture = await processor.capture({
+      idempotencyKey: 'c1',
+      processorReference: reference,
+      amountMinor: 1n,
+      currency: 'USD',
+    });
+    expect(capture.outcome).toBe('error');
+    expect(processor.chargesFor('pay_AbCdEfGhIjKlMnOpQrStUvWx')).toMatchObject([{ status: 'voided' }]);
+  });
+
+  it('refunds up to what was captured, over several refunds', async () => {
+    const processor = new SimulatedProcessor();
+    const made = await processor.authorize(request('4242424242424242'));
+    const processorReference = made.outcome === 'authorized' ? made.processorReference : '';
+    await processor.capture({
+      idempotencyKey: 'c1',
+      processorReference,
+      amountMinor: 6_000n,
+      currency: 'USD',
+    });
+    const refund = (key: string, amountMinor: bigint) =>
+      processor.refund({ idempotencyKey: key, processorReference, amountMinor, currency: 'USD' });
+    expect((await refund('r1', 4_000n)).outcome).toBe('refunded');
+    expect((await refund('r1', 4_000n)).outcome).toBe('refunded');
+    expect((await refund('r2', 2_001n)).outcome).toBe('error');
+    expect((await refund('r3', 2_000n)).outcome).toBe('refunded');
+    expect(processor.chargesFor('pay_AbCdEfGhIjKlMnOpQrStUvWx')).toMatchObject([
+      { capturedMinor: 6_000n, refundedMinor: 6_000n },
+    ]);
+  });
+
+  it('records an authorization of a hang amount before answering it late', async () => {
+    const processor = new SimulatedProcessor('simulated-a', { hangAmountsMinor: [408n], hangMs: 50 });
+    const answer = processor.authorize(request('4242424242424242', { amountMinor: 408n }));
+    await Promise.resolve();
+    expect(processor.chargesFor('pay_AbCdEfGhIjKlMnOpQrStUvWx')).toHaveLength(1);
+    expect((await answer).outcome).toBe('authorized');
+  });
+});
+
 describe('ProcessorRegistry', () => {
   it('routes to the default processor and finds connectors by name', () => {
     const a = new SimulatedProcessor('simulated-a');

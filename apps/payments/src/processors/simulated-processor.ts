@@ -4,37 +4,88 @@ import type {
   AuthorizationResult,
   CaptureRequest,
   CaptureResult,
+  DisputeEvidenceRequest,
+  DisputeEvidenceResult,
   ProcessorConnector,
+  ProcessorError,
+  RefundRequest,
+  RefundResult,
+  VoidRequest,
+  VoidResult,
 } from './processor-connector';
 
-type TestCardOutcome = 'authorized' | 'card_declined' | 'insufficient_funds' | 'error';
+type TestCardOutcome =
+  | 'authorized'
+  | 'card_declined'
+  | 'insufficient_funds'
+  | 'error'
+  | 'three_d_secure'
+  | 'disputed';
 
 /** Outcome of the simulator's test cards, keyed by bin + last4; any other card is authorized. */
 export const SIMULATED_TEST_CARDS: ReadonlyMap<string, TestCardOutcome> = new Map<string, TestCardOutcome>([
   ['4242424242', 'authorized'], // 4242 4242 4242 4242
   ['4000000002', 'card_declined'], // 4000 0000 0000 0002
   ['4000009995', 'insufficient_funds'], // 4000 0000 0000 9995
-  ['4000000119', 'error'], // 4000 0000 0000 0119
+  ['4000000119', 'error'], // 4000 0000 0000 0119: retryable, fails at every processor
+  ['4000003220', 'three_d_secure'], // 4000 0000 0000 3220
+  ['4000000259', 'disputed'], // 4000 0000 0000 0259: authorized and captured, then disputed
 ]);
+
+/** Evidence containing this wins a dispute at the simulator; any other evidence loses it. */
+export const WINNING_EVIDENCE = 'winning_evidence';
+
+/** A test amount: the first processor records the authorization but answers too late. */
+export const SIMULATED_TIMEOUT_AMOUNT_MINOR = 408n;
 
 export const DECLINE_MESSAGES = {
   card_declined: 'Your card was declined.',
   insufficient_funds: 'Your card has insufficient funds.',
 } as const;
-
 export const PROCESSOR_ERROR_MESSAGE = 'An error occurred while processing the card.';
 
 /** Answers remembered per idempotency key; past the limit the oldest go (answers are deterministic anyway). */
 export const SIMULATOR_REMEMBERED_KEYS_MAX = 100_000;
+
+export interface SimulatorOptions {
+  readonly rememberedKeysMax?: number;
+  /** Added to every call. */
+  readonly latencyMs?: number;
+  /** 0..1: share of authorizations answered with a retryable error (nothing authorized). */
+  readonly failureRate?: number;
+  /** Authorizations of these amounts are made, then answered only after hangMs. */
+  readonly hangAmountsMinor?: readonly bigint[];
+  readonly hangMs?: number;
+  readonly random?: () => number;
+}
 
 interface Remembered<T> {
   readonly requestFingerprint: string;
   readonly result: T;
 }
 
+/** An authorization as the simulated processor's books hold it (what the customer's bank sees). */
+export interface SimulatedCharge {
+  readonly idempotencyKey: string;
+  readonly processorReference: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly disputed: boolean;
+  status: 'authorized' | 'voided';
+  capturedMinor: bigint;
+  refundedMinor: bigint;
+}
+
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+const processorError = (message: string, retryable: boolean): ProcessorError => ({
+  outcome: 'error',
+  code: 'processor_error',
+  retryable,
+  message,
+});
 
 /**
  * A processor in memory for development and tests. Its answer depends only on the request: the
@@ -44,40 +95,109 @@ function digest(text: string): string {
  */
 export class SimulatedProcessor implements ProcessorConnector {
   private readonly authorizations = new Map<string, Remembered<AuthorizationResult>>();
-  private readonly captures = new Map<string, Remembered<CaptureResult>>();
-  /** Authorized amounts by reference, to refuse capturing more than was authorized. */
-  private readonly authorizedAmounts = new Map<string, { amountMinor: bigint; currency: string }>();
+  private readonly answers = new Map<
+    string,
+    Remembered<CaptureResult | RefundResult | VoidResult | DisputeEvidenceResult>
+  >();
+  /** Charges by reference: what was authorized, captured, refunded or voided. */
+  private readonly charges = new Map<string, SimulatedCharge>();
   private readonly referencePrefix: string;
+  private readonly options: Required<SimulatorOptions>;
 
   constructor(
     readonly name: string = 'simulated-a',
-    private readonly rememberedKeysMax: number = SIMULATOR_REMEMBERED_KEYS_MAX,
+    options: SimulatorOptions | number = {},
   ) {
     this.referencePrefix = `${name.replace(/[^a-z0-9]/gi, '_')}_`;
+    const given = typeof options === 'number' ? { rememberedKeysMax: options } : options;
+    this.options = {
+      rememberedKeysMax: SIMULATOR_REMEMBERED_KEYS_MAX,
+      latencyMs: 0,
+      failureRate: 0,
+      hangAmountsMinor: [],
+      hangMs: 0,
+      random: Math.random,
+      ...given,
+    };
   }
 
-  authorize(request: AuthorizationRequest): Promise<AuthorizationResult> {
-    const fingerprint = `${request.amountMinor}|${request.currency}|${request.card.bin}|${request.card.last4}`;
-    return Promise.resolve(
-      this.remember(this.authorizations, request.idempotencyKey, fingerprint, () => {
-        const result = this.decideAuthorization(request);
-        if (result.outcome === 'authorized') {
-          this.authorizedAmounts.set(result.processorReference, {
-            amountMinor: request.amountMinor,
-            currency: request.currency,
-          });
-          this.forgetOldest(this.authorizedAmounts);
+  async authorize(request: AuthorizationRequest): Promise<AuthorizationResult> {
+    await this.delay(this.options.latencyMs);
+    const fingerprint = `${request.amountMinor}|${request.currency}|${request.card.bin}|${request.card.last4}|${request.authenticatedChallengeId ?? ''}`;
+    const result = this.remember(this.authorizations, request.idempotencyKey, fingerprint, () => {
+      const decided = this.decideAuthorization(request);
+      if (decided.outcome === 'authorized') {
+        this.charges.set(decided.processorReference, {
+          idempotencyKey: request.idempotencyKey,
+          processorReference: decided.processorReference,
+          amountMinor: request.amountMinor,
+          currency: request.currency,
+          disputed: SIMULATED_TEST_CARDS.get(`${request.card.bin}${request.card.last4}`) === 'disputed',
+          status: 'authorized',
+          capturedMinor: 0n,
+          refundedMinor: 0n,
+        });
+        this.forgetOldest(this.charges);
+      }
+      return decided;
+    });
+    if (this.options.hangAmountsMinor.includes(request.amountMinor)) await this.delay(this.options.hangMs);
+    return result;
+  }
+
+  async capture(request: CaptureRequest): Promise<CaptureResult> {
+    await this.delay(this.options.latencyMs);
+    const fingerprint = `capture|${request.processorReference}|${request.amountMinor}|${request.currency}`;
+    return this.remember(this.answers, request.idempotencyKey, fingerprint, () =>
+      this.decideCapture(request),
+    ) as CaptureResult;
+  }
+
+  async void(request: VoidRequest): Promise<VoidResult> {
+    await this.delay(this.options.latencyMs);
+    const { target } = request;
+    const fingerprint = `void|${JSON.stringify(target)}`;
+    return this.remember(this.answers, request.idempotencyKey, fingerprint, (): VoidResult => {
+      const charge =
+        'processorReference' in target
+          ? this.charges.get(target.processorReference)
+          : this.chargeMadeWith(target.authorizationIdempotencyKey);
+      if (charge === undefined) return { outcome: 'nothing_to_void' };
+      if (charge.capturedMinor > 0n) return processorError('A captured charge cannot be voided.', false);
+      charge.status = 'voided';
+      return { outcome: 'voided' };
+    }) as VoidResult;
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    await this.delay(this.options.latencyMs);
+    const fingerprint = `refund|${request.processorReference}|${request.amountMinor}|${request.currency}`;
+    return this.remember(this.answers, request.idempotencyKey, fingerprint, (): RefundResult => {
+      if (!request.processorReference.startsWith(this.referencePrefix)) {
+        return processorError(`Unknown charge ${request.processorReference}.`, false);
+      }
+      const charge = this.charges.get(request.processorReference);
+      if (charge !== undefined) {
+        if (request.amountMinor <= 0n || charge.refundedMinor + request.amountMinor > charge.capturedMinor) {
+          return processorError('The refund exceeds what was captured.', false);
         }
-        return result;
-      }),
-    );
+        charge.refundedMinor += request.amountMinor;
+      }
+      return { outcome: 'refunded', refundReference: this.referenceFor(request.idempotencyKey) };
+    }) as RefundResult;
   }
 
-  capture(request: CaptureRequest): Promise<CaptureResult> {
-    const fingerprint = `${request.processorReference}|${request.amountMinor}|${request.currency}`;
-    return Promise.resolve(
-      this.remember(this.captures, request.idempotencyKey, fingerprint, () => this.decideCapture(request)),
-    );
+  async submitDisputeEvidence(request: DisputeEvidenceRequest): Promise<DisputeEvidenceResult> {
+    await this.delay(this.options.latencyMs);
+    const fingerprint = `evidence|${request.processorReference}|${request.evidence}`;
+    return this.remember(
+      this.answers,
+      request.idempotencyKey,
+      fingerprint,
+      (): DisputeEvidenceResult => ({
+        outcome: request.evidence.includes(WINNING_EVIDENCE) ? 'won' : 'lost',
+      }),
+    ) as DisputeEvidenceResult;
   }
 
   /** The reference the simulator gives an authorization made with this key. */
@@ -85,35 +205,65 @@ export class SimulatedProcessor implements ProcessorConnector {
     return `${this.referencePrefix}${digest(`${this.name}:${idempotencyKey}`).slice(0, 24)}`;
   }
 
+  /** The charges made for a payment (keys start with its id): what a customer's statement shows. */
+  chargesFor(paymentId: string): SimulatedCharge[] {
+    return [...this.charges.values()].filter((charge) => charge.idempotencyKey.startsWith(`${paymentId}:`));
+  }
+
+  private chargeMadeWith(idempotencyKey: string): SimulatedCharge | undefined {
+    return [...this.charges.values()].find((charge) => charge.idempotencyKey === idempotencyKey);
+  }
+
   private decideAuthorization(request: AuthorizationRequest): AuthorizationResult {
-    if (request.amountMinor <= 0n) return { outcome: 'error', message: 'The amount must be positive.' };
+    if (request.amountMinor <= 0n) return processorError('The amount must be positive.', false);
     const outcome = SIMULATED_TEST_CARDS.get(`${request.card.bin}${request.card.last4}`) ?? 'authorized';
+    if (
+      outcome !== 'error' &&
+      this.options.failureRate > 0 &&
+      this.options.random() < this.options.failureRate
+    ) {
+      return processorError(PROCESSOR_ERROR_MESSAGE, true);
+    }
     switch (outcome) {
+      case 'three_d_secure':
+        if (request.authenticatedChallengeId === undefined) {
+          return {
+            outcome: 'requires_action',
+            challengeId: `3ds_${digest(request.idempotencyKey).slice(0, 24)}`,
+          };
+        }
+        return { outcome: 'authorized', processorReference: this.referenceFor(request.idempotencyKey) };
       case 'authorized':
+      case 'disputed':
         return { outcome: 'authorized', processorReference: this.referenceFor(request.idempotencyKey) };
       case 'card_declined':
       case 'insufficient_funds':
         return { outcome: 'declined', declineCode: outcome, message: DECLINE_MESSAGES[outcome] };
       case 'error':
-        return { outcome: 'error', message: PROCESSOR_ERROR_MESSAGE };
+        return processorError(PROCESSOR_ERROR_MESSAGE, true);
     }
   }
 
   private decideCapture(request: CaptureRequest): CaptureResult {
     if (!request.processorReference.startsWith(this.referencePrefix)) {
-      return { outcome: 'error', message: `Unknown authorization ${request.processorReference}.` };
+      return processorError(`Unknown authorization ${request.processorReference}.`, false);
     }
     // The simulator keeps no durable store: a well-formed reference it no longer remembers is accepted.
-    const authorized = this.authorizedAmounts.get(request.processorReference);
-    if (authorized !== undefined) {
-      if (authorized.currency !== request.currency) {
-        return { outcome: 'error', message: 'The capture currency differs from the authorization.' };
+    const charge = this.charges.get(request.processorReference);
+    if (charge !== undefined) {
+      if (charge.status === 'voided') return processorError('The authorization was voided.', false);
+      if (charge.currency !== request.currency) {
+        return processorError('The capture currency differs from the authorization.', false);
       }
-      if (request.amountMinor <= 0n || request.amountMinor > authorized.amountMinor) {
-        return { outcome: 'error', message: 'The capture amount exceeds the authorized amount.' };
+      if (request.amountMinor <= 0n || charge.capturedMinor + request.amountMinor > charge.amountMinor) {
+        return processorError('The capture amount exceeds the authorized amount.', false);
       }
+      charge.capturedMinor += request.amountMinor;
     }
-    return { outcome: 'captured', captureReference: this.referenceFor(request.idempotencyKey) };
+    const captureReference = this.referenceFor(request.idempotencyKey);
+    return charge?.disputed === true
+      ? { outcome: 'captured', captureReference, dispute: { reason: 'fraudulent' } }
+      : { outcome: 'captured', captureReference };
   }
 
   private remember<T>(
@@ -121,11 +271,11 @@ export class SimulatedProcessor implements ProcessorConnector {
     key: string,
     requestFingerprint: string,
     answer: () => T,
-  ): T | { outcome: 'error'; message: string } {
+  ): T | ProcessorError {
     const known = memory.get(key);
     if (known !== undefined) {
       if (known.requestFingerprint !== requestFingerprint) {
-        return { outcome: 'error', message: `Idempotency key ${key} was used with other parameters.` };
+        return processorError(`Idempotency key ${key} was used with other parameters.`, false);
       }
       return known.result;
     }
@@ -136,10 +286,14 @@ export class SimulatedProcessor implements ProcessorConnector {
   }
 
   private forgetOldest(memory: Map<string, unknown>): void {
-    while (memory.size > this.rememberedKeysMax) {
+    while (memory.size > this.options.rememberedKeysMax) {
       const oldest = memory.keys().next();
       if (oldest.done === true) return;
       memory.delete(oldest.value);
     }
+  }
+
+  private async delay(ms: number): Promise<void> {
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 }

@@ -6,6 +6,7 @@ import type { EventConsumers } from '@platform/service-runtime';
 import { PaymentScreeningConsumer } from './payment-screening.consumer';
 import type { NewAssessmentRow, RiskAssessmentRepository } from './risk-assessment.repository';
 import { RuleSource } from './rule-source';
+import type { ReviewRepository } from '../review-queue/review.repository';
 import { DEFAULT_RULE_SET } from '../domain/risk-rules';
 
 const PAYMENT_ID = 'pay_AbCdEfGhIjKlMnOpQrStUvWx';
@@ -31,8 +32,15 @@ function setup(ruleSource = new RuleSource()) {
       return Promise.resolve([]);
     },
   } as unknown as EntityManager;
-  const consumer = new PaymentScreeningConsumer({} as EventConsumers, repository, ruleSource);
-  return { consumer, stored, outbox, manager };
+  const queued: string[] = [];
+  const reviews = {
+    enqueue: (_manager: EntityManager, review: { paymentId: string }) => {
+      queued.push(review.paymentId);
+      return Promise.resolve();
+    },
+  } as unknown as ReviewRepository;
+  const consumer = new PaymentScreeningConsumer({} as EventConsumers, repository, ruleSource, reviews);
+  return { consumer, stored, outbox, manager, queued };
 }
 
 function paymentCreated(amountMinor = '10000'): EventEnvelope<'payment.created'> {
@@ -95,12 +103,19 @@ describe('PaymentScreeningConsumer', () => {
     });
   });
 
-  it('sends a large amount to review', async () => {
-    const { consumer, outbox, manager } = setup();
+  it('sends a large amount to review and puts it in the review queue', async () => {
+    const { consumer, outbox, manager, queued } = setup();
     await consumer.handle(paymentCreated('1000001'), manager);
     expect(outbox[0]).toMatchObject({
       data: { decision: 'review', score: 60, reasons: ['amount_above:global-high-amount'] },
     });
+    expect(queued).toEqual([PAYMENT_ID]);
+  });
+
+  it('queues nothing for an approved payment', async () => {
+    const { consumer, manager, queued } = setup();
+    await consumer.handle(paymentCreated('1000'), manager);
+    expect(queued).toEqual([]);
   });
 
   it('answers a payment once, even when payment.created arrives again under another id', async () => {

@@ -15,6 +15,7 @@ import { assess } from '../domain/risk-assessment';
 import { paymentFactsFrom } from './payment-facts';
 import { RiskAssessmentRepository } from './risk-assessment.repository';
 import { RuleSource } from './rule-source';
+import { ReviewRepository } from '../review-queue/review.repository';
 
 /** Risk emits one event per payment, so risk.assessed is always sequence 1 of the payment's risk events. */
 const RISK_ASSESSED_SEQUENCE = 1;
@@ -28,6 +29,7 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
     private readonly consumers: EventConsumers,
     private readonly assessments: RiskAssessmentRepository,
     private readonly rules: RuleSource,
+    private readonly reviews: ReviewRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,6 +70,18 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
     }
     if (assessment.shadowReasons.length > 0) {
       this.logger.log(`payment ${paymentId}: shadow rules matched: ${assessment.shadowReasons.join(', ')}`);
+    }
+    if (assessment.decision === 'review') {
+      await this.reviews.enqueue(manager, {
+        paymentId,
+        merchantId,
+        amountMinor: BigInt(created.data.amountMinor),
+        currency: created.data.currency,
+        score: assessment.score,
+        reasons: assessment.reasons,
+        correlationId: created.correlationId,
+        causedByEventId: created.id,
+      });
     }
     const assessed = createEvent(
       'risk.assessed',

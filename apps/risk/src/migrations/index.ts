@@ -1,3 +1,4 @@
 import { RiskAssessments1764100000000 } from './1764100000000-risk-assessments';
+import { RiskReviewQueue1764200000000 } from './1764200000000-risk-review-queue';
 
-export const RISK_MIGRATIONS = [RiskAssessments1764100000000];
+export const RISK_MIGRATIONS = [RiskAssessments1764100000000, RiskReviewQueue1764200000000];

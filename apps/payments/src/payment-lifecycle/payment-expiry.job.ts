@@ -1,0 +1,64 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { isTransientDatabaseError } from '@platform/db';
+import { PAYMENTS_CONFIG, authorizationExpiryMs, type PaymentsConfig } from '../payments-config';
+import { PaymentLifecycle } from './payment-lifecycle.service';
+import { PaymentRepository } from './payment.repository';
+
+/** Payments expired per scan; the next scan takes the rest. */
+export const EXPIRY_BATCH_MAX = 100;
+
+/**
+ * Every EXPIRY_SCAN_INTERVAL_MS, cancels authorizations older than their lifetime and fails
+ * payments whose customer action expired. Each payment is expired in its own transaction, under
+ * its row lock, so a capture racing the job either wins or is rejected, never both.
+ */
+@Injectable()
+export class PaymentExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('PaymentExpiry');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly payments: PaymentRepository,
+    private readonly lifecycle: PaymentLifecycle,
+    @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running !== null) return;
+      this.running = this.scan()
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          if (isTransientDatabaseError(error)) this.logger.warn(`expiry scan postponed: ${message}`);
+          else this.logger.error(`expiry scan failed: ${message}`);
+        })
+        .finally(() => (this.running = null));
+    }, this.config.EXPIRY_SCAN_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many payments were looked at. */
+  async scan(now: Date = new Date()): Promise<number> {
+    const authorizedBefore = new Date(now.getTime() - authorizationExpiryMs(this.config));
+    const found = await this.payments.findExpired(authorizedBefore, now, EXPIRY_BATCH_MAX);
+    for (const { id, version } of found) {
+      await this.dataSource.transaction((manager) => this.lifecycle.expire(id, version, manager));
+    }
+    return found.length;
+  }
+}

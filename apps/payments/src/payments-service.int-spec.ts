@@ -1,0 +1,499 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Consumer } from 'kafkajs';
+import {
+  TOPICS,
+  allTopicDefinitions,
+  createEvent,
+  decodeEvent,
+  encodeEvent,
+  type AnyEventEnvelope,
+  type EventData,
+  type EventType,
+} from '@platform/contracts';
+import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import {
+  TEST_KAFKA_BROKERS,
+  createScratchDatabase,
+  uniqueNamespace,
+  waitFor,
+  type ScratchDatabase,
+} from '@platform/testing';
+
+/**
+ * payments and risk built and run as processes against the real broker and Postgres, each in a
+ * namespace of its own; commands go straight to payments.commands (as the gateway sends them).
+ */
+const APPS = join(__dirname, '..', '..');
+const ADMIN_TOKEN = 'payments-int-admin-token';
+const MERCHANT_ID = `mer_int${randomBytes(6).toString('hex')}`;
+const SETTLE_LIMIT_MS = 20_000;
+
+interface RunningPlatform {
+  readonly settings: KafkaSettings;
+  readonly producer: EventProducer;
+  readonly events: AnyEventEnvelope[];
+  readonly consumer: Consumer;
+  readonly databases: ScratchDatabase[];
+  readonly processes: ChildProcess[];
+  readonly paymentsUrl: string;
+}
+
+async function startService(
+  app: 'payments' | 'risk',
+  env: Record<string, string>,
+  port: number,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(APPS, app, 'dist', 'main.js')], {
+    env: { ...process.env, ...env, PORT: String(port), ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  const state = await waitFor(`${app} on port ${port} to be healthy`, 60_000, async () => {
+    if (child.exitCode !== null) return 'exited';
+    const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+    return response?.status === 200 && 'healthy';
+  });
+  if (state === 'exited') throw new Error(`${app} exited ${child.exitCode}: ${output}`);
+  return child;
+}
+
+async function startPlatform(
+  prefix: string,
+  ports: { payments: number; risk?: number },
+  paymentsEnv: Record<string, string>,
+): Promise<RunningPlatform> {
+  const settings: KafkaSettings = {
+    brokers: TEST_KAFKA_BROKERS,
+    clientId: `${prefix}-test`,
+    namespace: uniqueNamespace(prefix),
+  };
+  const kafka = createKafka(settings);
+  await ensureTopics(kafka, settings, allTopicDefinitions());
+  const producer = new EventProducer(kafka, settings);
+  await producer.connect();
+  const events: AnyEventEnvelope[] = [];
+  const consumer = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [topicFor(settings, TOPICS.paymentsEvents.name), topicFor(settings, TOPICS.riskEvents.name)],
+    fromBeginning: true,
+  });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      events.push(decodeEvent(message.value));
+      return Promise.resolve();
+    },
+  });
+  const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), KAFKA_NAMESPACE: settings.namespace };
+  const databases: ScratchDatabase[] = [];
+  const processes: ChildProcess[] = [];
+  const platform: RunningPlatform = {
+    settings,
+    producer,
+    events,
+    consumer,
+    databases,
+    processes,
+    paymentsUrl: `http://127.0.0.1:${ports.payments}`,
+  };
+  try {
+    const paymentsDb = await createScratchDatabase(`${prefix.replace(/-/g, '_')}_payments`);
+    databases.push(paymentsDb);
+    processes.push(
+      await startService(
+        'payments',
+        { ...common, ...paymentsEnv, DATABASE_URL: paymentsDb.url },
+        ports.payments,
+      ),
+    );
+    if (ports.risk !== undefined) {
+      const riskDb = await createScratchDatabase(`${prefix.replace(/-/g, '_')}_risk`);
+      databases.push(riskDb);
+      processes.push(await startService('risk', { ...common, DATABASE_URL: riskDb.url }, ports.risk));
+    }
+  } catch (error) {
+    // A service that does not start leaves nothing behind.
+    await stopPlatform(platform);
+    throw error;
+  }
+  return platform;
+}
+
+async function stopPlatform(platform: RunningPlatform | undefined): Promise<void> {
+  if (platform === undefined) return;
+  await Promise.all(
+    platform.processes.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await platform.consumer.disconnect();
+  await platform.producer.disconnect();
+  for (const database of platform.databases) await database.drop();
+  const admin = createKafka(platform.settings).admin();
+  await admin.connect();
+  try {
+    const prefix = `${platform.settings.namespace}.`;
+    await admin.deleteTopics({
+      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
+
+async function send<T extends EventType>(
+  platform: RunningPlatform,
+  type: T,
+  data: EventData<T>,
+  aggregateId: string,
+): Promise<void> {
+  const event = createEvent(type, data, {
+    aggregateId,
+    aggregateSequence: 1,
+    merchantId: MERCHANT_ID,
+    correlationId: randomUUID(),
+    causationId: null,
+  });
+  await platform.producer.send([
+    {
+      topic: event.type.startsWith('risk.') ? TOPICS.riskEvents.name : TOPICS.paymentsCommands.name,
+      key: aggregateId,
+      value: encodeEvent(event),
+      headers: {},
+    },
+  ]);
+}
+
+function createPayment(
+  platform: RunningPlatform,
+  paymentId: string,
+  options: { card?: string; amountMinor?: string; captureMethod?: 'automatic' | 'manual' } = {},
+): Promise<void> {
+  const card = options.card ?? '4242424242424242';
+  return send(
+    platform,
+    'payment.create',
+    {
+      paymentId,
+      merchantId: MERCHANT_ID,
+      amountMinor: options.amountMinor ?? '10000',
+      currency: 'USD',
+      captureMethod: options.captureMethod ?? 'automatic',
+      paymentMethod: {
+        type: 'card',
+        card: {
+          token: `tok_${randomBytes(8).toString('hex')}`,
+          brand: 'visa',
+          bin: card.slice(0, 6),
+          last4: card.slice(-4),
+          expMonth: 12,
+          expYear: 2034,
+          fingerprint: `fp_${randomBytes(10).toString('hex')}`,
+        },
+      },
+      metadata: {},
+    },
+    paymentId,
+  );
+}
+
+const eventsOf = (platform: RunningPlatform, paymentId: string) =>
+  platform.events.filter((event) => event.aggregateId === paymentId);
+
+/** The payment's own events (payments.events), in order. */
+const typesOf = (platform: RunningPlatform, paymentId: string) =>
+  eventsOf(platform, paymentId)
+    .map((event) => event.type)
+    .filter((type) => !type.startsWith('risk.'));
+
+/** Waits until the payment's events include `type` (the nth of them), and returns it. */
+function waitForEvent<T extends EventType>(platform: RunningPlatform, paymentId: string, type: T, nth = 1) {
+  return waitFor(`${type} #${nth} for ${paymentId}`, SETTLE_LIMIT_MS, () => {
+    const found = eventsOf(platform, paymentId).filter((event) => event.type === type);
+    return found[nth - 1] as Extract<AnyEventEnvelope, { type: T }> | undefined;
+  });
+}
+
+interface ChargeView {
+  processor: string;
+  status: string;
+  amount: string;
+  amount_captured: string;
+  amount_refunded: string;
+}
+
+async function chargesAtProcessors(platform: RunningPlatform, paymentId: string): Promise<ChargeView[]> {
+  const response = await fetch(`${platform.paymentsUrl}/v1/simulated-processors/charges/${paymentId}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { data: ChargeView[] }).data;
+}
+
+describe('payments and risk as processes', () => {
+  let platform: RunningPlatform | undefined;
+  const running = (): RunningPlatform => {
+    if (platform === undefined) throw new Error('the platform did not start');
+    return platform;
+  };
+
+  beforeAll(async () => {
+    platform = await startPlatform(
+      'itest-payments',
+      { payments: 3391, risk: 3392 },
+      {
+        PROCESSOR_TIMEOUT_MS: '500',
+        SIMULATED_HANG_MS: '3000',
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await stopPlatform(platform);
+  });
+
+  it('settles each test card as the table says', async () => {
+    const cards = [
+      ['4242424242424242', 'payment.captured', undefined],
+      ['4000000000000002', 'payment.failed', 'card_declined'],
+      ['4000000000009995', 'payment.failed', 'insufficient_funds'],
+      ['4000000000000119', 'payment.failed', 'processor_error'],
+      ['4000000000003220', 'payment.requires_action', undefined],
+    ] as const;
+    const ids = cards.map(() => newPaymentId());
+    for (const [index, [card]] of cards.entries()) await createPayment(running(), ids[index] ?? '', { card });
+    for (const [index, [, type, failureCode]] of cards.entries()) {
+      const id = ids[index] ?? '';
+      const event = await waitForEvent(running(), id, type);
+      if (failureCode !== undefined) expect(event).toMatchObject({ data: { failureCode } });
+    }
+    // The processor error was tried once more at the other processor, and charged nowhere.
+    const retried = ids[3] ?? '';
+    expect(await waitForEvent(running(), retried, 'payment.failed')).toMatchObject({
+      data: { processor: 'simulated-b' },
+    });
+    expect(await chargesAtProcessors(running(), retried)).toEqual([]);
+    expect(typesOf(running(), ids[0] ?? '')).toEqual([
+      'payment.created',
+      'payment.authorized',
+      'payment.captured',
+    ]);
+  });
+
+  it('completes 3-D Secure once the customer approves, and fails it when they decline', async () => {
+    const approved = newPaymentId();
+    const declined = newPaymentId();
+    await createPayment(running(), approved, { card: '4000000000003220' });
+    await createPayment(running(), declined, { card: '4000000000003220' });
+    await waitForEvent(running(), approved, 'payment.requires_action');
+    await waitForEvent(running(), declined, 'payment.requires_action');
+    await send(running(), 'payment.resolve_action', { paymentId: approved, outcome: 'approved' }, approved);
+    await send(running(), 'payment.resolve_action', { paymentId: declined, outcome: 'declined' }, declined);
+    await waitForEvent(running(), approved, 'payment.captured');
+    expect(await waitForEvent(running(), declined, 'payment.failed')).toMatchObject({
+      data: { failureCode: 'authentication_failed' },
+    });
+  });
+
+  it('opens a dispute on 4000 0000 0000 0259 after capture and closes it as the simulator decides', async () => {
+    const won = newPaymentId();
+    const lost = newPaymentId();
+    await createPayment(running(), won, { card: '4000000000000259' });
+    await createPayment(running(), lost, { card: '4000000000000259' });
+    for (const [id, evidence] of [
+      [won, 'signed delivery receipt: winning_evidence'],
+      [lost, 'nothing much'],
+    ] as const) {
+      const opened = await waitForEvent(running(), id, 'dispute.opened');
+      expect(opened.data).toMatchObject({ amountMinor: '10000', reason: 'fraudulent' });
+      await send(
+        running(),
+        'dispute.submit_evidence',
+        { disputeId: opened.data.disputeId, paymentId: id, evidence },
+        id,
+      );
+    }
+    expect(await waitForEvent(running(), won, 'dispute.closed')).toMatchObject({ data: { outcome: 'won' } });
+    expect(await waitForEvent(running(), lost, 'dispute.closed')).toMatchObject({
+      data: { outcome: 'lost' },
+    });
+  });
+
+  it('fails over a processor timeout to the other processor without charging twice', async () => {
+    const id = newPaymentId();
+    await createPayment(running(), id, { amountMinor: '408' });
+    const captured = await waitForEvent(running(), id, 'payment.captured');
+    expect(captured.data).toMatchObject({ processor: 'simulated-b', amountMinor: '408', final: true });
+    const charges = await chargesAtProcessors(running(), id);
+    expect(charges).toEqual([
+      expect.objectContaining({ processor: 'simulated-a', status: 'voided', amount_captured: '0' }),
+      expect.objectContaining({ processor: 'simulated-b', status: 'authorized', amount_captured: '408' }),
+    ]);
+    expect(typesOf(running(), id).filter((type) => type === 'payment.authorized')).toHaveLength(1);
+  });
+
+  it('captures part of a manual authorization, then refunds it in parts up to what was captured', async () => {
+    const id = newPaymentId();
+    await createPayment(running(), id, { captureMethod: 'manual' });
+    await waitForEvent(running(), id, 'payment.authorized');
+    await send(running(), 'payment.capture', { paymentId: id, amountMinor: '7000' }, id);
+    expect(await waitForEvent(running(), id, 'payment.captured')).toMatchObject({
+      data: { amountMinor: '7000', final: true },
+    });
+    const refunds = [
+      { refundId: `re_${randomBytes(8).toString('hex')}`, amountMinor: '3000' },
+      { refundId: `re_${randomBytes(8).toString('hex')}`, amountMinor: '4001' },
+      { refundId: `re_${randomBytes(8).toString('hex')}`, amountMinor: undefined },
+    ];
+    for (const refund of refunds) {
+      await send(
+        running(),
+        'refund.create',
+        {
+          refundId: refund.refundId,
+          paymentId: id,
+          ...(refund.amountMinor === undefined ? {} : { amountMinor: refund.amountMinor }),
+        },
+        id,
+      );
+    }
+    await waitForEvent(running(), id, 'refund.succeeded', 2);
+    const outcomes = eventsOf(running(), id)
+      .filter((event) => event.type === 'refund.succeeded' || event.type === 'refund.failed')
+      .map((event) => [event.type, event.data.amountMinor]);
+    expect(outcomes).toEqual([
+      ['refund.succeeded', '3000'],
+      ['refund.failed', '4001'],
+      ['refund.succeeded', '4000'],
+    ]);
+    expect(await chargesAtProcessors(running(), id)).toEqual([
+      expect.objectContaining({ amount_captured: '7000', amount_refunded: '7000' }),
+    ]);
+  });
+
+  it('cancels an uncaptured authorization and ignores a capture after it', async () => {
+    const id = newPaymentId();
+    await createPayment(running(), id, { captureMethod: 'manual' });
+    await waitForEvent(running(), id, 'payment.authorized');
+    await send(running(), 'payment.cancel', { paymentId: id, reason: 'requested_by_customer' }, id);
+    await send(running(), 'payment.capture', { paymentId: id }, id);
+    expect(await waitForEvent(running(), id, 'payment.canceled')).toMatchObject({
+      data: { releasedAmountMinor: '10000', reason: 'requested_by_customer' },
+    });
+    // A refund sent behind them on the same partition shows when the capture was handled.
+    await send(
+      running(),
+      'refund.create',
+      { refundId: `re_${randomBytes(8).toString('hex')}`, paymentId: id },
+      id,
+    );
+    expect(await waitForEvent(running(), id, 'refund.failed')).toMatchObject({
+      data: { failureCode: 'payment_not_captured' },
+    });
+    expect(typesOf(running(), id)).toEqual([
+      'payment.created',
+      'payment.authorized',
+      'payment.canceled',
+      'refund.failed',
+    ]);
+    expect(await chargesAtProcessors(running(), id)).toEqual([expect.objectContaining({ status: 'voided' })]);
+  });
+
+  it('holds a payment risk sends to review, then completes it once an analyst approves it', async () => {
+    const id = newPaymentId();
+    // Above the default review threshold of risk (1,000,000 minor units).
+    await createPayment(running(), id, { amountMinor: '2000000' });
+    expect(await waitForEvent(running(), id, 'risk.assessed')).toMatchObject({
+      data: { decision: 'review' },
+    });
+    const riskUrl = 'http://127.0.0.1:3392';
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const queue = await waitFor('the payment in the review queue', SETTLE_LIMIT_MS, async () => {
+      const response = await fetch(`${riskUrl}/v1/reviews?limit=100`, { headers: auth });
+      const body = (await response.json()) as { data: { payment_id: string }[] };
+      return body.data.some((review) => review.payment_id === id) && body;
+    });
+    expect(queue.data.find((review) => review.payment_id === id)).toMatchObject({
+      merchant_id: MERCHANT_ID,
+      amount: '2000000',
+      decision: null,
+    });
+    expect(typesOf(running(), id)).toEqual(['payment.created']);
+    const approved = await fetch(`${riskUrl}/v1/reviews/${id}/approve`, { method: 'POST', headers: auth });
+    expect(approved.status).toBe(200);
+    const again = await fetch(`${riskUrl}/v1/reviews/${id}/decline`, { method: 'POST', headers: auth });
+    expect(again.status).toBe(404);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('review_not_pending');
+    expect(await waitForEvent(running(), id, 'risk.assessed', 2)).toMatchObject({
+      aggregateSequence: 2,
+      data: { decision: 'approve' },
+    });
+    await waitForEvent(running(), id, 'payment.captured');
+  });
+});
+
+describe('payments alone, with risk played by the test and a short authorization lifetime', () => {
+  let platform: RunningPlatform | undefined;
+  const running = (): RunningPlatform => {
+    if (platform === undefined) throw new Error('the platform did not start');
+    return platform;
+  };
+
+  beforeAll(async () => {
+    platform = await startPlatform(
+      'itest-expiry',
+      { payments: 3393 },
+      {
+        AUTHORIZATION_EXPIRY_SECONDS: '2',
+        EXPIRY_SCAN_INTERVAL_MS: '200',
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await stopPlatform(platform);
+  });
+
+  const assess = (id: string, decision: 'approve' | 'decline') =>
+    send(
+      running(),
+      'risk.assessed',
+      { paymentId: id, decision, score: decision === 'approve' ? 0 : 100, reasons: [] },
+      id,
+    );
+
+  it('fails a payment risk declines with risk_declined, and nothing reaches a processor', async () => {
+    const id = newPaymentId();
+    await createPayment(running(), id);
+    await waitForEvent(running(), id, 'payment.created');
+    await assess(id, 'decline');
+    expect(await waitForEvent(running(), id, 'payment.failed')).toMatchObject({
+      data: { failureCode: 'risk_declined' },
+    });
+    expect(await chargesAtProcessors(running(), id)).toEqual([]);
+  });
+
+  it('cancels an authorization nobody captured as expired, and voids it at the processor', async () => {
+    const id = newPaymentId();
+    await createPayment(running(), id, { captureMethod: 'manual' });
+    await waitForEvent(running(), id, 'payment.created');
+    await assess(id, 'approve');
+    await waitForEvent(running(), id, 'payment.authorized');
+    expect(await waitForEvent(running(), id, 'payment.canceled')).toMatchObject({
+      causationId: null,
+      data: { reason: 'expired', releasedAmountMinor: '10000' },
+    });
+    expect(await chargesAtProcessors(running(), id)).toEqual([expect.objectContaining({ status: 'voided' })]);
+  });
+});

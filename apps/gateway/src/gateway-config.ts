@@ -24,6 +24,30 @@ export const gatewayEnvSchema = z.object({
   CARD_FINGERPRINT_SECRET: env.secret(),
   /** How long POST /v1/payments waits for the payment to settle before answering `processing`. */
   PAYMENT_SETTLE_WAIT_MS: env.integer(5_000, 0, PAYMENT_SETTLE_WAIT_MS_MAX),
+  /**
+   * Payment method types the platform can complete today; others get a clear 400 instead of a
+   * payment stuck in processing. Bank transfers and wallets wait for the payments service.
+   */
+  PAYMENT_METHODS_ENABLED: z
+    .string()
+    .regex(
+      /^(card|bank_transfer|wallet)(,(card|bank_transfer|wallet))*$/,
+      'a comma list of card, bank_transfer, wallet',
+    )
+    .default('card')
+    .transform((value) => new Set(value.split(','))),
+  /** Requests one API key may make per window, across all gateway instances. */
+  RATE_LIMIT_REQUESTS_PER_WINDOW: env.integer(100, 1, 100_000),
+  RATE_LIMIT_WINDOW_SECONDS: env.integer(1, 1, 3_600),
+  /** How long an idempotency key's first answer is replayed (at least a day, as promised). */
+  IDEMPOTENCY_KEY_TTL_HOURS: env.integer(24, 24, 24 * 30),
+  /** Webhook retries: delay base * 2^(attempt-1), capped, for at most the window (3 days). */
+  WEBHOOK_RETRY_BASE_MS: env.integer(5_000, 100, 3_600_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: env.integer(3_600_000, 1_000, 86_400_000),
+  WEBHOOK_RETRY_WINDOW_HOURS: env.integer(72, 1, 24 * 30),
+  WEBHOOK_POLL_INTERVAL_MS: env.integer(500, 50, 60_000),
+  WEBHOOK_TIMEOUT_MS: env.integer(10_000, 100, 60_000),
+  WEBHOOK_BATCH_SIZE: env.integer(10, 1, 100),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

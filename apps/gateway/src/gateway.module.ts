@@ -1,23 +1,60 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformModule } from '@platform/service-runtime';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { BalanceController } from './balance/balance.controller';
+import { BalanceRepository } from './balance/balance.repository';
+import { LedgerEventsConsumer } from './balance/ledger-events.consumer';
+import { DisputesController } from './disputes/disputes.controller';
+import { DisputesRepository } from './disputes/disputes.repository';
+import { SubmitEvidenceService } from './disputes/submit-evidence.service';
+import { EventsController } from './events/events.controller';
+import { MerchantEventRecorder } from './events/merchant-event-recorder.service';
+import { MerchantEventsRepository } from './events/merchant-events.repository';
+import { GATEWAY_ENTITIES } from './gateway-entities';
 import { GATEWAY_CONFIG, vaultKeyRingFrom, type GatewayConfig } from './gateway-config';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
-import { MerchantEntity } from './merchants/merchant.entity';
+import { IdempotencyKeysRepository } from './idempotency/idempotency-keys.repository';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MerchantsController } from './merchants/merchants.controller';
 import { MerchantsRepository } from './merchants/merchants.repository';
-import { GATEWAY_MIGRATIONS } from './migrations/1764100000000-gateway-tables';
+import { GATEWAY_MIGRATIONS } from './migrations';
 import { CreatePaymentService } from './payments/create-payment.service';
+import { PaymentCommandsService } from './payments/payment-commands.service';
 import { PaymentEventsConsumer } from './payments/payment-events.consumer';
-import { PaymentEntity } from './payments/payment.entity';
+import { OpenApiController } from './openapi/openapi.controller';
+import { OpenApiDocument } from './openapi/openapi.service';
 import { PaymentsController } from './payments/payments.controller';
 import { PaymentsRepository } from './payments/payments.repository';
-import { CardVaultEntity } from './vault/card-vault.entity';
+import { CreatePayoutService } from './payouts/create-payout.service';
+import { PayoutsController } from './payouts/payouts.controller';
+import { PayoutsRepository } from './payouts/payouts.repository';
+import { RateLimitRepository } from './rate-limit/rate-limit.repository';
+import { RateLimiter } from './rate-limit/rate-limiter.service';
+import { CreateRefundService } from './refunds/create-refund.service';
+import { RefundsController } from './refunds/refunds.controller';
+import { RefundsRepository } from './refunds/refunds.repository';
 import { CardVaultRepository } from './vault/card-vault.repository';
 import { CardVault, VAULT_KEY_RING } from './vault/card-vault.service';
+import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
+import { WebhookEndpointsController } from './webhooks/webhook-endpoints.controller';
+import { WebhookSecrets } from './webhooks/webhook-secrets.service';
+import { WebhooksRepository } from './webhooks/webhooks.repository';
 
-const ENTITIES = [MerchantEntity, CardVaultEntity, PaymentEntity];
+export const GATEWAY_CONTROLLERS = [
+  MerchantsController,
+  ApiKeysController,
+  PaymentsController,
+  RefundsController,
+  PayoutsController,
+  DisputesController,
+  BalanceController,
+  EventsController,
+  WebhookEndpointsController,
+];
 
 @Module({})
 export class GatewayModule implements NestModule {
@@ -28,27 +65,47 @@ export class GatewayModule implements NestModule {
         PlatformModule.forRoot({
           serviceName: 'gateway',
           env: config,
-          entities: ENTITIES,
+          entities: GATEWAY_ENTITIES,
           migrations: GATEWAY_MIGRATIONS,
         }),
-        TypeOrmModule.forFeature(ENTITIES),
+        TypeOrmModule.forFeature(GATEWAY_ENTITIES),
       ],
-      controllers: [MerchantsController, PaymentsController],
+      controllers: [...GATEWAY_CONTROLLERS, OpenApiController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: VAULT_KEY_RING, useValue: vaultKeyRingFrom(config) },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ApiKeyGuard,
+        ApiKeysRepository,
+        RateLimitRepository,
+        RateLimiter,
+        IdempotencyKeysRepository,
         MerchantsRepository,
         PaymentsRepository,
+        RefundsRepository,
+        PayoutsRepository,
+        DisputesRepository,
+        BalanceRepository,
+        MerchantEventsRepository,
+        WebhooksRepository,
         CardVaultRepository,
         CardVault,
+        WebhookSecrets,
         CreatePaymentService,
+        PaymentCommandsService,
+        CreateRefundService,
+        CreatePayoutService,
+        SubmitEvidenceService,
+        MerchantEventRecorder,
         PaymentEventsConsumer,
+        LedgerEventsConsumer,
+        WebhookDeliveryWorker,
+        OpenApiDocument,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes(MerchantsController, PaymentsController);
+    consumer.apply(JsonBodyMiddleware).forRoutes(...GATEWAY_CONTROLLERS);
   }
 }

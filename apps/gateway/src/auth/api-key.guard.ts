@@ -1,14 +1,22 @@
 import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiError } from '@platform/service-runtime';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import { apiKeyHash, credentialFromAuthorization, isWellFormedApiKey } from '../domain/credentials';
 import type { MerchantEntity } from '../merchants/merchant.entity';
-import { MerchantsRepository } from '../merchants/merchants.repository';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import type { AuthenticatedRequest } from './authenticated-request';
 
-/** Lets a request through when it carries a merchant's API key, and remembers which merchant. */
+/**
+ * Lets a request through when it carries a live API key of a merchant, and remembers which
+ * merchant; then counts it against the key's rate limit.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly merchants: MerchantsRepository) {}
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly rateLimiter: RateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -19,8 +27,22 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     // A malformed key is not looked up; the message never echoes what was sent.
-    const merchant = isWellFormedApiKey(key) ? await this.merchants.findByApiKeyHash(apiKeyHash(key)) : null;
-    if (merchant === null) throw ApiError.unauthorized();
+    const keyHash = isWellFormedApiKey(key) ? apiKeyHash(key) : null;
+    const merchant = keyHash === null ? null : await this.keys.merchantOfKey(keyHash);
+    if (merchant === null || keyHash === null) throw ApiError.unauthorized();
+    const decision = await this.rateLimiter.check(keyHash);
+    if (!decision.allowed) {
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader('Retry-After', String(decision.retryAfterSeconds));
+      throw new ApiError(
+        429,
+        'rate_limit_error',
+        'rate_limit',
+        `Too many requests with this API key; retry after ${decision.retryAfterSeconds} s.`,
+      );
+    }
     request.merchant = merchant;
     return true;
   }

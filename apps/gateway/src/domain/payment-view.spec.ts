@@ -1,5 +1,13 @@
 import { createEvent, type AnyEventEnvelope } from '@platform/contracts';
-import { acceptedPaymentView, evolvePaymentView, isSettled, type PaymentViewState } from './payment-view';
+import {
+  acceptedPaymentView,
+  checkCancel,
+  checkCapture,
+  checkRefund,
+  evolvePaymentView,
+  isSettled,
+  type PaymentViewState,
+} from './payment-view';
 
 const PAYMENT_ID = 'pay_0123456789abcdefghijklmn';
 const MERCHANT_ID = 'mer_0123456789abcdefghijklmn';
@@ -150,4 +158,53 @@ describe('isSettled', () => {
     ['succeeded', true],
     ['failed', true],
   ] as const)('%s → %s', (status, settled) => expect(isSettled(status)).toBe(settled));
+});
+
+describe('checks before a command', () => {
+  const authorizedManual = {
+    status: 'requires_capture' as const,
+    amountMinor: 1000n,
+    amountCapturedMinor: 0n,
+  };
+
+  it('captures all or part of an authorization, never more', () => {
+    expect(checkCapture(authorizedManual, null)).toEqual({ ok: true, amountMinor: null });
+    expect(checkCapture(authorizedManual, 400n)).toEqual({ ok: true, amountMinor: 400n });
+    expect(checkCapture(authorizedManual, 1001n)).toMatchObject({
+      ok: false,
+      refusal: { status: 400, code: 'amount_too_large', param: 'amount' },
+    });
+  });
+
+  it('refuses to capture a payment that is not waiting for a capture', () => {
+    for (const status of ['processing', 'succeeded', 'failed', 'canceled', 'requires_action'] as const) {
+      expect(checkCapture({ ...authorizedManual, status }, null)).toMatchObject({
+        ok: false,
+        refusal: { status: 409, code: 'payment_unexpected_state' },
+      });
+    }
+  });
+
+  it('cancels only uncaptured payments', () => {
+    expect(checkCancel({ status: 'requires_capture' })).toBeNull();
+    expect(checkCancel({ status: 'requires_action' })).toBeNull();
+    expect(checkCancel({ status: 'succeeded' })).toMatchObject({ code: 'payment_unexpected_state' });
+    expect(checkCancel({ status: 'canceled' })).toMatchObject({ code: 'payment_unexpected_state' });
+  });
+
+  it('refunds what remains by default and never more than remains', () => {
+    const paid = { status: 'succeeded' as const, amountCapturedMinor: 1000n };
+    expect(checkRefund(paid, 0n, null)).toEqual({ ok: true, amountMinor: 1000n });
+    expect(checkRefund(paid, 300n, null)).toEqual({ ok: true, amountMinor: 700n });
+    expect(checkRefund(paid, 300n, 700n)).toEqual({ ok: true, amountMinor: 700n });
+    expect(checkRefund(paid, 300n, 701n)).toMatchObject({ ok: false, refusal: { code: 'amount_too_large' } });
+    expect(checkRefund(paid, 1000n, null)).toMatchObject({
+      ok: false,
+      refusal: { code: 'charge_already_refunded' },
+    });
+    expect(checkRefund({ status: 'requires_capture', amountCapturedMinor: 0n }, 0n, null)).toMatchObject({
+      ok: false,
+      refusal: { code: 'charge_not_captured' },
+    });
+  });
 });

@@ -5,7 +5,13 @@ import type { AnyEventEnvelope } from '@platform/contracts';
  * evolved from the payments service's events.
  */
 
-export type PaymentStatus = 'processing' | 'requires_capture' | 'requires_action' | 'succeeded' | 'failed';
+export type PaymentStatus =
+  | 'processing'
+  | 'requires_capture'
+  | 'requires_action'
+  | 'succeeded'
+  | 'failed'
+  | 'canceled';
 export type CaptureMethod = 'automatic' | 'manual';
 
 /** Statuses a create request waits for before answering: the payment needs nothing more from us now. */
@@ -58,13 +64,18 @@ export function evolvePaymentView(state: PaymentViewState, event: AnyEventEnvelo
         status: state.captureMethod === 'manual' ? 'requires_capture' : state.status,
         lastEventSequence,
       };
+    case 'payment.requires_action':
+      return { ...state, status: 'requires_action', lastEventSequence };
     case 'payment.captured':
+      // Partial captures add up; the final one (or an automatic capture) ends the payment.
       return {
         ...state,
-        status: 'succeeded',
-        amountCapturedMinor: BigInt(event.data.amountMinor),
+        status: event.data.final ? 'succeeded' : state.status,
+        amountCapturedMinor: state.amountCapturedMinor + BigInt(event.data.amountMinor),
         lastEventSequence,
       };
+    case 'payment.canceled':
+      return { ...state, status: 'canceled', lastEventSequence };
     case 'payment.failed':
       return {
         ...state,
@@ -76,4 +87,102 @@ export function evolvePaymentView(state: PaymentViewState, event: AnyEventEnvelo
     default:
       return null;
   }
+}
+
+export type PaymentCommand = 'capture' | 'cancel' | 'refund';
+
+export interface CommandRefusal {
+  readonly status: 400 | 409;
+  readonly code: string;
+  readonly message: string;
+  readonly param?: string;
+}
+
+/**
+ * Whether the read model allows a capture, cancel or refund now, and for how much. The payments
+ * service has the last word; this answers the merchant early and clearly where it can.
+ */
+export function checkCapture(
+  payment: {
+    readonly status: PaymentStatus;
+    readonly amountMinor: bigint;
+    readonly amountCapturedMinor: bigint;
+  },
+  requestedMinor: bigint | null,
+): { ok: true; amountMinor: bigint | null } | { ok: false; refusal: CommandRefusal } {
+  if (payment.status !== 'requires_capture') {
+    return { ok: false, refusal: unexpectedState('capture', payment.status, 'requires_capture') };
+  }
+  const capturableMinor = payment.amountMinor - payment.amountCapturedMinor;
+  if (requestedMinor !== null && requestedMinor > capturableMinor) {
+    return {
+      ok: false,
+      refusal: {
+        status: 400,
+        code: 'amount_too_large',
+        message: `The amount to capture (${requestedMinor}) exceeds what remains capturable (${capturableMinor}).`,
+        param: 'amount',
+      },
+    };
+  }
+  return { ok: true, amountMinor: requestedMinor };
+}
+
+export function checkCancel(payment: { readonly status: PaymentStatus }): CommandRefusal | null {
+  const cancelable: ReadonlySet<PaymentStatus> = new Set(['requires_capture', 'requires_action']);
+  return cancelable.has(payment.status)
+    ? null
+    : unexpectedState('cancel', payment.status, 'requires_capture or requires_action');
+}
+
+/** A refund's amount: the request's, or all that remains; never more than remains refundable. */
+export function checkRefund(
+  payment: { readonly status: PaymentStatus; readonly amountCapturedMinor: bigint },
+  refundedOrPendingMinor: bigint,
+  requestedMinor: bigint | null,
+): { ok: true; amountMinor: bigint } | { ok: false; refusal: CommandRefusal } {
+  if (payment.amountCapturedMinor === 0n) {
+    return {
+      ok: false,
+      refusal: {
+        status: 400,
+        code: 'charge_not_captured',
+        message: `This payment (status ${payment.status}) has no captured funds to refund.`,
+        param: 'payment',
+      },
+    };
+  }
+  const refundableMinor = payment.amountCapturedMinor - refundedOrPendingMinor;
+  if (refundableMinor <= 0n) {
+    return {
+      ok: false,
+      refusal: {
+        status: 400,
+        code: 'charge_already_refunded',
+        message: 'This payment has already been refunded in full.',
+        param: 'payment',
+      },
+    };
+  }
+  const amountMinor = requestedMinor ?? refundableMinor;
+  if (amountMinor > refundableMinor) {
+    return {
+      ok: false,
+      refusal: {
+        status: 400,
+        code: 'amount_too_large',
+        message: `The refund amount (${amountMinor}) exceeds what remains refundable (${refundableMinor}).`,
+        param: 'amount',
+      },
+    };
+  }
+  return { ok: true, amountMinor };
+}
+
+function unexpectedState(command: PaymentCommand, status: PaymentStatus, expected: string): CommandRefusal {
+  return {
+    status: 409,
+    code: 'payment_unexpected_state',
+    message: `You cannot ${command} this payment because it has a status of ${status}; it must be ${expected}.`,
+  };
 }

@@ -63,5 +63,3 @@ export class GatewayTables1764100000000 implements MigrationInterface {
     await runner.query('DROP TABLE merchants');
   }
 }
-
-export const GATEWAY_MIGRATIONS = [GatewayTables1764100000000];

@@ -97,16 +97,66 @@ export class CardDetailsDto {
   cvc!: string;
 }
 
+export class BankTransferDetailsDto {
+  @IsDefined()
+  @Matches(/^[A-Z]{2}$/, { message: 'must be an upper-case ISO 3166-1 alpha-2 country code, such as DE' })
+  country!: string;
+}
+
+export const WALLET_PROVIDERS = ['alipay', 'wechat_pay'] as const;
+
+export class WalletDetailsDto {
+  @IsDefined()
+  @IsIn(WALLET_PROVIDERS)
+  provider!: (typeof WALLET_PROVIDERS)[number];
+}
+
+/**
+ * One of card, bank_transfer or wallet. The details of the named type are required and those of
+ * any other type refused (checked in paymentMethodProblem, as one rule across the fields).
+ */
 export class PaymentMethodDto {
   @IsDefined()
-  @IsIn(['card'])
-  type!: 'card';
+  @IsIn(['card', 'bank_transfer', 'wallet'])
+  type!: 'card' | 'bank_transfer' | 'wallet';
 
-  @IsDefined()
+  @IsOptional()
   @ValidateNested()
   @IsObject()
   @Type(() => CardDetailsDto)
-  card!: CardDetailsDto;
+  card?: CardDetailsDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @IsObject()
+  @Type(() => BankTransferDetailsDto)
+  bank_transfer?: BankTransferDetailsDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @IsObject()
+  @Type(() => WalletDetailsDto)
+  wallet?: WalletDetailsDto;
+}
+
+/** The parameter that breaks "exactly the details of the named type", or null. */
+export function paymentMethodProblem(method: PaymentMethodDto): { param: string; message: string } | null {
+  for (const type of ['card', 'bank_transfer', 'wallet'] as const) {
+    const present = method[type] !== undefined;
+    if (type === method.type && !present) {
+      return {
+        param: `payment_method[${type}]`,
+        message: `Missing payment_method[${type}] for type ${type}.`,
+      };
+    }
+    if (type !== method.type && present) {
+      return {
+        param: `payment_method[${type}]`,
+        message: `payment_method[${type}] is not allowed with type ${method.type}.`,
+      };
+    }
+  }
+  return null;
 }
 
 export class CustomerDto {

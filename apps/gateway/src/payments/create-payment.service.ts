@@ -1,21 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { createEvent } from '@platform/contracts';
+import { createEvent, type EventData } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
-import { checkCard } from '../domain/card-checks';
+import { checkCard, type CheckedCard } from '../domain/card-checks';
 import { acceptedPaymentView, isSettled } from '../domain/payment-view';
 import { newPaymentId } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { CardVault } from '../vault/card-vault.service';
-import type { CreatePaymentDto } from './create-payment.dto';
+import { paymentMethodProblem, type CardDetailsDto, type CreatePaymentDto } from './create-payment.dto';
 import type { PaymentCustomer, PaymentEntity } from './payment.entity';
 import { PaymentsRepository } from './payments.repository';
-
-/** How often a create request re-reads the read model while it waits for the payment to settle. */
-const SETTLE_POLL_INTERVAL_MS = 50;
+import { readUntilSettled } from './settle-wait';
 
 /**
  * Accepts a payment: checks the card, vaults it, records the payment as processing and sends
@@ -35,21 +32,21 @@ export class CreatePaymentService {
     request: CreatePaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
-    const { card: cardInput } = request.payment_method;
-    const checked = checkCard(
-      {
-        number: cardInput.number,
-        expMonth: cardInput.exp_month,
-        expYear: cardInput.exp_year,
-        cvc: cardInput.cvc,
-      },
-      new Date(),
-    );
-    if (!checked.ok) {
-      const { code, field, message } = checked.problem;
-      throw new ApiError(402, 'card_error', code, message, `payment_method[card][${field}]`);
+    const method = request.payment_method;
+    const problem = paymentMethodProblem(method);
+    if (problem !== null) {
+      throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', problem.message, problem.param);
     }
-    const { card } = checked;
+    if (!this.config.PAYMENT_METHODS_ENABLED.has(method.type)) {
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        'payment_method_unavailable',
+        `Payments with payment_method[type] ${method.type} are not available yet.`,
+        'payment_method[type]',
+      );
+    }
+    const card = method.type === 'card' ? this.checkedCard(method.card) : null;
     const paymentId = newPaymentId();
     const currency = request.currency.toUpperCase();
     const captureMethod = request.capture_method ?? 'automatic';
@@ -58,7 +55,13 @@ export class CreatePaymentService {
     const view = acceptedPaymentView(captureMethod);
 
     await this.dataSource.transaction(async (manager) => {
-      const vaulted = await this.vault.tokenize(manager, merchant.id, card.number);
+      const vaulted = card === null ? null : await this.vault.tokenize(manager, merchant.id, card.number);
+      const details: Record<string, string> | null =
+        method.type === 'bank_transfer' && method.bank_transfer !== undefined
+          ? { country: method.bank_transfer.country }
+          : method.type === 'wallet' && method.wallet !== undefined
+            ? { provider: method.wallet.provider }
+            : null;
       await this.payments.insert(manager, {
         id: paymentId,
         merchantId: merchant.id,
@@ -67,12 +70,17 @@ export class CreatePaymentService {
         status: view.status,
         captureMethod,
         amountCapturedMinor: view.amountCapturedMinor.toString(),
-        cardToken: vaulted.token,
-        cardBrand: card.brand,
-        cardLast4: card.last4,
-        cardExpMonth: card.expMonth,
-        cardExpYear: card.expYear,
-        cardFingerprint: vaulted.fingerprint,
+        amountRefundedMinor: '0',
+        commandsSent: 1,
+        paymentMethodType: method.type,
+        paymentMethodDetails: details,
+        nextAction: null,
+        cardToken: vaulted?.token ?? null,
+        cardBrand: card?.brand ?? null,
+        cardLast4: card?.last4 ?? null,
+        cardExpMonth: card?.expMonth ?? null,
+        cardExpYear: card?.expYear ?? null,
+        cardFingerprint: vaulted?.fingerprint ?? null,
         customer,
         description: request.description ?? null,
         metadata,
@@ -81,6 +89,23 @@ export class CreatePaymentService {
         correlationId,
         lastEventSequence: view.lastEventSequence,
       });
+      const paymentMethod: EventData<'payment.create'>['paymentMethod'] =
+        card !== null && vaulted !== null
+          ? {
+              type: 'card',
+              card: {
+                token: vaulted.token,
+                brand: card.brand,
+                bin: card.bin,
+                last4: card.last4,
+                expMonth: card.expMonth,
+                expYear: card.expYear,
+                fingerprint: vaulted.fingerprint,
+              },
+            }
+          : method.type === 'wallet' && method.wallet !== undefined
+            ? { type: 'wallet', wallet: { provider: method.wallet.provider } }
+            : { type: 'bank_transfer', bankTransfer: { country: method.bank_transfer?.country ?? '' } };
       const command = createEvent(
         'payment.create',
         {
@@ -89,18 +114,7 @@ export class CreatePaymentService {
           amountMinor: BigInt(request.amount).toString(),
           currency,
           captureMethod,
-          paymentMethod: {
-            type: 'card',
-            card: {
-              token: vaulted.token,
-              brand: card.brand,
-              bin: card.bin,
-              last4: card.last4,
-              expMonth: card.expMonth,
-              expYear: card.expYear,
-              fingerprint: vaulted.fingerprint,
-            },
-          },
+          paymentMethod,
           ...(customer === null ? {} : { customer }),
           ...(request.description == null ? {} : { description: request.description }),
           metadata,
@@ -118,20 +132,35 @@ export class CreatePaymentService {
     return this.waitUntilSettled(merchant.id, paymentId);
   }
 
+  /** The card's checks (Luhn, expiry, CVC) as a 402 card_error, before anything is written. */
+  private checkedCard(input: CardDetailsDto | undefined): CheckedCard {
+    if (input === undefined) throw new Error('card details missing after the payment method check');
+    const checked = checkCard(
+      { number: input.number, expMonth: input.exp_month, expYear: input.exp_year, cvc: input.cvc },
+      new Date(),
+    );
+    if (!checked.ok) {
+      const { code, field, message } = checked.problem;
+      throw new ApiError(402, 'card_error', code, message, `payment_method[card][${field}]`);
+    }
+    return checked.card;
+  }
+
   /**
    * Re-reads the read model until the payment settles or PAYMENT_SETTLE_WAIT_MS runs out, then
    * answers with whatever state it has. It reads the database, so any gateway instance may have
    * applied the events.
    */
   private async waitUntilSettled(merchantId: string, paymentId: string): Promise<PaymentEntity> {
-    const deadline = Date.now() + this.config.PAYMENT_SETTLE_WAIT_MS;
-    for (;;) {
-      const payment = await this.payments.findForMerchant(merchantId, paymentId);
-      if (payment === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
-      const remainingMs = deadline - Date.now();
-      if (isSettled(payment.status) || remainingMs <= 0) return payment;
-      await sleep(Math.min(SETTLE_POLL_INTERVAL_MS, remainingMs));
-    }
+    return readUntilSettled(
+      async () => {
+        const payment = await this.payments.findForMerchant(merchantId, paymentId);
+        if (payment === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
+        return payment;
+      },
+      (payment) => isSettled(payment.status),
+      this.config.PAYMENT_SETTLE_WAIT_MS,
+    );
   }
 }
 

@@ -1,11 +1,22 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
+import { TOPICS, type AnyEventEnvelope, type EventData, type EventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { evolvePaymentView, type PaymentViewState } from '../domain/payment-view';
+import { toDisputeResource } from '../disputes/dispute-resource';
+import { DisputesRepository } from '../disputes/disputes.repository';
+import { MerchantEventRecorder } from '../events/merchant-event-recorder.service';
+import { toPayoutResource } from '../payouts/payout-resource';
+import { PayoutsRepository } from '../payouts/payouts.repository';
+import { toRefundResource } from '../refunds/refund-resource';
+import { RefundsRepository } from '../refunds/refunds.repository';
+import { toPaymentResource } from './payment-resource';
 import { PaymentsRepository } from './payments.repository';
 
-/** Keeps the gateway's read model of payments up to date from the payments service's events. */
+/**
+ * Keeps the gateway's read models of payments, refunds, payouts and disputes up to date from the payments service's
+ * events, and records each change as an event the merchant sees (and gets by webhook).
+ */
 @Injectable()
 export class PaymentEventsConsumer implements OnApplicationBootstrap {
   private readonly logger = new Logger('PaymentEventsConsumer');
@@ -13,6 +24,10 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: EventConsumers,
     private readonly payments: PaymentsRepository,
+    private readonly refunds: RefundsRepository,
+    private readonly recorder: MerchantEventRecorder,
+    private readonly payouts: PayoutsRepository,
+    private readonly disputes: DisputesRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,10 +41,22 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
   async handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
     switch (event.type) {
       case 'payment.created':
+      case 'payment.requires_action':
       case 'payment.authorized':
       case 'payment.captured':
+      case 'payment.canceled':
       case 'payment.failed':
         return this.apply(event, manager);
+      case 'refund.succeeded':
+      case 'refund.failed':
+        return this.applyRefund(event, manager);
+      case 'payout.paid':
+      case 'payout.failed':
+        return this.applyPayout(event, manager);
+      case 'dispute.opened':
+        return this.openDispute(event, manager);
+      case 'dispute.closed':
+        return this.closeDispute(event, manager);
       default:
         return;
     }
@@ -55,5 +82,102 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     const next = evolvePaymentView(state, event);
     if (next === null) return;
     await this.payments.applyView(manager, payment.id, next);
+    if (event.type === 'payment.requires_action') {
+      await this.payments.setNextAction(
+        manager,
+        payment.id,
+        nextActionOf(event.data.action, event.data.expiresAt),
+      );
+    }
+    const updated = await this.payments.findForUpdate(manager, payment.id);
+    if (updated === null) return;
+    await this.recorder.record(manager, payment.merchantId, event.type, event.id, toPaymentResource(updated));
+  }
+
+  private async applyRefund(
+    event: EventEnvelope<'refund.succeeded'> | EventEnvelope<'refund.failed'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const succeeded = event.type === 'refund.succeeded';
+    const refund = await this.refunds.settle(
+      manager,
+      event.merchantId,
+      event.data.refundId,
+      succeeded ? 'succeeded' : 'failed',
+      event.type === 'refund.failed' ? event.data.failureCode : null,
+    );
+    if (refund === null) {
+      this.logger.warn(`${event.type} ${event.id}: no pending refund ${event.data.refundId}; ignored`);
+      return;
+    }
+    if (succeeded) await this.payments.addRefunded(manager, refund.paymentId, BigInt(refund.amountMinor));
+    await this.recorder.record(manager, refund.merchantId, event.type, event.id, toRefundResource(refund));
+  }
+
+  private async applyPayout(
+    event: EventEnvelope<'payout.paid'> | EventEnvelope<'payout.failed'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const payout = await this.payouts.settle(
+      manager,
+      event.merchantId,
+      event.data.payoutId,
+      event.type === 'payout.paid' ? 'paid' : 'failed',
+      event.type === 'payout.failed' ? event.data.failureCode : null,
+    );
+    if (payout === null) {
+      this.logger.warn(`${event.type} ${event.id}: no pending payout ${event.data.payoutId}; ignored`);
+      return;
+    }
+    await this.recorder.record(manager, payout.merchantId, event.type, event.id, toPayoutResource(payout));
+  }
+
+  private async openDispute(event: EventEnvelope<'dispute.opened'>, manager: EntityManager): Promise<void> {
+    const payment = await this.payments.findForUpdate(manager, event.data.paymentId);
+    if (payment === null || payment.merchantId !== event.merchantId) {
+      this.logger.warn(
+        `${event.type} ${event.id}: no payment ${event.data.paymentId} of ${event.merchantId}; ignored`,
+      );
+      return;
+    }
+    const dispute = await this.disputes.open(manager, {
+      id: event.data.disputeId,
+      merchantId: payment.merchantId,
+      paymentId: payment.id,
+      amountMinor: event.data.amountMinor,
+      currency: event.data.currency,
+      reason: event.data.reason,
+    });
+    if (dispute === null) return;
+    await this.recorder.record(manager, dispute.merchantId, event.type, event.id, toDisputeResource(dispute));
+  }
+
+  private async closeDispute(event: EventEnvelope<'dispute.closed'>, manager: EntityManager): Promise<void> {
+    const dispute = await this.disputes.close(
+      manager,
+      event.merchantId,
+      event.data.disputeId,
+      event.data.outcome,
+    );
+    if (dispute === null) {
+      this.logger.warn(`${event.type} ${event.id}: no open dispute ${event.data.disputeId}; ignored`);
+      return;
+    }
+    await this.recorder.record(manager, dispute.merchantId, event.type, event.id, toDisputeResource(dispute));
+  }
+}
+
+/** The action in the API's words: what the merchant shows the customer, and until when. */
+function nextActionOf(
+  action: EventData<'payment.requires_action'>['action'],
+  expiresAt: string,
+): Record<string, string> {
+  switch (action.type) {
+    case 'three_d_secure':
+      return { type: 'three_d_secure', challenge_id: action.challengeId, expires_at: expiresAt };
+    case 'qr_code':
+      return { type: 'qr_code', qr_code: action.qrPayload, expires_at: expiresAt };
+    case 'bank_transfer':
+      return { type: 'bank_transfer', reference: action.virtualAccountReference, expires_at: expiresAt };
   }
 }

@@ -10,6 +10,11 @@ function payment(overrides: Partial<PaymentEntity> = {}): PaymentEntity {
     status: 'succeeded',
     captureMethod: 'automatic',
     amountCapturedMinor: '999999999999',
+    amountRefundedMinor: '250',
+    commandsSent: 1,
+    paymentMethodType: 'card',
+    paymentMethodDetails: null,
+    nextAction: null,
     cardToken: 'tok_0123456789abcdefghijklmn',
     cardBrand: 'visa',
     cardLast4: '4242',
@@ -39,7 +44,9 @@ describe('toPaymentResource', () => {
       status: 'succeeded',
       capture_method: 'automatic',
       amount_captured: 999_999_999_999,
+      amount_refunded: 250,
       payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 } },
+      next_action: null,
       customer: null,
       description: null,
       metadata: {},
@@ -55,6 +62,26 @@ describe('toPaymentResource', () => {
     for (const hidden of ['tok_', 'fingerprint_', 'corr-1', 'mer_', 'lastEventSequence']) {
       expect(shown).not.toContain(hidden);
     }
+  });
+
+  it('shows a wallet payment and its next action while it waits for the customer', () => {
+    const shown = toPaymentResource(
+      payment({
+        status: 'requires_action',
+        paymentMethodType: 'wallet',
+        paymentMethodDetails: { provider: 'alipay' },
+        nextAction: { type: 'qr_code', qr_code: 'qr://pay' },
+        cardToken: null,
+        cardBrand: null,
+        cardLast4: null,
+        cardExpMonth: null,
+        cardExpYear: null,
+        cardFingerprint: null,
+      }),
+    );
+    expect(shown.payment_method).toEqual({ type: 'wallet', wallet: { provider: 'alipay' } });
+    expect(shown.next_action).toEqual({ type: 'qr_code', qr_code: 'qr://pay' });
+    expect(toPaymentResource(payment({ nextAction: { type: 'qr_code' } })).next_action).toBeNull();
   });
 
   it('refuses to show an amount a JSON number cannot hold exactly', () => {

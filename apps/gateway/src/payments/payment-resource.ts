@@ -10,15 +10,21 @@ export interface PaymentResource {
   readonly status: PaymentStatus;
   readonly capture_method: CaptureMethod;
   readonly amount_captured: number;
-  readonly payment_method: {
-    readonly type: 'card';
-    readonly card: {
-      readonly brand: string;
-      readonly last4: string;
-      readonly exp_month: number;
-      readonly exp_year: number;
-    };
-  };
+  readonly amount_refunded: number;
+  readonly payment_method:
+    | {
+        readonly type: 'card';
+        readonly card: {
+          readonly brand: string | null;
+          readonly last4: string | null;
+          readonly exp_month: number | null;
+          readonly exp_year: number | null;
+        };
+      }
+    | { readonly type: 'bank_transfer'; readonly bank_transfer: Record<string, string> }
+    | { readonly type: 'wallet'; readonly wallet: Record<string, string> };
+  /** While requires_action: what the customer must do (scan a QR code, transfer to a reference). */
+  readonly next_action: Record<string, string> | null;
   readonly customer: PaymentCustomer | null;
   readonly description: string | null;
   readonly metadata: Record<string, string>;
@@ -32,9 +38,9 @@ export interface PaymentResource {
  * Minor units as a JSON number, as merchants expect. Accepted amounts are at most 10^12, far
  * inside the exactly representable integers; anything larger is a broken invariant, not a rounding.
  */
-function minorUnitsAsJsonNumber(amountMinor: string): number {
+export function minorUnitsAsJsonNumber(amountMinor: string): number {
   const amount = BigInt(amountMinor);
-  if (amount > BigInt(Number.MAX_SAFE_INTEGER))
+  if (amount > BigInt(Number.MAX_SAFE_INTEGER) || amount < -BigInt(Number.MAX_SAFE_INTEGER))
     throw new Error(`amount ${amountMinor} exceeds a safe JSON integer`);
   return Number(amount);
 }
@@ -48,15 +54,9 @@ export function toPaymentResource(payment: PaymentEntity): PaymentResource {
     status: payment.status,
     capture_method: payment.captureMethod,
     amount_captured: minorUnitsAsJsonNumber(payment.amountCapturedMinor),
-    payment_method: {
-      type: 'card',
-      card: {
-        brand: payment.cardBrand,
-        last4: payment.cardLast4,
-        exp_month: payment.cardExpMonth,
-        exp_year: payment.cardExpYear,
-      },
-    },
+    amount_refunded: minorUnitsAsJsonNumber(payment.amountRefundedMinor),
+    payment_method: paymentMethodOf(payment),
+    next_action: payment.status === 'requires_action' ? payment.nextAction : null,
     customer: payment.customer,
     description: payment.description,
     metadata: payment.metadata,
@@ -65,4 +65,23 @@ export function toPaymentResource(payment: PaymentEntity): PaymentResource {
     created: Math.floor(payment.createdAt.getTime() / 1000),
     livemode: false,
   };
+}
+
+function paymentMethodOf(payment: PaymentEntity): PaymentResource['payment_method'] {
+  switch (payment.paymentMethodType) {
+    case 'bank_transfer':
+      return { type: 'bank_transfer', bank_transfer: payment.paymentMethodDetails ?? {} };
+    case 'wallet':
+      return { type: 'wallet', wallet: payment.paymentMethodDetails ?? {} };
+    case 'card':
+      return {
+        type: 'card',
+        card: {
+          brand: payment.cardBrand,
+          last4: payment.cardLast4,
+          exp_month: payment.cardExpMonth,
+          exp_year: payment.cardExpYear,
+        },
+      };
+  }
 }

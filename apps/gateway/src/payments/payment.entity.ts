@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { CaptureMethod, PaymentStatus } from '../domain/payment-view';
 
+export type PaymentMethodType = 'card' | 'bank_transfer' | 'wallet';
+
 export interface PaymentCustomer {
   readonly id?: string;
   readonly email?: string;
@@ -34,23 +36,41 @@ export class PaymentEntity {
   @Column({ name: 'amount_captured_minor', type: 'bigint', default: '0' })
   amountCapturedMinor!: string;
 
-  @Column({ name: 'card_token', type: 'text' })
-  cardToken!: string;
+  @Column({ name: 'amount_refunded_minor', type: 'bigint', default: '0' })
+  amountRefundedMinor!: string;
 
-  @Column({ name: 'card_brand', type: 'text' })
-  cardBrand!: string;
+  /** Commands sent about this payment so far: the next command's aggregate sequence is one more. */
+  @Column({ name: 'commands_sent', type: 'integer', default: 1 })
+  commandsSent!: number;
 
-  @Column({ name: 'card_last4', type: 'char', length: 4 })
-  cardLast4!: string;
+  @Column({ name: 'payment_method_type', type: 'text', default: 'card' })
+  paymentMethodType!: PaymentMethodType;
 
-  @Column({ name: 'card_exp_month', type: 'smallint' })
-  cardExpMonth!: number;
+  /** bank_transfer: { country }; wallet: { provider }; null for cards (their columns follow). */
+  @Column({ name: 'payment_method_details', type: 'jsonb', nullable: true })
+  paymentMethodDetails!: Record<string, string> | null;
 
-  @Column({ name: 'card_exp_year', type: 'smallint' })
-  cardExpYear!: number;
+  /** What the customer must do next (a QR code, a bank transfer reference), while requires_action. */
+  @Column({ name: 'next_action', type: 'jsonb', nullable: true })
+  nextAction!: Record<string, string> | null;
 
-  @Column({ name: 'card_fingerprint', type: 'text' })
-  cardFingerprint!: string;
+  @Column({ name: 'card_token', type: 'text', nullable: true })
+  cardToken!: string | null;
+
+  @Column({ name: 'card_brand', type: 'text', nullable: true })
+  cardBrand!: string | null;
+
+  @Column({ name: 'card_last4', type: 'char', length: 4, nullable: true })
+  cardLast4!: string | null;
+
+  @Column({ name: 'card_exp_month', type: 'smallint', nullable: true })
+  cardExpMonth!: number | null;
+
+  @Column({ name: 'card_exp_year', type: 'smallint', nullable: true })
+  cardExpYear!: number | null;
+
+  @Column({ name: 'card_fingerprint', type: 'text', nullable: true })
+  cardFingerprint!: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
   customer!: PaymentCustomer | null;

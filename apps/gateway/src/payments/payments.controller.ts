@@ -1,23 +1,43 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiError } from '@platform/service-runtime';
 import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
 import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
 import { correlationIdOf } from '../http/correlation-id';
+import { listShape, type ListShape } from '../listing/cursor-page';
+import { ListQueryDto } from '../listing/list-query.dto';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { CreatePaymentDto } from './create-payment.dto';
 import { CreatePaymentService } from './create-payment.service';
+import { CancelPaymentDto, CapturePaymentDto } from './payment-commands.dto';
+import { PaymentCommandsService } from './payment-commands.service';
 import { toPaymentResource, type PaymentResource } from './payment-resource';
 import { PaymentsRepository } from './payments.repository';
+import { Documented } from '../openapi/documented';
+import {
+  CANCEL_PAYMENT_SCHEMA,
+  CAPTURE_PAYMENT_SCHEMA,
+  CREATE_PAYMENT_SCHEMA,
+  PAYMENT_SCHEMA,
+  listOf,
+} from '../openapi/schemas';
 
 @Controller('v1/payments')
 @UseGuards(ApiKeyGuard)
 export class PaymentsController {
   constructor(
     private readonly createPayment: CreatePaymentService,
+    private readonly commands: PaymentCommandsService,
     private readonly payments: PaymentsRepository,
   ) {}
 
+  @Documented({
+    summary: 'Create a payment; answers once it settles for now, or processing after the bounded wait',
+    status: 200,
+    body: CREATE_PAYMENT_SCHEMA,
+    response: PAYMENT_SCHEMA,
+    errors: [402, 409],
+  })
   @Post()
   @HttpCode(200)
   async create(
@@ -29,6 +49,16 @@ export class PaymentsController {
     return toPaymentResource(payment);
   }
 
+  @Documented({ summary: 'List payments, newest first', status: 200, response: listOf(PAYMENT_SCHEMA) })
+  @Get()
+  async list(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Query() query: ListQueryDto,
+  ): Promise<ListShape<PaymentResource>> {
+    return listShape('/v1/payments', await this.payments.list(merchant.id, query), toPaymentResource);
+  }
+
+  @Documented({ summary: 'Retrieve a payment', status: 200, response: PAYMENT_SCHEMA, errors: [404] })
   @Get(':id')
   async retrieve(
     @CurrentMerchant() merchant: MerchantEntity,
@@ -37,5 +67,41 @@ export class PaymentsController {
     const payment = PAYMENT_ID_PATTERN.test(id) ? await this.payments.findForMerchant(merchant.id, id) : null;
     if (payment === null) throw ApiError.notFound('payment', id);
     return toPaymentResource(payment);
+  }
+
+  @Documented({
+    summary: 'Capture an authorized payment, in full or in part',
+    status: 200,
+    body: CAPTURE_PAYMENT_SCHEMA,
+    response: PAYMENT_SCHEMA,
+    errors: [404, 409],
+  })
+  @Post(':id/capture')
+  @HttpCode(200)
+  async capture(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Param('id') id: string,
+    @Body() body: CapturePaymentDto,
+    @Req() request: Request,
+  ): Promise<PaymentResource> {
+    return toPaymentResource(await this.commands.capture(merchant, id, body, correlationIdOf(request)));
+  }
+
+  @Documented({
+    summary: 'Cancel an uncaptured payment',
+    status: 200,
+    body: CANCEL_PAYMENT_SCHEMA,
+    response: PAYMENT_SCHEMA,
+    errors: [404, 409],
+  })
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Param('id') id: string,
+    @Body() body: CancelPaymentDto,
+    @Req() request: Request,
+  ): Promise<PaymentResource> {
+    return toPaymentResource(await this.commands.cancel(merchant, id, body, correlationIdOf(request)));
   }
 }

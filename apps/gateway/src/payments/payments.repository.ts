@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { PaymentViewState } from '../domain/payment-view';
+import { cursorPage, type Page } from '../listing/cursor-page';
+import type { ListQueryDto } from '../listing/list-query.dto';
 import { PaymentEntity } from './payment.entity';
 
 /** The gateway's read model of payments; only this class touches the payments table. */
@@ -19,6 +21,50 @@ export class PaymentsRepository {
   /** A merchant's payment; another merchant's payment is as missing as an unknown id. */
   findForMerchant(merchantId: string, paymentId: string): Promise<PaymentEntity | null> {
     return this.payments.findOneBy({ id: paymentId, merchantId });
+  }
+
+  /** One page of the merchant's payments, newest first. */
+  list(merchantId: string, query: ListQueryDto): Promise<Page<PaymentEntity>> {
+    const builder = this.payments
+      .createQueryBuilder('payment')
+      .where('payment.merchant_id = :merchantId', { merchantId });
+    return cursorPage(builder, 'payment', 'payments', merchantId, query);
+  }
+
+  /** The merchant's payment, locked until the caller's transaction ends: commands about it queue up. */
+  lockForMerchant(
+    manager: EntityManager,
+    merchantId: string,
+    paymentId: string,
+  ): Promise<PaymentEntity | null> {
+    return manager
+      .getRepository(PaymentEntity)
+      .createQueryBuilder('payment')
+      .setLock('pessimistic_write')
+      .where('payment.id = :paymentId AND payment.merchant_id = :merchantId', { paymentId, merchantId })
+      .getOne();
+  }
+
+  /** Counts one more command sent about the payment and returns its aggregate sequence. */
+  async nextCommandSequence(manager: EntityManager, payment: PaymentEntity): Promise<number> {
+    const next = payment.commandsSent + 1;
+    await manager.getRepository(PaymentEntity).update({ id: payment.id }, { commandsSent: next });
+    return next;
+  }
+
+  async setNextAction(
+    manager: EntityManager,
+    paymentId: string,
+    action: Record<string, string>,
+  ): Promise<void> {
+    await manager.getRepository(PaymentEntity).update({ id: paymentId }, { nextAction: action });
+  }
+
+  async addRefunded(manager: EntityManager, paymentId: string, amountMinor: bigint): Promise<void> {
+    await manager.query(
+      'UPDATE payments SET amount_refunded_minor = amount_refunded_minor + $2, updated_at = now() WHERE id = $1',
+      [paymentId, amountMinor.toString()],
+    );
   }
 
   /** Locks the payment's row for the rest of the consumer's transaction. */

@@ -1,0 +1,69 @@
+import { Injectable, Inject } from '@nestjs/common';
+import { IsDefined, IsString, Length } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { createEvent } from '@platform/contracts';
+import { appendToOutbox } from '@platform/db';
+import { ApiError } from '@platform/service-runtime';
+import { DISPUTE_ID_PATTERN } from '../domain/random-identifiers';
+import type { MerchantEntity } from '../merchants/merchant.entity';
+import { PaymentsRepository } from '../payments/payments.repository';
+import type { DisputeEntity } from './dispute.entity';
+import { DisputesRepository } from './disputes.repository';
+
+export class SubmitEvidenceDto {
+  @IsDefined()
+  @Length(1, 10_000)
+  @IsString()
+  evidence!: string;
+}
+
+/** Evidence goes once, while the dispute needs a response; the payments service takes it from there. */
+@Injectable()
+export class SubmitEvidenceService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly disputes: DisputesRepository,
+    private readonly payments: PaymentsRepository,
+  ) {}
+
+  async submit(
+    merchant: MerchantEntity,
+    disputeId: string,
+    request: SubmitEvidenceDto,
+    correlationId: string,
+  ): Promise<DisputeEntity> {
+    await this.dataSource.transaction(async (manager) => {
+      const dispute = DISPUTE_ID_PATTERN.test(disputeId)
+        ? await this.disputes.lockForMerchant(manager, merchant.id, disputeId)
+        : null;
+      if (dispute === null) throw ApiError.notFound('dispute', disputeId);
+      if (dispute.status !== 'needs_response') {
+        throw new ApiError(
+          409,
+          'invalid_request_error',
+          'dispute_unexpected_state',
+          `Evidence can only be submitted while the dispute needs a response; it is ${dispute.status}.`,
+        );
+      }
+      const payment = await this.payments.lockForMerchant(manager, merchant.id, dispute.paymentId);
+      if (payment === null) throw new Error(`dispute ${dispute.id}: payment ${dispute.paymentId} is missing`);
+      const sequence = await this.payments.nextCommandSequence(manager, payment);
+      const command = createEvent(
+        'dispute.submit_evidence',
+        { disputeId: dispute.id, paymentId: dispute.paymentId, evidence: request.evidence },
+        {
+          aggregateId: dispute.paymentId,
+          aggregateSequence: sequence,
+          merchantId: merchant.id,
+          correlationId,
+          causationId: null,
+        },
+      );
+      await appendToOutbox(manager, [command]);
+      await this.disputes.markEvidenceSubmitted(manager, dispute.id);
+    });
+    const updated = await this.disputes.findForMerchant(merchant.id, disputeId);
+    if (updated === null) throw new Error(`dispute ${disputeId} vanished`);
+    return updated;
+  }
+}

@@ -1,0 +1,13 @@
+import { GatewayTables1764100000000 } from './1764100000000-gateway-tables';
+import { GatewayMerchantApi1764200000000 } from './1764200000000-gateway-merchant-api';
+import { GatewayWebhooks1764300000000 } from './1764300000000-gateway-webhooks';
+import { GatewayPayoutsDisputes1764400000000 } from './1764400000000-gateway-payouts-disputes';
+import { GatewayPaymentMethods1764500000000 } from './1764500000000-gateway-payment-methods';
+
+export const GATEWAY_MIGRATIONS = [
+  GatewayTables1764100000000,
+  GatewayMerchantApi1764200000000,
+  GatewayWebhooks1764300000000,
+  GatewayPayoutsDisputes1764400000000,
+  GatewayPaymentMethods1764500000000,
+];

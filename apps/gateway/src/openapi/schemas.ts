@@ -1,0 +1,247 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+/** JSON schemas of the API's bodies, as documented at /openapi.json. Kept next to nothing else. */
+
+const integer = (description?: string): SchemaObject => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+});
+const string = (extra: SchemaObject = {}): SchemaObject => ({ type: 'string', ...extra });
+const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+const object = (properties: Record<string, SchemaObject>, required: string[] = []): SchemaObject => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+  additionalProperties: false,
+});
+const metadata: SchemaObject = { type: 'object', additionalProperties: { type: 'string', maxLength: 500 } };
+const minorAmount = integer('Amount in the currency minor unit (cents for usd, yen for jpy).');
+const currency = string({ pattern: '^[a-z]{3}$', description: 'Lower-case ISO 4217 code.' });
+const unixSeconds = integer('Unix timestamp in seconds.');
+
+export const ERROR_SCHEMA = object(
+  {
+    error: object(
+      {
+        type: string({
+          enum: [
+            'invalid_request_error',
+            'authentication_error',
+            'permission_error',
+            'idempotency_error',
+            'rate_limit_error',
+            'card_error',
+            'api_error',
+          ],
+        }),
+        code: string(),
+        message: string(),
+        param: string(),
+      },
+      ['type', 'code', 'message'],
+    ),
+  },
+  ['error'],
+);
+
+export function listOf(item: SchemaObject): SchemaObject {
+  return object(
+    {
+      object: string({ enum: ['list'] }),
+      url: string(),
+      has_more: { type: 'boolean' },
+      data: { type: 'array', items: item },
+    },
+    ['object', 'has_more', 'data'],
+  );
+}
+
+const customer = object({
+  id: string({ maxLength: 100 }),
+  email: string({ format: 'email' }),
+  ip: string(),
+  country: string({ pattern: '^[A-Z]{2}$' }),
+});
+
+export const CREATE_PAYMENT_SCHEMA = object(
+  {
+    amount: { ...minorAmount, minimum: 1, maximum: 999_999_999_999 },
+    currency,
+    payment_method: object(
+      {
+        type: string({ enum: ['card', 'bank_transfer', 'wallet'] }),
+        card: object(
+          {
+            number: string({ maxLength: 64 }),
+            exp_month: integer(),
+            exp_year: integer(),
+            cvc: string({ maxLength: 8 }),
+          },
+          ['number', 'exp_month', 'exp_year', 'cvc'],
+        ),
+        bank_transfer: object({ country: string({ pattern: '^[A-Z]{2}$' }) }, ['country']),
+        wallet: object({ provider: string({ enum: ['alipay', 'wechat_pay'] }) }, ['provider']),
+      },
+      ['type'],
+    ),
+    capture_method: string({ enum: ['automatic', 'manual'] }),
+    customer,
+    description: string({ maxLength: 1000 }),
+    metadata,
+  },
+  ['amount', 'currency', 'payment_method'],
+);
+
+export const PAYMENT_SCHEMA = object({
+  id: string({ pattern: '^pay_' }),
+  object: string({ enum: ['payment'] }),
+  amount: minorAmount,
+  currency,
+  status: string({
+    enum: ['processing', 'requires_capture', 'requires_action', 'succeeded', 'failed', 'canceled'],
+  }),
+  capture_method: string({ enum: ['automatic', 'manual'] }),
+  amount_captured: minorAmount,
+  amount_refunded: minorAmount,
+  payment_method: object({
+    type: string({ enum: ['card', 'bank_transfer', 'wallet'] }),
+    card: object({ brand: string(), last4: string(), exp_month: integer(), exp_year: integer() }),
+    bank_transfer: object({ country: string() }),
+    wallet: object({ provider: string() }),
+  }),
+  next_action: nullable({ type: 'object', additionalProperties: { type: 'string' } }),
+  customer: nullable(customer),
+  description: nullable(string()),
+  metadata,
+  failure_code: nullable(string()),
+  failure_message: nullable(string()),
+  created: unixSeconds,
+  livemode: { type: 'boolean' },
+});
+
+export const CAPTURE_PAYMENT_SCHEMA = object({ amount: { ...minorAmount, minimum: 1 } });
+export const CANCEL_PAYMENT_SCHEMA = object({
+  cancellation_reason: string({ enum: ['requested_by_customer', 'duplicate', 'fraudulent', 'abandoned'] }),
+});
+
+export const CREATE_REFUND_SCHEMA = object(
+  {
+    payment: string({ pattern: '^pay_' }),
+    amount: { ...minorAmount, minimum: 1 },
+    reason: string({ enum: ['requested_by_customer', 'duplicate', 'fraudulent'] }),
+  },
+  ['payment'],
+);
+
+export const REFUND_SCHEMA = object({
+  id: string({ pattern: '^re_' }),
+  object: string({ enum: ['refund'] }),
+  payment: string(),
+  amount: minorAmount,
+  currency,
+  status: string({ enum: ['pending', 'succeeded', 'failed'] }),
+  reason: nullable(string()),
+  failure_reason: nullable(string()),
+  created: unixSeconds,
+});
+
+const balanceAmounts: SchemaObject = { type: 'array', items: object({ amount: minorAmount, currency }) };
+export const BALANCE_SCHEMA = object({
+  object: string({ enum: ['balance'] }),
+  available: balanceAmounts,
+  pending: balanceAmounts,
+  livemode: { type: 'boolean' },
+});
+
+export const EVENT_SCHEMA = object({
+  id: string({ pattern: '^evt_' }),
+  object: string({ enum: ['event'] }),
+  type: string(),
+  data: { type: 'object', properties: { object: { type: 'object' } } },
+  created: unixSeconds,
+  livemode: { type: 'boolean' },
+});
+
+export const CREATE_WEBHOOK_ENDPOINT_SCHEMA = object(
+  {
+    url: string({ format: 'uri', maxLength: 2048 }),
+    enabled_events: { type: 'array', items: string(), minItems: 1, maxItems: 50 },
+    description: string({ maxLength: 500 }),
+  },
+  ['url'],
+);
+
+export const WEBHOOK_ENDPOINT_SCHEMA = object({
+  id: string({ pattern: '^we_' }),
+  object: string({ enum: ['webhook_endpoint'] }),
+  url: string(),
+  enabled_events: { type: 'array', items: string() },
+  description: nullable(string()),
+  status: string({ enum: ['enabled', 'deleted'] }),
+  created: unixSeconds,
+  secret: string({ description: 'The signing secret: only in the answer to the creation.' }),
+});
+
+export const WEBHOOK_DELIVERY_SCHEMA = object({
+  id: string(),
+  object: string({ enum: ['webhook_delivery'] }),
+  event: string(),
+  status: string({ enum: ['pending', 'succeeded', 'failed'] }),
+  attempts: integer(),
+  last_status_code: nullable(integer()),
+  last_error: nullable(string()),
+  next_attempt: nullable(unixSeconds),
+  created: unixSeconds,
+});
+
+export const DELETED_SCHEMA = object({ id: string(), object: string(), deleted: { type: 'boolean' } });
+
+export const API_KEY_SCHEMA = object({
+  id: string({ pattern: '^key_' }),
+  object: string({ enum: ['api_key'] }),
+  last4: string(),
+  created: unixSeconds,
+  revoked: nullable(unixSeconds),
+  secret: string({ description: 'The key itself: only in the answer to the creation.' }),
+});
+
+export const CREATE_MERCHANT_SCHEMA = object({ name: string({ minLength: 1, maxLength: 100 }) }, ['name']);
+export const MERCHANT_SCHEMA = object({
+  id: string({ pattern: '^mer_' }),
+  object: string({ enum: ['merchant'] }),
+  name: string(),
+  created: unixSeconds,
+  api_key: string({ description: 'Only in the answer to the creation.' }),
+});
+
+/** An empty body: POSTs that take no parameters still document that they accept none. */
+export const EMPTY_BODY_SCHEMA = object({});
+
+export const CREATE_PAYOUT_SCHEMA = object({ amount: { ...minorAmount, minimum: 1 }, currency }, [
+  'amount',
+  'currency',
+]);
+export const PAYOUT_SCHEMA = object({
+  id: string({ pattern: '^po_' }),
+  object: string({ enum: ['payout'] }),
+  amount: minorAmount,
+  currency,
+  status: string({ enum: ['pending', 'paid', 'failed'] }),
+  failure_code: nullable(string()),
+  created: unixSeconds,
+});
+
+export const SUBMIT_EVIDENCE_SCHEMA = object({ evidence: string({ minLength: 1, maxLength: 10_000 }) }, [
+  'evidence',
+]);
+export const DISPUTE_SCHEMA = object({
+  id: string({ pattern: '^dp_' }),
+  object: string({ enum: ['dispute'] }),
+  payment: string(),
+  amount: minorAmount,
+  currency,
+  reason: string(),
+  status: string({ enum: ['needs_response', 'under_review', 'won', 'lost'] }),
+  evidence_submitted: nullable(unixSeconds),
+  created: unixSeconds,
+});

@@ -1,0 +1,24 @@
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PAYMENT_AMOUNT_MINOR_MAX } from './create-payment.dto';
+
+export class CapturePaymentDto {
+  /** Omitted: the whole authorization. */
+  @IsOptional()
+  @Max(PAYMENT_AMOUNT_MINOR_MAX)
+  @Min(1)
+  @IsInt()
+  amount?: number;
+}
+
+export const CANCELLATION_REASONS = [
+  'requested_by_customer',
+  'duplicate',
+  'fraudulent',
+  'abandoned',
+] as const;
+
+export class CancelPaymentDto {
+  @IsOptional()
+  @IsIn(CANCELLATION_REASONS)
+  cancellation_reason?: (typeof CANCELLATION_REASONS)[number];
+}

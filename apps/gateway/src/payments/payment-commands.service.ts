@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { createEvent } from '@platform/contracts';
+import { appendToOutbox } from '@platform/db';
+import { ApiError } from '@platform/service-runtime';
+import { checkCancel, checkCapture, type CommandRefusal } from '../domain/payment-view';
+import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import type { MerchantEntity } from '../merchants/merchant.entity';
+import type { CancelPaymentDto, CapturePaymentDto } from './payment-commands.dto';
+import type { PaymentEntity } from './payment.entity';
+import { PaymentsRepository } from './payments.repository';
+import { readUntilSettled } from './settle-wait';
+
+export function refusalError(refusal: CommandRefusal): ApiError {
+  return new ApiError(refusal.status, 'invalid_request_error', refusal.code, refusal.message, refusal.param);
+}
+
+/**
+ * Capture and cancel: checked against the read model with the payment's row locked (so two
+ * commands about one payment are decided one after the other), sent as commands through the
+ * outbox, then answered after the bounded settle wait.
+ */
+@Injectable()
+export class PaymentCommandsService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly payments: PaymentsRepository,
+  ) {}
+
+  async capture(
+    merchant: MerchantEntity,
+    paymentId: string,
+    request: CapturePaymentDto,
+    correlationId: string,
+  ): Promise<PaymentEntity> {
+    const before = await this.dataSource.transaction(async (manager) => {
+      const payment = await this.lockedPayment(manager, merchant, paymentId);
+      const checked = checkCapture(
+        {
+          status: payment.status,
+          amountMinor: BigInt(payment.amountMinor),
+          amountCapturedMinor: BigInt(payment.amountCapturedMinor),
+        },
+        request.amount === undefined ? null : BigInt(request.amount),
+      );
+      if (!checked.ok) throw refusalError(checked.refusal);
+      const sequence = await this.payments.nextCommandSequence(manager, payment);
+      const command = createEvent(
+        'payment.capture',
+        {
+          paymentId,
+          ...(checked.amountMinor === null ? {} : { amountMinor: checked.amountMinor.toString() }),
+        },
+        {
+          aggregateId: paymentId,
+          aggregateSequence: sequence,
+          merchantId: merchant.id,
+          correlationId,
+          causationId: null,
+        },
+      );
+      await appendToOutbox(manager, [command]);
+      return payment;
+    });
+    return this.waitForChange(merchant.id, before);
+  }
+
+  async cancel(
+    merchant: MerchantEntity,
+    paymentId: string,
+    request: CancelPaymentDto,
+    correlationId: string,
+  ): Promise<PaymentEntity> {
+    const before = await this.dataSource.transaction(async (manager) => {
+      const payment = await this.lockedPayment(manager, merchant, paymentId);
+      const refusal = checkCancel(payment);
+      if (refusal !== null) throw refusalError(refusal);
+      const sequence = await this.payments.nextCommandSequence(manager, payment);
+      const command = createEvent(
+        'payment.cancel',
+        {
+          paymentId,
+          ...(request.cancellation_reason === undefined ? {} : { reason: request.cancellation_reason }),
+        },
+        {
+          aggregateId: paymentId,
+          aggregateSequence: sequence,
+          merchantId: merchant.id,
+          correlationId,
+          causationId: null,
+        },
+      );
+      await appendToOutbox(manager, [command]);
+      return payment;
+    });
+    return this.waitForChange(merchant.id, before);
+  }
+
+  private async lockedPayment(
+    manager: EntityManager,
+    merchant: MerchantEntity,
+    paymentId: string,
+  ): Promise<PaymentEntity> {
+    const payment = PAYMENT_ID_PATTERN.test(paymentId)
+      ? await this.payments.lockForMerchant(manager, merchant.id, paymentId)
+      : null;
+    if (payment === null) throw ApiError.notFound('payment', paymentId);
+    return payment;
+  }
+
+  /** Answers once the payments service has moved the payment on (or the bounded wait ran out). */
+  private waitForChange(merchantId: string, before: PaymentEntity): Promise<PaymentEntity> {
+    return readUntilSettled(
+      async () => {
+        const payment = await this.payments.findForMerchant(merchantId, before.id);
+        if (payment === null) throw new Error(`payment ${before.id} vanished`);
+        return payment;
+      },
+      (payment) => payment.lastEventSequence !== before.lastEventSequence,
+      this.config.PAYMENT_SETTLE_WAIT_MS,
+    );
+  }
+}

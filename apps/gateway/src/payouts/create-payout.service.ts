@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createEvent } from '@platform/contracts';
+import { appendToOutbox } from '@platform/db';
+import { isKnownCurrency } from '@platform/money';
+import { ApiError } from '@platform/service-runtime';
+import { BalanceRepository } from '../balance/balance.repository';
+import { newPayoutId } from '../domain/random-identifiers';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import type { MerchantEntity } from '../merchants/merchant.entity';
+import { readUntilSettled } from '../payments/settle-wait';
+import type { CreatePayoutDto } from './create-payout.dto';
+import type { PayoutEntity } from './payout.entity';
+import { PayoutsRepository } from './payouts.repository';
+
+/**
+ * A payout of the merchant's available balance: refused early when the read model shows too
+ * little available; the ledger reserves the funds or rejects the payout.
+ */
+@Injectable()
+export class CreatePayoutService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly payouts: PayoutsRepository,
+    private readonly balances: BalanceRepository,
+  ) {}
+
+  async create(
+    merchant: MerchantEntity,
+    request: CreatePayoutDto,
+    correlationId: string,
+  ): Promise<PayoutEntity> {
+    const currency = request.currency.toUpperCase();
+    if (!isKnownCurrency(currency)) {
+      throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'Unknown currency.', 'currency');
+    }
+    const payoutId = newPayoutId();
+    const amountMinor = BigInt(request.amount);
+    await this.dataSource.transaction(async (manager) => {
+      const sequence = await this.payouts.lockMerchantForPayout(manager, merchant.id);
+      const balance = (await this.balances.forMerchant(merchant.id)).find((row) => row.currency === currency);
+      // An early answer for the plain case; the ledger's reservation is the real check (two quick
+      // payouts may both pass here, and the ledger then rejects the second: payout.failed).
+      const availableMinor = balance?.availableMinor ?? 0n;
+      if (amountMinor > availableMinor) {
+        throw new ApiError(
+          400,
+          'invalid_request_error',
+          'balance_insufficient',
+          `The payout (${amountMinor}) exceeds the available ${currency.toLowerCase()} balance (${availableMinor}).`,
+          'amount',
+        );
+      }
+      await this.payouts.insert(manager, {
+        id: payoutId,
+        merchantId: merchant.id,
+        amountMinor: amountMinor.toString(),
+        currency,
+        status: 'pending',
+        failureCode: null,
+      });
+      const command = createEvent(
+        'payout.create',
+        { payoutId, merchantId: merchant.id, amountMinor: amountMinor.toString(), currency },
+        {
+          aggregateId: merchant.id,
+          aggregateSequence: sequence,
+          merchantId: merchant.id,
+          correlationId,
+          causationId: null,
+        },
+      );
+      await appendToOutbox(manager, [command]);
+    });
+    return readUntilSettled(
+      async () => {
+        const payout = await this.payouts.findForMerchant(merchant.id, payoutId);
+        if (payout === null) throw new Error(`payout ${payoutId} vanished after it was committed`);
+        return payout;
+      },
+      (payout) => payout.status !== 'pending',
+      this.config.PAYMENT_SETTLE_WAIT_MS,
+    );
+  }
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createEvent } from '@platform/contracts';
+import { appendToOutbox } from '@platform/db';
+import { ApiError } from '@platform/service-runtime';
+import { checkRefund } from '../domain/payment-view';
+import { newRefundId } from '../domain/random-identifiers';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import type { MerchantEntity } from '../merchants/merchant.entity';
+import { refusalError } from '../payments/payment-commands.service';
+import { PaymentsRepository } from '../payments/payments.repository';
+import { readUntilSettled } from '../payments/settle-wait';
+import type { CreateRefundDto } from './create-refund.dto';
+import type { RefundEntity } from './refund.entity';
+import { RefundsRepository } from './refunds.repository';
+
+/**
+ * A refund: checked against what remains refundable (captured less refunded and pending refunds)
+ * with the payment's row locked, so two refunds can never together exceed the capture; recorded
+ * as pending and sent as refund.create in one transaction; answered after the bounded wait.
+ */
+@Injectable()
+export class CreateRefundService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly payments: PaymentsRepository,
+    private readonly refunds: RefundsRepository,
+  ) {}
+
+  async create(
+    merchant: MerchantEntity,
+    request: CreateRefundDto,
+    correlationId: string,
+  ): Promise<RefundEntity> {
+    const refundId = newRefundId();
+    await this.dataSource.transaction(async (manager) => {
+      const payment = await this.payments.lockForMerchant(manager, merchant.id, request.payment);
+      if (payment === null) throw ApiError.notFound('payment', request.payment, 'payment');
+      const checked = checkRefund(
+        { status: payment.status, amountCapturedMinor: BigInt(payment.amountCapturedMinor) },
+        await this.refunds.refundedOrPendingMinor(manager, payment.id),
+        request.amount === undefined ? null : BigInt(request.amount),
+      );
+      if (!checked.ok) throw refusalError(checked.refusal);
+      await this.refunds.insert(manager, {
+        id: refundId,
+        merchantId: merchant.id,
+        paymentId: payment.id,
+        amountMinor: checked.amountMinor.toString(),
+        currency: payment.currency,
+        status: 'pending',
+        reason: request.reason ?? null,
+        failureCode: null,
+      });
+      const sequence = await this.payments.nextCommandSequence(manager, payment);
+      // The amount is always explicit: the one this check allowed, not the service's own default.
+      const command = createEvent(
+        'refund.create',
+        {
+          refundId,
+          paymentId: payment.id,
+          amountMinor: checked.amountMinor.toString(),
+          ...(request.reason === undefined ? {} : { reason: request.reason }),
+        },
+        {
+          aggregateId: payment.id,
+          aggregateSequence: sequence,
+          merchantId: merchant.id,
+          correlationId,
+          causationId: null,
+        },
+      );
+      await appendToOutbox(manager, [command]);
+    });
+    return readUntilSettled(
+      async () => {
+        const refund = await this.refunds.findForMerchant(merchant.id, refundId);
+        if (refund === null) throw new Error(`refund ${refundId} vanished after it was committed`);
+        return refund;
+      },
+      (refund) => refund.status !== 'pending',
+      this.config.PAYMENT_SETTLE_WAIT_MS,
+    );
+  }
+}

@@ -1,0 +1,23 @@
+import type { WebhookEndpointEntity } from './webhook-endpoint.entity';
+
+export interface WebhookEndpointResource {
+  readonly id: string;
+  readonly object: 'webhook_endpoint';
+  readonly url: string;
+  readonly enabled_events: string[];
+  readonly description: string | null;
+  readonly status: 'enabled' | 'deleted';
+  readonly created: number;
+}
+
+export function toWebhookEndpointResource(endpoint: WebhookEndpointEntity): WebhookEndpointResource {
+  return {
+    id: endpoint.id,
+    object: 'webhook_endpoint',
+    url: endpoint.url,
+    enabled_events: endpoint.enabledEvents,
+    description: endpoint.description,
+    status: endpoint.deletedAt === null ? 'enabled' : 'deleted',
+    created: Math.floor(endpoint.createdAt.getTime() / 1000),
+  };
+}

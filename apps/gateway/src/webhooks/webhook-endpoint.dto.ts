@@ -1,0 +1,35 @@
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+
+export class CreateWebhookEndpointDto {
+  @IsDefined()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  @IsString()
+  url!: string;
+
+  /** Event types to deliver ('*' for all); all when omitted. */
+  @IsOptional()
+  @Matches(/^(\*|[a-z_]{1,40}\.[a-z_.]{1,60})$/, {
+    each: true,
+    message: 'must be event types such as payment.captured, or *',
+  })
+  @ArrayMaxSize(50)
+  @ArrayMinSize(1)
+  @IsArray()
+  enabled_events?: string[];
+
+  @IsOptional()
+  @MaxLength(500)
+  @IsString()
+  description?: string;
+}

@@ -1,0 +1,39 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** A merchant's webhook endpoint; its signing secret is sealed with the vault's key ring. */
+@Entity({ name: 'webhook_endpoints' })
+export class WebhookEndpointEntity {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ name: 'merchant_id', type: 'text' })
+  merchantId!: string;
+
+  @Column({ type: 'text' })
+  url!: string;
+
+  /** Event types to deliver; ['*'] for all. */
+  @Column({ name: 'enabled_events', type: 'text', array: true })
+  enabledEvents!: string[];
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ name: 'secret_key_id', type: 'text' })
+  secretKeyId!: string;
+
+  @Column({ name: 'secret_iv', type: 'bytea' })
+  secretIv!: Buffer;
+
+  @Column({ name: 'secret_ciphertext', type: 'bytea' })
+  secretCiphertext!: Buffer;
+
+  @Column({ name: 'secret_auth_tag', type: 'bytea' })
+  secretAuthTag!: Buffer;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+}

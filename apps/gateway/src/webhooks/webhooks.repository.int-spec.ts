@@ -1,0 +1,125 @@
+import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
+import { GATEWAY_ENTITIES } from '../gateway-entities';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
+import { GATEWAY_MIGRATIONS } from '../migrations';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** The Postgres queue behind webhooks and the idempotency claims, against a real database. */
+
+const MERCHANT = 'mer_0123456789abcdefghijklmn';
+let db: MigratedDatabase;
+let webhooks: WebhooksRepository;
+
+beforeAll(async () => {
+  db = await createMigratedDatabase('gateway_queue', {
+    entities: GATEWAY_ENTITIES,
+    migrations: GATEWAY_MIGRATIONS,
+  });
+  webhooks = new WebhooksRepository(db.dataSource.getRepository(WebhookEndpointEntity));
+  await db.dataSource.query(
+    `INSERT INTO merchants (id, name, api_key_hash, api_key_last4) VALUES ($1, 'Queue', repeat('a', 64), 'aaaa')`,
+    [MERCHANT],
+  );
+  await webhooks.insertEndpoint({
+    id: 'we_queue000000000000000000',
+    merchantId: MERCHANT,
+    url: 'http://127.0.0.1:9/hooks',
+    enabledEvents: ['*'],
+    description: null,
+    secretKeyId: 'k1',
+    secretIv: Buffer.alloc(12),
+    secretCiphertext: Buffer.alloc(1),
+    secretAuthTag: Buffer.alloc(16),
+  });
+  await db.dataSource.transaction(async (manager) => {
+    for (let index = 0; index < 40; index += 1) {
+      const eventId = `evt_queue${String(index).padStart(16, '0')}`;
+      await manager.query(
+        `INSERT INTO merchant_events (id, merchant_id, type, source_event_id, data) VALUES ($1, $2, 'payment.captured', gen_random_uuid(), '{}')`,
+        [eventId, MERCHANT],
+      );
+      await webhooks.enqueue(manager, MERCHANT, eventId, 'payment.captured');
+      // Enqueuing twice (a replayed event) queues nothing more.
+      await webhooks.enqueue(manager, MERCHANT, eventId, 'payment.captured');
+    }
+  });
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe('webhook delivery queue', () => {
+  it('gives each due delivery to exactly one of several concurrent pollers', async () => {
+    const batches = await Promise.all(Array.from({ length: 6 }, () => webhooks.leaseDue(10, 60_000)));
+    const taken = batches.flat().map((delivery) => delivery.id);
+    expect(taken.length).toBe(40);
+    expect(new Set(taken).size).toBe(40);
+    // Leased deliveries are not due again until the lease runs out.
+    expect(await webhooks.leaseDue(10, 60_000)).toEqual([]);
+  });
+
+  it('reschedules a failed attempt, logs it, and delivers nothing twice once succeeded', async () => {
+    await db.dataSource.query('UPDATE webhook_deliveries SET leased_until = NULL');
+    const [delivery] = await webhooks.leaseDue(1, 60_000);
+    if (delivery === undefined) throw new Error('nothing due');
+    await webhooks.recordAttempt(
+      delivery,
+      { statusCode: 500, error: null, durationMs: 3, delivered: false },
+      new Date(Date.now() + 60_000),
+    );
+    const [after] = await db.dataSource.query(
+      'SELECT status, attempts FROM webhook_deliveries WHERE id = $1',
+      [delivery.id],
+    );
+    expect(after).toEqual({ status: 'pending', attempts: 1 });
+    const again = await webhooks.leaseDue(100, 60_000);
+    expect(again.map((item) => item.id)).not.toContain(delivery.id);
+    await webhooks.recordAttempt(
+      { ...delivery, attempts: 1 },
+      { statusCode: 200, error: null, durationMs: 2, delivered: true },
+      null,
+    );
+    const log = await webhooks.deliveryLog(MERCHANT, delivery.endpointId, 100);
+    expect(log.find((line) => line.id === delivery.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const attempts = await db.dataSource.query(
+      'SELECT attempt, status_code FROM webhook_delivery_attempts WHERE delivery_id = $1 ORDER BY attempt',
+      [delivery.id],
+    );
+    expect(attempts).toEqual([
+      { attempt: 1, status_code: 500 },
+      { attempt: 2, status_code: 200 },
+    ]);
+  });
+});
+
+describe('idempotency claims', () => {
+  it('lets exactly one of many concurrent requests claim a key', async () => {
+    const claims = new IdempotencyKeysRepository(db.dataSource);
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => claims.claim(MERCHANT, 'same-key', 'hash-1', 24)),
+    );
+    expect(outcomes.filter((outcome) => outcome.outcome === 'claimed')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.outcome === 'in_progress')).toHaveLength(7);
+    await claims.complete(MERCHANT, 'same-key', 'hash-1', 200, { id: 'pay_1' });
+    expect(await claims.claim(MERCHANT, 'same-key', 'hash-1', 24)).toEqual({
+      outcome: 'completed',
+      requestHash: 'hash-1',
+      responseStatus: 200,
+      responseBody: { id: 'pay_1' },
+    });
+  });
+
+  it('frees a released key and takes over an expired one', async () => {
+    const claims = new IdempotencyKeysRepository(db.dataSource);
+    expect(await claims.claim(MERCHANT, 'released', 'hash-1', 24)).toEqual({ outcome: 'claimed' });
+    await claims.release(MERCHANT, 'released', 'hash-1');
+    expect(await claims.claim(MERCHANT, 'released', 'hash-2', 24)).toEqual({ outcome: 'claimed' });
+    await claims.complete(MERCHANT, 'released', 'hash-2', 200, {});
+    await db.dataSource.query(
+      "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE idempotency_key = 'released'",
+    );
+    expect(await claims.claim(MERCHANT, 'released', 'hash-3', 24)).toEqual({ outcome: 'claimed' });
+  });
+});

@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '@platform/testing';
+import { readPlatform } from './platform';
+
+/**
+ * A second gateway process on another port, against the same database and topic namespace: a
+ * payment made through one is answered settled and read through the other, and the rate limit
+ * (kept in Postgres) holds across both.
+ */
+
+const platform = readPlatform();
+const FIRST = platform.services.gateway;
+const SECOND_PORT = platform.ports.gateway + 50;
+const SECOND = `http://127.0.0.1:${SECOND_PORT}`;
+/** Per key and hour on the second instance: above what the two-instance test sends through it. */
+const RATE_LIMIT = 10;
+
+interface Payment {
+  id: string;
+  status: string;
+}
+
+/**
+ * fetch, sent again once when the server had already closed the idle keep-alive socket it went
+ * out on (undici reports "other side closed"): the server never read that request.
+ */
+async function fetchOnLiveSocket(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, init);
+  }
+}
+
+async function call<T = unknown>(
+  base: string,
+  path: string,
+  options: { method?: string; key?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const response = await fetchOnLiveSocket(`${base}${path}`, {
+    method: options.method ?? 'GET',
+    headers: {
+      ...(options.key === undefined ? {} : { authorization: `Bearer ${options.key}` }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text) as T, headers: response.headers };
+}
+
+async function newMerchantKey(name: string): Promise<string> {
+  const created = await call<{ api_key: string }>(FIRST, '/v1/merchants', {
+    method: 'POST',
+    key: platform.adminToken,
+    body: { name },
+  });
+  expect(created.status).toBe(201);
+  return created.body.api_key;
+}
+
+let second: ChildProcess;
+let secondLog = '';
+
+beforeAll(async () => {
+  expect((await call(FIRST, '/health')).status).toBe(200);
+  const launches = JSON.parse(readFileSync(join(platform.stateDir, 'services.json'), 'utf8')) as Record<
+    string,
+    { env: Record<string, string> }
+  >;
+  const env = launches.gateway?.env;
+  if (env === undefined) throw new Error('no gateway launch in services.json');
+  second = spawn(process.execPath, ['apps/gateway/dist/main.js'], {
+    cwd: join(__dirname, '..', '..'),
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(SECOND_PORT),
+      OTEL_TRACES_EXPORTER: 'none',
+      // Long enough to ride out the consumer-group rebalance this second instance causes.
+      PAYMENT_SETTLE_WAIT_MS: '25000',
+      RATE_LIMIT_REQUESTS_PER_WINDOW: String(RATE_LIMIT),
+      RATE_LIMIT_WINDOW_SECONDS: '3600',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  second.stdout?.on('data', (chunk: Buffer) => (secondLog = (secondLog + chunk.toString()).slice(-20_000)));
+  second.stderr?.on('data', (chunk: Buffer) => (secondLog = (secondLog + chunk.toString()).slice(-20_000)));
+  await waitFor('the second gateway to answer /health', 60_000, async () => {
+    if (second.exitCode !== null) throw new Error(`second gateway exited: ${secondLog}`);
+    try {
+      return (await call(SECOND, '/health')).status === 200 ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+});
+
+afterAll(async () => {
+  if (second.exitCode === null) {
+    const exited = new Promise((resolve) => second.once('exit', resolve));
+    second.kill('SIGTERM');
+    await exited;
+  }
+});
+
+describe('gateway: two instances behind one address', () => {
+  it('answers a payment settled through either instance and reads it through the other', async () => {
+    const key = await newMerchantKey('Two Instances Merchant');
+    for (const [through, readBack] of [
+      [SECOND, FIRST],
+      [FIRST, SECOND],
+      [SECOND, FIRST],
+      [FIRST, SECOND],
+    ] as const) {
+      const created = await call<Payment>(through, '/v1/payments', {
+        method: 'POST',
+        key,
+        body: {
+          amount: 1_200,
+          currency: 'usd',
+          payment_method: {
+            type: 'card',
+            card: { number: '4242424242424242', exp_month: 12, exp_year: 2035, cvc: '123' },
+          },
+        },
+      });
+      expect(created.status).toBe(200);
+      if (through === SECOND) expect(created.body.status).toBe('succeeded');
+      const read = await waitFor(
+        `payment ${created.body.id} through the other instance`,
+        30_000,
+        async () => {
+          const { body } = await call<Payment>(readBack, `/v1/payments/${created.body.id}`, { key });
+          return body.status === 'processing' ? undefined : body;
+        },
+      );
+      expect(read).toMatchObject({ id: created.body.id, status: 'succeeded' });
+    }
+  });
+
+  it('limits requests per API key and answers 429 with Retry-After', async () => {
+    const key = await newMerchantKey('Rate Limited Merchant');
+    const statuses: number[] = [];
+    let limited: { status: number; body: unknown; headers: Headers } | undefined;
+    for (let index = 0; index < RATE_LIMIT + 2; index += 1) {
+      const reply = await call(SECOND, '/v1/account', { key });
+      statuses.push(reply.status);
+      if (reply.status === 429) limited = reply;
+    }
+    expect(statuses).toEqual([...Array<number>(RATE_LIMIT).fill(200), 429, 429]);
+    expect(limited?.body).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit' } });
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});

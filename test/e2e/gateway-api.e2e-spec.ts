@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { allTopicDefinitions, physicalTopicName } from '@platform/contracts';
 import { readTopics, testKafka, waitFor } from '@platform/testing';
-import { readPlatform, type ServiceName } from './platform';
+import { readPlatform, request, type Reply, type ServiceName } from './platform';
 
 /** The merchant API of the gateway against the running platform: conventions, errors, security. */
 
@@ -32,47 +32,11 @@ interface List<T> {
 interface ErrorBody {
   error: { type: string; code: string; message: string; param?: string };
 }
-interface Reply<T> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-/**
- * fetch, sent again once when the server had already closed the idle keep-alive socket it went
- * out on (undici reports "other side closed"): the server never read that request.
- */
-async function fetchOnLiveSocket(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code !== 'UND_ERR_SOCKET') throw error;
-    return fetch(url, init);
-  }
-}
-
-async function call<T = unknown>(
+function call<T = unknown>(
   path: string,
   options: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Reply<T>> {
-  const response = await fetchOnLiveSocket(`${GATEWAY}${path}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...(options.key === undefined ? {} : { authorization: `Bearer ${options.key}` }),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: keep the text.
-  }
-  return { status: response.status, body: body as T, headers: response.headers };
+  return request<T>(`${GATEWAY}${path}`, { ...options, token: options.key });
 }
 
 async function newMerchant(name: string): Promise<{ id: string; key: string }> {

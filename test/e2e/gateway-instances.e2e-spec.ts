@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@platform/testing';
-import { readPlatform } from './platform';
+import { readPlatform, request, type Reply } from './platform';
 
 /**
  * A second gateway process on another port, against the same database and topic namespace: a
@@ -22,35 +22,12 @@ interface Payment {
   status: string;
 }
 
-/**
- * fetch, sent again once when the server had already closed the idle keep-alive socket it went
- * out on (undici reports "other side closed"): the server never read that request.
- */
-async function fetchOnLiveSocket(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code !== 'UND_ERR_SOCKET') throw error;
-    return fetch(url, init);
-  }
-}
-
-async function call<T = unknown>(
+function call<T = unknown>(
   base: string,
   path: string,
   options: { method?: string; key?: string; body?: unknown } = {},
-): Promise<{ status: number; body: T; headers: Headers }> {
-  const response = await fetchOnLiveSocket(`${base}${path}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...(options.key === undefined ? {} : { authorization: `Bearer ${options.key}` }),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as T, headers: response.headers };
+): Promise<Reply<T>> {
+  return request<T>(`${base}${path}`, { ...options, token: options.key });
 }
 
 async function newMerchantKey(name: string): Promise<string> {

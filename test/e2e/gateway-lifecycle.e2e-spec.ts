@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@platform/testing';
-import { readPlatform } from './platform';
+import { readPlatform, request, type Reply } from './platform';
 
 /**
  * The money lifecycle through the merchant API: manual capture (whole and partial), cancel and
@@ -31,35 +31,11 @@ interface List<T> {
   data: T[];
 }
 
-/**
- * fetch, sent again once when the server had already closed the idle keep-alive socket it went
- * out on (undici reports "other side closed"): the server never read that request.
- */
-async function fetchOnLiveSocket(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code !== 'UND_ERR_SOCKET') throw error;
-    return fetch(url, init);
-  }
-}
-
-async function call<T = unknown>(
+function call<T = unknown>(
   path: string,
   options: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: T }> {
-  const response = await fetchOnLiveSocket(`${GATEWAY}${path}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...(options.key === undefined ? {} : { authorization: `Bearer ${options.key}` }),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
+): Promise<Reply<T>> {
+  return request<T>(`${GATEWAY}${path}`, { ...options, token: options.key });
 }
 
 let key: string;

@@ -1,5 +1,5 @@
 import { waitFor } from '@platform/testing';
-import { readPlatform, type ServiceName } from './platform';
+import { readPlatform, request, type Reply, type ServiceName } from './platform';
 
 /**
  * The ledger's books through the running platform: a merchant of our own, with its own pricing,
@@ -8,24 +8,13 @@ import { readPlatform, type ServiceName } from './platform';
 const platform = readPlatform();
 const SUCCEEDING_CARD = '4242424242424242';
 
-async function call<T = unknown>(
+function call<T = unknown>(
   service: ServiceName,
   path: string,
   options: { method?: string; token?: string | null; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
-  const token = options.token === undefined ? platform.adminToken : options.token;
-  const send = () =>
-    fetch(`${platform.services[service]}${path}`, {
-      method: options.method ?? 'GET',
-      headers: {
-        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-  // A pooled keep-alive socket the server already closed fails before the request is sent: once more.
-  const response = await send().catch(send);
-  return { status: response.status, body: (await response.json()) as T };
+): Promise<Reply<T>> {
+  const token = options.token === undefined ? platform.adminToken : (options.token ?? undefined);
+  return request<T>(`${platform.services[service]}${path}`, { ...options, token });
 }
 
 interface Balance {

@@ -1,5 +1,5 @@
 import { waitFor } from '@platform/testing';
-import { readPlatform } from './platform';
+import { readPlatform, request, type Reply } from './platform';
 
 /**
  * Each test card through the running platform: created at the gateway (card vaulted there),
@@ -17,17 +17,8 @@ interface OperatorPayment {
   events: { type: string }[];
 }
 
-async function call<T>(url: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
+function call<T>(url: string, token: string, body?: unknown): Promise<Reply<T>> {
+  return request<T>(url, { method: body === undefined ? 'GET' : 'POST', token, body });
 }
 
 let merchantKey: string;

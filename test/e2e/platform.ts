@@ -49,3 +49,39 @@ export async function restartService(name: ServiceName): Promise<void> {
 }
 
 export { waitFor } from '@platform/testing';
+
+export interface Reply<T> {
+  readonly status: number;
+  readonly body: T;
+  readonly text: string;
+  readonly headers: Headers;
+}
+
+export interface RequestOptions {
+  readonly method?: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/** One HTTP call to a running service: a JSON body in, the parsed JSON (or the text) out. */
+export async function request<T = unknown>(url: string, options: RequestOptions = {}): Promise<Reply<T>> {
+  const response = await fetch(url, {
+    method: options.method ?? 'GET',
+    headers: {
+      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: unknown = text === '' ? null : text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON (metrics, CSV): the text is the body.
+  }
+  return { status: response.status, body: body as T, text, headers: response.headers };
+}

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { readPlatform, waitFor } from './platform';
+import { readPlatform, request, waitFor, type Reply } from './platform';
 
 const platform = readPlatform();
 const SUCCEEDING_CARD = '4242424242424242';
@@ -22,26 +22,12 @@ interface Status {
   rebuild: { generation: number; state: string } | null;
 }
 
-async function call<T>(
+function call<T>(
   service: 'gateway' | 'ledger' | 'reporting',
   path: string,
   options: { method?: string; token: string; body?: unknown },
-): Promise<{ status: number; body: T }> {
-  const send = () =>
-    fetch(`${platform.services[service]}${path}`, {
-      method: options.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${options.token}`,
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-  // A kept-alive socket the server closed meanwhile fails before the request is sent: send it again.
-  const response = await send().catch((error: Error) => {
-    if (!/other side closed/.test(String((error.cause as Error | undefined)?.message))) throw error;
-    return send();
-  });
-  return { status: response.status, body: (await response.json()) as T };
+): Promise<Reply<T>> {
+  return request<T>(`${platform.services[service]}${path}`, options);
 }
 
 async function newMerchant(name: string): Promise<{ id: string; key: string }> {

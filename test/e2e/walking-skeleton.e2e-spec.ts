@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { allTopicDefinitions, physicalTopicName } from '@platform/contracts';
 import { readTopics, testKafka, waitFor } from '@platform/testing';
-import { readPlatform, type ServiceName } from './platform';
+import { readPlatform, request, type Reply, type ServiceName } from './platform';
 
 const platform = readPlatform();
 const SERVICES: ServiceName[] = ['gateway', 'payments', 'risk', 'ledger', 'reporting'];
@@ -20,28 +20,15 @@ interface Payment {
   payment_method: { card: { brand: string; last4: string } };
 }
 
-async function call<T = unknown>(
+function call<T = unknown>(
   service: ServiceName,
   path: string,
   options: { method?: string; token?: string; body?: unknown } = {},
-): Promise<{ status: number; body: T; text: string }> {
-  const response = await fetch(`${platform.services[service]}${path}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`,
-      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+): Promise<Reply<T>> {
+  return request<T>(`${platform.services[service]}${path}`, {
+    ...options,
+    headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
   });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON (metrics): the text is the body.
-  }
-  return { status: response.status, body: body as T, text };
 }
 
 // Other e2e files share this platform: this file works with a merchant of its own and its own trace.

@@ -26,7 +26,6 @@ import { CreatePaymentService } from './payments/create-payment.service';
 import { PaymentCommandsService } from './payments/payment-commands.service';
 import { PaymentEventsConsumer } from './payments/payment-events.consumer';
 import { OpenApiController } from './openapi/openapi.controller';
-import { OpenApiDocument } from './openapi/openapi.service';
 import { PaymentsController } from './payments/payments.controller';
 import { PaymentsRepository } from './payments/payments.repository';
 import { CreatePayoutService } from './payouts/create-payout.service';
@@ -100,7 +99,6 @@ export class GatewayModule implements NestModule {
         PaymentEventsConsumer,
         LedgerEventsConsumer,
         WebhookDeliveryWorker,
-        OpenApiDocument,
       ],
     };
   }

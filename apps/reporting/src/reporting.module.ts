@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@platform/service-runtime';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { REPORTING_MIGRATIONS } from './migrations';
-import { OpenApiController } from './openapi/openapi.controller';
 import { GenerationRepository } from './projections/generations/generation.repository';
 import { ProjectionStoreRepository } from './projections/generations/projection-store.repository';
 import { ProjectionsService } from './projections/projections.service';
@@ -27,13 +26,7 @@ export class ReportingModule {
           migrations: REPORTING_MIGRATIONS,
         }),
       ],
-      controllers: [
-        ReportsController,
-        ProjectionsController,
-        ReconciliationController,
-        DashboardController,
-        OpenApiController,
-      ],
+      controllers: [ReportsController, ProjectionsController, ReconciliationController, DashboardController],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
         GenerationRepository,

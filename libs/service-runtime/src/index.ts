@@ -6,5 +6,6 @@ export * from './platform.module';
 export * from './kafka-connection';
 export * from './event-consumers';
 export * from './run-service';
+export * from './openapi-document';
 export * from './log-redaction';
 export * from './bearer-token.guard';

@@ -9,6 +9,7 @@ import { collectProcessMetrics, initTracing } from '@platform/telemetry';
 import { ApiExceptionFilter, bodyParserErrorHandler } from './api-exception.filter';
 import { createValidationPipe } from './validation';
 import { httpTelemetryMiddleware } from './http-telemetry.middleware';
+import { serveOpenApiDocument, type OpenApiSettings } from './openapi-document';
 
 export interface ServiceDefinition<S extends z.ZodObject<z.ZodRawShape>> {
   readonly serviceName: string;
@@ -16,6 +17,8 @@ export interface ServiceDefinition<S extends z.ZodObject<z.ZodRawShape>> {
   /** The app's root module, built from its parsed config. */
   readonly createModule: (config: z.infer<S>) => unknown;
   readonly bodyLimit?: string;
+  /** When set, GET /openapi.json serves the document of the app's controllers. */
+  readonly openApi?: OpenApiSettings;
 }
 
 /** Exit status for a configuration error (EX_CONFIG), so supervisors don't restart-loop blindly. */
@@ -59,6 +62,7 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
   app.use(bodyParserErrorHandler);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
+  if (definition.openApi !== undefined) serveOpenApiDocument(app, definition.openApi);
   app.enableShutdownHooks();
   app.set('x-powered-by', false);
   // Keep idle connections longer than clients and load balancers do (Node's 5 s default makes a

@@ -1,11 +1,13 @@
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { ApiExcludeController, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { dirname, join } from 'node:path';
 import { ApiError } from '@platform/service-runtime';
-import { OpenApiDocument } from './openapi.service';
 
-/** Swagger UI without a CDN: the page loads swagger-ui-dist's two files and the document from here. */
+/**
+ * Swagger UI without a CDN: the page loads swagger-ui-dist's two files from here and the
+ * document from /openapi.json, which runService serves.
+ */
 const DOCS_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Merchant API</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
@@ -19,13 +21,6 @@ const DOCS_ASSETS: ReadonlySet<string> = new Set(['swagger-ui.css', 'swagger-ui-
 @Controller()
 @ApiExcludeController()
 export class OpenApiController {
-  constructor(private readonly document: OpenApiDocument) {}
-
-  @Get('openapi.json')
-  openapi(): OpenAPIObject {
-    return this.document.get();
-  }
-
   @Get('docs')
   @Header('content-type', 'text/html; charset=utf-8')
   docs(): string {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { env, serviceEnvShape } from '@platform/config';
 import type { RoutingRule } from './domain/processor-routing';
+import { payoutsEnvShape } from './payouts/payouts-config';
+import { settlementEnvShape } from './settlement/settlement-config';
+import { DEFAULT_FX_RATE_TABLE, rateTableProblems } from './domain/fx-conversion';
 
 const processorName = z.string().regex(/^[a-z0-9-]{1,50}$/);
 const minorAmount = z
@@ -44,6 +47,23 @@ function json<S extends z.ZodTypeAny>(schema: S, fallback: string) {
 
 const rate = z.number().min(0).max(1);
 
+const fxRateTableSchema = z
+  .object({ version: z.string().min(1).max(50), rates: z.record(z.string(), z.string()) })
+  .strict()
+  .superRefine((table, context) => {
+    for (const problem of rateTableProblems(table)) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    }
+  });
+
+const riskTimeoutPolicy = z.enum(['open', 'closed']);
+const riskTimeoutPoliciesSchema = z
+  .object({
+    default: riskTimeoutPolicy.default('closed'),
+    merchants: z.record(z.string().regex(/^mer_[A-Za-z0-9]{8,64}$/), riskTimeoutPolicy).default({}),
+  })
+  .strict();
+
 export const paymentsEnvSchema = z.object({
   ...serviceEnvShape({ port: 3001, database: 'platform_payments' }),
   /** Bearer token of the operator API (GET /v1/payments/:id, simulated processors' books). */
@@ -72,6 +92,20 @@ export const paymentsEnvSchema = z.object({
   SIMULATED_B_FAILURE_RATE: z.coerce.number().pipe(rate).default(0),
   /** How long simulated-a sits on an authorization of the timeout test amount before answering. */
   SIMULATED_HANG_MS: env.integer(30_000, 0, 600_000),
+  /** How long a bank transfer waits for the customer's bank to pay the virtual account (3 days). */
+  BANK_TRANSFER_EXPIRY_SECONDS: env.integer(259_200, 1, 2_592_000),
+  /** How long a wallet's QR code can be approved. */
+  QR_EXPIRY_SECONDS: env.integer(900, 1, 86_400),
+  /** The versioned FX rate table, JSON {version, rates: {"EUR:USD": "1.0842", ...}}. */
+  FX_RATES: json(fxRateTableSchema, JSON.stringify(DEFAULT_FX_RATE_TABLE)),
+  /** How long a new payment waits for risk.assessed before its merchant's timeout policy applies (long enough to ride out a risk restart). */
+  RISK_ASSESSMENT_TIMEOUT_SECONDS: env.integer(30, 1, 86_400),
+  /** How often payments past their risk deadline are looked for. */
+  RISK_TIMEOUT_SCAN_INTERVAL_MS: env.integer(1_000, 100, 3_600_000),
+  /** JSON {default: 'open'|'closed', merchants: {mer_x: 'open'}}: what a risk timeout does. */
+  RISK_TIMEOUT_POLICY: json(riskTimeoutPoliciesSchema, '{"default":"closed","merchants":{}}'),
+  ...settlementEnvShape,
+  ...payoutsEnvShape,
 });
 
 export type PaymentsConfig = z.infer<typeof paymentsEnvSchema>;

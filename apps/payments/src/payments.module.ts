@@ -10,9 +10,19 @@ import { PaymentLifecycleConsumer } from './payment-lifecycle/payment-lifecycle.
 import { PaymentLifecycle } from './payment-lifecycle/payment-lifecycle.service';
 import { PaymentEntity } from './payment-lifecycle/payment.entity';
 import { PaymentRepository } from './payment-lifecycle/payment.repository';
+import { RiskTimeoutJob } from './payment-lifecycle/risk-timeout.job';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments-config';
+import { DailyPayoutsJob } from './payouts/daily-payouts.job';
+import { LedgerEventsConsumer } from './payouts/ledger-events.consumer';
+import { PayoutsOperatorController } from './payouts/payouts-operator.controller';
+import { PayoutsRepository } from './payouts/payouts.repository';
+import { PayoutsService } from './payouts/payouts.service';
 import { ProcessorRegistry } from './processors/processor-registry';
 import { createProcessorRegistry } from './processors/simulated-processors';
+import { SettleCaptures } from './settlement/settle-captures.service';
+import { SettlementJob } from './settlement/settlement.job';
+import { SettlementRepository } from './settlement/settlement.repository';
+import { SettlementsOperatorController } from './settlement/settlements-operator.controller';
 
 const ENTITIES = [PaymentEntity, PaymentEventEntity];
 
@@ -30,7 +40,12 @@ export class PaymentsModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [PaymentsOperatorController, SimulatedProcessorsController],
+      controllers: [
+        PaymentsOperatorController,
+        SimulatedProcessorsController,
+        SettlementsOperatorController,
+        PayoutsOperatorController,
+      ],
       providers: [
         { provide: PAYMENTS_CONFIG, useValue: config },
         { provide: ProcessorRegistry, useFactory: () => createProcessorRegistry(config) },
@@ -38,6 +53,14 @@ export class PaymentsModule {
         PaymentLifecycle,
         PaymentLifecycleConsumer,
         PaymentExpiryJob,
+        RiskTimeoutJob,
+        SettlementRepository,
+        SettleCaptures,
+        SettlementJob,
+        PayoutsRepository,
+        PayoutsService,
+        LedgerEventsConsumer,
+        DailyPayoutsJob,
       ],
     };
   }

@@ -3,7 +3,19 @@
  * command implies or a typed rejection, `evolve(state, event)` folds one event into the state.
  * Pure: no I/O, no clock, no Nest, TypeORM or Kafka. The state is always the fold of the events
  * this service emitted for the payment, so `version` equals the aggregate sequence of the last one.
+ *
+ * Methods: a card authorizes at once (or after 3-D Secure); a bank transfer waits for the customer's
+ * bank to pay a virtual account, a wallet for the customer to approve a QR code. Those two are
+ * always captured at once, as Stripe does for them: capture_method manual is refused at create.
  */
+import {
+  isFxError,
+  quoteFor,
+  settlementAmountFor,
+  type FxError,
+  type FxQuote,
+  type FxRateTable,
+} from './fx-conversion';
 
 /** Stripe PaymentIntent statuses. */
 export const PAYMENT_STATUSES = [
@@ -71,6 +83,21 @@ export interface CardPaymentMethod {
   readonly card: CardDetails;
 }
 
+/** Paid by the customer's bank into a virtual account; the funds arrive asynchronously. */
+export interface BankTransferPaymentMethod {
+  readonly type: 'bank_transfer';
+  readonly bankTransfer: { readonly country: string };
+}
+
+/** Approved by the customer in a wallet app after scanning a QR code. */
+export interface WalletPaymentMethod {
+  readonly type: 'wallet';
+  readonly wallet: { readonly provider: 'alipay' | 'wechat_pay' };
+}
+
+export type PaymentMethod = CardPaymentMethod | BankTransferPaymentMethod | WalletPaymentMethod;
+export type PaymentMethodType = PaymentMethod['type'];
+
 export interface Customer {
   readonly id?: string;
   readonly email?: string;
@@ -78,28 +105,46 @@ export interface Customer {
   readonly country?: string;
 }
 
-/** What the customer must do before the payment goes on (3-D Secure challenge for cards). */
-export interface PendingAction {
-  readonly type: 'three_d_secure';
-  readonly challengeId: string;
-  /** ISO timestamp chosen by the caller (the decider has no clock). */
-  readonly expiresAt: string;
+/**
+ * What the customer must do before the payment goes on: pass 3-D Secure (cards), approve a QR code
+ * (wallets), or have their bank pay a virtual account (bank transfers). expiresAt is an ISO
+ * timestamp chosen by the caller (the decider has no clock).
+ */
+export type PendingAction =
+  | { readonly type: 'three_d_secure'; readonly challengeId: string; readonly expiresAt: string }
+  | { readonly type: 'qr_code'; readonly qrPayload: string; readonly expiresAt: string }
+  | { readonly type: 'bank_transfer'; readonly virtualAccountReference: string; readonly expiresAt: string };
+
+/** The only action each method can ask for. */
+export const ACTION_TYPE_FOR_METHOD: Readonly<Record<PaymentMethodType, PendingAction['type']>> =
+  Object.freeze({ card: 'three_d_secure', bank_transfer: 'bank_transfer', wallet: 'qr_code' });
+
+/** A conversion into the merchant's settlement currency, with the settled amount it gives. */
+export interface PaymentFx extends FxQuote {
+  readonly settlementAmountMinor: bigint;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Commands
 // ---------------------------------------------------------------------------------------------
 
+export interface NewPayment {
+  readonly paymentId: string;
+  readonly merchantId: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly captureMethod: CaptureMethod;
+  readonly paymentMethod: PaymentMethod;
+  readonly customer?: Customer;
+  /** The merchant's settlement currency, when it asked for one. */
+  readonly settlementCurrency?: string;
+}
+
 export interface CreatePayment {
   readonly type: 'CreatePayment';
-  readonly data: {
-    readonly paymentId: string;
-    readonly merchantId: string;
-    readonly amountMinor: bigint;
-    readonly currency: string;
-    readonly captureMethod: CaptureMethod;
-    readonly paymentMethod: CardPaymentMethod;
-    readonly customer?: Customer;
+  readonly data: NewPayment & {
+    /** The rate table in force: a settlement currency other than the payment's is converted with it. */
+    readonly fxRates?: FxRateTable;
   };
 }
 
@@ -110,6 +155,12 @@ export interface ApplyRiskDecision {
     readonly score: number;
     readonly reasons: readonly string[];
   };
+}
+
+/** No risk assessment arrived in time; the merchant's policy says whether to go on unscreened. */
+export interface TimeOutRiskAssessment {
+  readonly type: 'TimeOutRiskAssessment';
+  readonly data: { readonly policy: 'open' | 'closed' };
 }
 
 export type ProcessorOutcome =
@@ -191,6 +242,7 @@ export type PaymentCommand =
   | CloseDispute
   | CreatePayment
   | ApplyRiskDecision
+  | TimeOutRiskAssessment
   | RecordProcessorOutcome
   | ResolveAction
   | Capture
@@ -204,7 +256,7 @@ export type PaymentCommand =
 
 export interface PaymentCreated {
   readonly type: 'PaymentCreated';
-  readonly data: CreatePayment['data'];
+  readonly data: NewPayment & { readonly fx?: PaymentFx };
 }
 
 export interface PaymentRequiresAction {
@@ -218,9 +270,11 @@ export interface PaymentAuthorized {
     readonly paymentId: string;
     readonly amountMinor: bigint;
     readonly currency: string;
-    readonly paymentMethodType: 'card';
+    readonly paymentMethodType: PaymentMethodType;
     readonly processor: string;
     readonly processorReference: string;
+    /** The amount in the settlement currency, at the payment's rate (cross-currency payments). */
+    readonly fx?: PaymentFx;
   };
 }
 
@@ -256,7 +310,7 @@ export interface RefundSucceeded {
     readonly paymentId: string;
     readonly amountMinor: bigint;
     readonly currency: string;
-    readonly paymentMethodType: 'card';
+    readonly paymentMethodType: PaymentMethodType;
     readonly processor: string;
     readonly reason?: RefundReason;
   };
@@ -329,7 +383,9 @@ export interface Payment {
   readonly captureCount: number;
   readonly currency: string;
   readonly captureMethod: CaptureMethod;
-  readonly paymentMethodType: 'card';
+  readonly paymentMethodType: PaymentMethodType;
+  /** Set when the payment settles in another currency: the rate fixed at create. */
+  readonly fx: PaymentFx | null;
   readonly processor: string | null;
   readonly processorReference: string | null;
   readonly pendingAction: PendingAction | null;
@@ -373,7 +429,10 @@ export type RejectionCode =
   | 'amount_exceeds_capturable'
   | 'dispute_exists'
   | 'dispute_not_open'
-  | 'processor_reference_missing';
+  | 'processor_reference_missing'
+  | 'capture_method_unsupported'
+  | 'action_required'
+  | 'action_mismatch';
 
 export interface Rejection {
   readonly kind: 'rejection';
@@ -416,6 +475,9 @@ export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
 export const RISK_DECLINED_MESSAGE = 'The payment was declined by risk screening.';
 export const AUTHENTICATION_FAILED_MESSAGE = 'The customer did not complete 3-D Secure authentication.';
 export const ACTION_EXPIRED_MESSAGE = 'The customer did not complete the required action in time.';
+export const CUSTOMER_DECLINED_MESSAGE = 'The customer declined the payment.';
+export const RISK_TIMEOUT_MESSAGE =
+  'Risk screening did not answer in time and the merchant fails payments closed when it does not.';
 
 export function decide(command: PaymentCommand, state: PaymentState): PaymentEvent[] | Rejection {
   if (command.type === 'CreatePayment') return decideCreate(command, state);
@@ -423,6 +485,8 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
   switch (command.type) {
     case 'ApplyRiskDecision':
       return decideRiskDecision(command, state);
+    case 'TimeOutRiskAssessment':
+      return decideRiskTimeout(command, state);
     case 'RecordProcessorOutcome':
       return decideProcessorOutcome(command, state);
     case 'ResolveAction':
@@ -446,10 +510,82 @@ function decideCreate(command: CreatePayment, state: PaymentState): PaymentEvent
   if (isExistingPayment(state)) {
     return reject('payment_already_exists', command, state, `payment ${state.paymentId} already exists`);
   }
-  if (command.data.amountMinor <= 0n) {
+  const { fxRates, ...payment } = command.data;
+  if (payment.amountMinor <= 0n) {
     return reject('amount_invalid', command, state, 'the amount must be a positive number of minor units');
   }
-  return [{ type: 'PaymentCreated', data: command.data }];
+  if (payment.paymentMethod.type !== 'card' && payment.captureMethod !== 'automatic') {
+    return reject(
+      'capture_method_unsupported',
+      command,
+      state,
+      `${payment.paymentMethod.type} payments are captured when the customer pays: capture_method must be automatic`,
+    );
+  }
+  const { settlementCurrency, currency, amountMinor } = payment;
+  if (settlementCurrency === undefined || settlementCurrency === currency) {
+    return [{ type: 'PaymentCreated', data: payment }];
+  }
+  // A pair the table lacks fails the payment before anything else: it could never settle.
+  const fx = conversionFor(
+    fxRates ?? { version: 'none', rates: {} },
+    amountMinor,
+    currency,
+    settlementCurrency,
+  );
+  if (isFxError(fx)) {
+    return [
+      { type: 'PaymentCreated', data: payment },
+      {
+        type: 'PaymentFailed',
+        data: {
+          paymentId: payment.paymentId,
+          failureCode: FX_UNAVAILABLE_FAILURE_CODE,
+          failureMessage: `The payment cannot settle in ${settlementCurrency}: ${fx.message}.`,
+        },
+      },
+    ];
+  }
+  return [{ type: 'PaymentCreated', data: { ...payment, fx } }];
+}
+
+function conversionFor(
+  table: FxRateTable,
+  amountMinor: bigint,
+  currency: string,
+  settlementCurrency: string,
+): PaymentFx | FxError {
+  const quote = quoteFor(table, currency, settlementCurrency);
+  if (isFxError(quote)) return quote;
+  const settlementAmountMinor = settlementAmountFor(amountMinor, currency, quote);
+  if (isFxError(settlementAmountMinor)) return settlementAmountMinor;
+  return { ...quote, settlementAmountMinor };
+}
+
+/**
+ * The contracts have no failure code for a currency pair without a rate; processor_error is the
+ * nearest (nothing was charged, the merchant may retry in another currency), and the message says why.
+ */
+export const FX_UNAVAILABLE_FAILURE_CODE: FailureCode = 'processor_error';
+
+/**
+ * The deadline for a risk answer passed. Closed fails the payment as risk_declined (nothing reached
+ * a processor); open emits nothing and the caller authorizes as if approved. Either way the payment
+ * no longer waits for risk, so a late risk.assessed is refused by decideRiskDecision.
+ */
+function decideRiskTimeout(command: TimeOutRiskAssessment, state: Payment): PaymentEvent[] | Rejection {
+  if (state.status !== 'processing' || state.processor !== null) return illegal(command, state);
+  if (command.data.policy === 'open') return [];
+  return [
+    {
+      type: 'PaymentFailed',
+      data: {
+        paymentId: state.paymentId,
+        failureCode: 'risk_declined',
+        failureMessage: RISK_TIMEOUT_MESSAGE,
+      },
+    },
+  ];
 }
 
 /**
@@ -485,6 +621,15 @@ function decideProcessorOutcome(command: RecordProcessorOutcome, state: Payment)
   if (state.status !== 'processing' && pendingAt === null) return illegal(command, state);
   switch (outcome.outcome) {
     case 'authorized':
+      // A bank transfer or a wallet payment has no money to authorize before the customer acts.
+      if (state.paymentMethodType !== 'card' && pendingAt === null) {
+        return reject(
+          'action_required',
+          command,
+          state,
+          `a ${state.paymentMethodType} payment is authorized only once the customer completed its action`,
+        );
+      }
       return [
         {
           type: 'PaymentAuthorized',
@@ -495,11 +640,20 @@ function decideProcessorOutcome(command: RecordProcessorOutcome, state: Payment)
             paymentMethodType: state.paymentMethodType,
             processor: outcome.processor,
             processorReference: outcome.processorReference,
+            ...(state.fx === null ? {} : { fx: state.fx }),
           },
         },
       ];
     case 'requires_action':
       if (state.status !== 'processing') return illegal(command, state);
+      if (outcome.action.type !== ACTION_TYPE_FOR_METHOD[state.paymentMethodType]) {
+        return reject(
+          'action_mismatch',
+          command,
+          state,
+          `a ${state.paymentMethodType} payment cannot require a ${outcome.action.type} action`,
+        );
+      }
       return [
         {
           type: 'PaymentRequiresAction',
@@ -533,17 +687,21 @@ function decideProcessorOutcome(command: RecordProcessorOutcome, state: Payment)
   }
 }
 
-/** Approved emits nothing: the caller completes the authorization and records its outcome. */
+/**
+ * Approved emits nothing: the caller completes the authorization and records its outcome. Declined
+ * is a failed 3-D Secure for a card, the customer (or their bank) refusing for the other methods.
+ */
 function decideResolveAction(command: ResolveAction, state: Payment): PaymentEvent[] | Rejection {
   if (state.status !== 'requires_action' || state.pendingAction === null) return illegal(command, state);
   if (command.data.outcome === 'approved') return [];
+  const authentication = state.pendingAction.type === 'three_d_secure';
   return [
     {
       type: 'PaymentFailed',
       data: {
         paymentId: state.paymentId,
-        failureCode: 'authentication_failed',
-        failureMessage: AUTHENTICATION_FAILED_MESSAGE,
+        failureCode: authentication ? 'authentication_failed' : 'customer_declined',
+        failureMessage: authentication ? AUTHENTICATION_FAILED_MESSAGE : CUSTOMER_DECLINED_MESSAGE,
         ...(state.processor === null ? {} : { processor: state.processor }),
       },
     },
@@ -573,6 +731,18 @@ function decideCapture(command: Capture, state: Payment): PaymentEvent[] | Rejec
       `${amountMinor} exceeds the ${capturable} minor units left to capture`,
     );
   }
+  // Each capture is converted at the payment's rate; the whole authorization keeps its figure.
+  let fx: PaymentFx | undefined;
+  if (state.fx !== null) {
+    const settlementAmountMinor =
+      amountMinor === state.amountMinor
+        ? state.fx.settlementAmountMinor
+        : settlementAmountFor(amountMinor, state.currency, state.fx);
+    if (isFxError(settlementAmountMinor)) {
+      return reject('amount_invalid', command, state, settlementAmountMinor.message);
+    }
+    fx = { ...state.fx, settlementAmountMinor };
+  }
   return [
     {
       type: 'PaymentCaptured',
@@ -586,6 +756,7 @@ function decideCapture(command: Capture, state: Payment): PaymentEvent[] | Rejec
         captureId: command.data.captureId,
         // Capturing everything that is left ends the payment whatever the caller said.
         final: command.data.final || amountMinor === capturable,
+        ...(fx === undefined ? {} : { fx }),
       },
     },
   ];
@@ -751,6 +922,7 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
         currency: data.currency,
         captureMethod: data.captureMethod,
         paymentMethodType: data.paymentMethod.type,
+        fx: data.fx ?? null,
         processor: null,
         processorReference: null,
         pendingAction: null,

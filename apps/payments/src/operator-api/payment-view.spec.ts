@@ -64,4 +64,57 @@ describe('toPaymentView', () => {
     expect(json).not.toContain('tok_');
     expect(json).not.toContain('203.0.113.9');
   });
+
+  it('shows a bank transfer waiting for its virtual account, with its FX conversion', () => {
+    const waiting = {
+      ...row,
+      status: 'requires_action',
+      paymentMethod: { type: 'bank_transfer', bankTransfer: { country: 'DE' } },
+      pendingAction: {
+        type: 'bank_transfer',
+        virtualAccountReference: 'VA0123456789ABCDEF01',
+        expiresAt: '2026-01-04T00:00:00.000Z',
+      },
+      settlementCurrency: 'USD',
+      fxSettlementCurrency: 'USD',
+      fxSettlementAmountMinor: '6614',
+      fxRate: '0.00661376',
+      fxRateVersion: '2026-11-25',
+      riskScreening: 'approve',
+    } as PaymentEntity;
+    expect(toPaymentView(waiting, events)).toMatchObject({
+      payment_method: { type: 'bank_transfer', bank_transfer: { country: 'DE' } },
+      next_action: {
+        type: 'bank_transfer',
+        virtual_account_reference: 'VA0123456789ABCDEF01',
+        expires_at: '2026-01-04T00:00:00.000Z',
+      },
+      settlement_currency: 'usd',
+      fx: {
+        settlement_currency: 'usd',
+        settlement_amount: 6_614,
+        rate: '0.00661376',
+        rate_version: '2026-11-25',
+      },
+      risk_screening: 'approve',
+    });
+  });
+
+  it('shows a wallet QR code to approve, and no FX for a single-currency payment', () => {
+    const waiting = {
+      ...row,
+      paymentMethod: { type: 'wallet', wallet: { provider: 'wechat_pay' } },
+      pendingAction: {
+        type: 'qr_code',
+        qrPayload: 'https://qr.example/x',
+        expiresAt: '2026-01-01T00:15:00.000Z',
+      },
+    } as PaymentEntity;
+    expect(toPaymentView(waiting, events)).toMatchObject({
+      payment_method: { type: 'wallet', wallet: { provider: 'wechat_pay' } },
+      next_action: { type: 'qr_code', qr_payload: 'https://qr.example/x' },
+      fx: null,
+      risk_screening: null,
+    });
+  });
 });

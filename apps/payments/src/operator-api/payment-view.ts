@@ -1,5 +1,6 @@
 import type { PaymentEventEntity } from '../payment-lifecycle/payment-event.entity';
-import type { PaymentEntity } from '../payment-lifecycle/payment.entity';
+import type { PendingAction } from '../domain/payment-state-machine';
+import type { PaymentEntity, StoredPaymentMethod } from '../payment-lifecycle/payment.entity';
 
 /** What operators see of a payment: Stripe-like, snake_case, amounts as integers of minor units. */
 export interface PaymentView {
@@ -9,27 +10,42 @@ export interface PaymentView {
   readonly amount: number;
   readonly amount_captured: number;
   readonly amount_refunded: number;
-  /** What the customer must do next (3-D Secure), while the payment requires_action. */
+  /** What the customer must do next (3-D Secure, a QR code, a bank transfer), while it requires_action. */
   readonly next_action: {
     readonly type: string;
-    readonly challenge_id: string;
+    readonly challenge_id?: string;
+    readonly qr_payload?: string;
+    readonly virtual_account_reference?: string;
     readonly expires_at: string;
   } | null;
   readonly dispute: { readonly id: string; readonly amount: number; readonly status: string } | null;
   readonly currency: string;
   readonly capture_method: string;
   readonly status: string;
-  readonly payment_method: {
-    readonly type: 'card';
-    readonly card: {
-      readonly brand: string;
-      readonly bin: string;
-      readonly last4: string;
-      readonly exp_month: number;
-      readonly exp_year: number;
-      readonly fingerprint: string;
-    };
-  };
+  readonly payment_method:
+    | {
+        readonly type: 'card';
+        readonly card: {
+          readonly brand: string;
+          readonly bin: string;
+          readonly last4: string;
+          readonly exp_month: number;
+          readonly exp_year: number;
+          readonly fingerprint: string;
+        };
+      }
+    | { readonly type: 'bank_transfer'; readonly bank_transfer: { readonly country: string } }
+    | { readonly type: 'wallet'; readonly wallet: { readonly provider: string } };
+  readonly settlement_currency: string | null;
+  /** The conversion into the settlement currency, fixed at create. */
+  readonly fx: {
+    readonly settlement_currency: string;
+    readonly settlement_amount: number;
+    readonly rate: string;
+    readonly rate_version: string;
+  } | null;
+  /** The risk decision applied, 'unscreened' after a risk timeout, null while it waits. */
+  readonly risk_screening: string | null;
   readonly customer: { readonly id?: string; readonly email?: string; readonly country?: string } | null;
   readonly processor: string | null;
   readonly processor_reference: string | null;
@@ -47,8 +63,45 @@ const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
  * Amounts fit a JSON number: the platform's maximum (AMOUNT_MINOR_MAX, < 2^53) is exact in a double.
  * The vault token and the customer's IP stay out of the view.
  */
+function nextActionView(action: PendingAction): NonNullable<PaymentView['next_action']> {
+  switch (action.type) {
+    case 'three_d_secure':
+      return { type: action.type, challenge_id: action.challengeId, expires_at: action.expiresAt };
+    case 'qr_code':
+      return { type: action.type, qr_payload: action.qrPayload, expires_at: action.expiresAt };
+    case 'bank_transfer':
+      return {
+        type: action.type,
+        virtual_account_reference: action.virtualAccountReference,
+        expires_at: action.expiresAt,
+      };
+  }
+}
+
+function paymentMethodView(method: StoredPaymentMethod): PaymentView['payment_method'] {
+  switch (method.type) {
+    case 'card': {
+      const { card } = method;
+      return {
+        type: 'card',
+        card: {
+          brand: card.brand,
+          bin: card.bin,
+          last4: card.last4,
+          exp_month: card.expMonth,
+          exp_year: card.expYear,
+          fingerprint: card.fingerprint,
+        },
+      };
+    }
+    case 'bank_transfer':
+      return { type: 'bank_transfer', bank_transfer: { country: method.bankTransfer.country } };
+    case 'wallet':
+      return { type: 'wallet', wallet: { provider: method.wallet.provider } };
+  }
+}
+
 export function toPaymentView(row: PaymentEntity, events: readonly PaymentEventEntity[]): PaymentView {
-  const { card } = row.paymentMethod;
   return {
     id: row.id,
     object: 'payment',
@@ -59,11 +112,7 @@ export function toPaymentView(row: PaymentEntity, events: readonly PaymentEventE
     next_action:
       row.pendingAction === null || row.pendingAction === undefined
         ? null
-        : {
-            type: row.pendingAction.type,
-            challenge_id: row.pendingAction.challengeId,
-            expires_at: row.pendingAction.expiresAt,
-          },
+        : nextActionView(row.pendingAction),
     dispute:
       row.dispute === null || row.dispute === undefined
         ? null
@@ -75,17 +124,22 @@ export function toPaymentView(row: PaymentEntity, events: readonly PaymentEventE
     currency: row.currency.toLowerCase(),
     capture_method: row.captureMethod,
     status: row.status,
-    payment_method: {
-      type: row.paymentMethod.type,
-      card: {
-        brand: card.brand,
-        bin: card.bin,
-        last4: card.last4,
-        exp_month: card.expMonth,
-        exp_year: card.expYear,
-        fingerprint: card.fingerprint,
-      },
-    },
+    payment_method: paymentMethodView(row.paymentMethod),
+    settlement_currency: row.settlementCurrency?.toLowerCase() ?? null,
+    fx:
+      row.fxSettlementCurrency === null ||
+      row.fxSettlementCurrency === undefined ||
+      row.fxSettlementAmountMinor === null ||
+      row.fxRate === null ||
+      row.fxRateVersion === null
+        ? null
+        : {
+            settlement_currency: row.fxSettlementCurrency.toLowerCase(),
+            settlement_amount: Number(BigInt(row.fxSettlementAmountMinor)),
+            rate: row.fxRate,
+            rate_version: row.fxRateVersion,
+          },
+    risk_screening: row.riskScreening ?? null,
     customer:
       row.customer === null
         ? null

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createEvent, type AnyEventEnvelope, type NewEventMetadata } from '@platform/contracts';
-import type { PaymentEvent } from '../domain/payment-state-machine';
+import type { PaymentEvent, PaymentFx, PaymentMethod, PendingAction } from '../domain/payment-state-machine';
 
 /**
  * Turns the decider's events into contract envelopes, numbered after the payment's version:
@@ -26,8 +26,9 @@ function toContractEvent(event: PaymentEvent, metadata: NewEventMetadata): AnyEv
           merchantId: data.merchantId,
           amountMinor: data.amountMinor.toString(),
           currency: data.currency,
+          ...(data.settlementCurrency === undefined ? {} : { settlementCurrency: data.settlementCurrency }),
           captureMethod: data.captureMethod,
-          paymentMethod: { type: 'card', card: { ...data.paymentMethod.card } },
+          paymentMethod: contractPaymentMethod(data.paymentMethod),
           ...(data.customer === undefined ? {} : { customer: data.customer }),
         },
         metadata,
@@ -37,26 +38,26 @@ function toContractEvent(event: PaymentEvent, metadata: NewEventMetadata): AnyEv
       const { action } = event.data;
       return createEvent(
         'payment.requires_action',
-        {
-          paymentId: event.data.paymentId,
-          action: { type: action.type, challengeId: action.challengeId },
-          expiresAt: action.expiresAt,
-        },
+        { paymentId: event.data.paymentId, action: contractAction(action), expiresAt: action.expiresAt },
         metadata,
       );
     }
-    case 'PaymentAuthorized':
+    case 'PaymentAuthorized': {
+      const { fx, ...data } = event.data;
       return createEvent(
         'payment.authorized',
-        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        { ...data, amountMinor: data.amountMinor.toString(), ...contractFx(fx) },
         metadata,
       );
-    case 'PaymentCaptured':
+    }
+    case 'PaymentCaptured': {
+      const { fx, ...data } = event.data;
       return createEvent(
         'payment.captured',
-        { ...event.data, amountMinor: event.data.amountMinor.toString() },
+        { ...data, amountMinor: data.amountMinor.toString(), ...contractFx(fx) },
         metadata,
       );
+    }
     case 'PaymentCanceled':
       return createEvent(
         'payment.canceled',
@@ -90,6 +91,41 @@ function toContractEvent(event: PaymentEvent, metadata: NewEventMetadata): AnyEv
         metadata,
       );
   }
+}
+
+/** Copies only the method's own fields (a card's token and display data, never a number). */
+function contractPaymentMethod(method: PaymentMethod): PaymentMethod {
+  switch (method.type) {
+    case 'card':
+      return { type: 'card', card: { ...method.card } };
+    case 'bank_transfer':
+      return { type: 'bank_transfer', bankTransfer: { country: method.bankTransfer.country } };
+    case 'wallet':
+      return { type: 'wallet', wallet: { provider: method.wallet.provider } };
+  }
+}
+
+function contractAction(action: PendingAction) {
+  switch (action.type) {
+    case 'three_d_secure':
+      return { type: action.type, challengeId: action.challengeId };
+    case 'qr_code':
+      return { type: action.type, qrPayload: action.qrPayload };
+    case 'bank_transfer':
+      return { type: action.type, virtualAccountReference: action.virtualAccountReference };
+  }
+}
+
+function contractFx(fx: PaymentFx | undefined) {
+  if (fx === undefined) return {};
+  return {
+    fx: {
+      settlementCurrency: fx.settlementCurrency,
+      settlementAmountMinor: fx.settlementAmountMinor.toString(),
+      rate: fx.rate,
+      rateVersion: fx.rateVersion,
+    },
+  };
 }
 
 /**

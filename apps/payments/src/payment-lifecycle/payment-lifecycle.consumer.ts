@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
+import { PayoutsService } from '../payouts/payouts.service';
 import { PaymentLifecycle } from './payment-lifecycle.service';
 
 /** Translates payment commands and risk decisions into lifecycle calls; ignores everything else. */
@@ -10,6 +11,7 @@ export class PaymentLifecycleConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: EventConsumers,
     private readonly lifecycle: PaymentLifecycle,
+    private readonly payouts: PayoutsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,6 +38,8 @@ export class PaymentLifecycleConsumer implements OnApplicationBootstrap {
         return this.lifecycle.refund(event, manager);
       case 'dispute.submit_evidence':
         return this.lifecycle.submitDisputeEvidence(event, manager);
+      case 'payout.create':
+        return this.payouts.create(event, manager);
       default:
         return;
     }

@@ -32,7 +32,11 @@ class InMemoryPayments {
 
   findForUpdate(_manager: EntityManager, id: string): Promise<LockedPayment | null> {
     const row = this.rows.get(id);
-    return Promise.resolve(row === undefined ? null : { state: row.state, paymentMethod: row.paymentMethod });
+    return Promise.resolve(
+      row === undefined
+        ? null
+        : { state: row.state, paymentMethod: row.paymentMethod, riskDeadlineAt: row.riskDeadlineAt },
+    );
   }
 
   insert(_manager: EntityManager, row: NewPaymentRow): Promise<boolean> {
@@ -50,6 +54,15 @@ class InMemoryPayments {
 
   appendEvents(_manager: EntityManager, events: readonly AnyEventEnvelope[]): Promise<void> {
     this.history.push(...events);
+    return Promise.resolve();
+  }
+
+  readonly screenings = new Map<string, string>();
+
+  recordRiskScreening(_manager: EntityManager, id: string, screening: string): Promise<void> {
+    const row = this.rows.get(id);
+    if (row !== undefined) this.rows.set(id, { ...row, riskDeadlineAt: null });
+    this.screenings.set(id, screening);
     return Promise.resolve();
   }
 
@@ -260,7 +273,7 @@ describe('PaymentLifecycle', () => {
         idempotencyKey: `${PAYMENT_ID}:auth:1`,
         amountMinor: 10_000n,
         currency: 'USD',
-        card: { bin: '424242', last4: '4242', brand: 'visa' },
+        paymentMethod: { type: 'card', bin: '424242', last4: '4242', brand: 'visa' },
       },
     ]);
     expect(
@@ -414,7 +427,7 @@ describe('PaymentLifecycle', () => {
     ]);
     expect(processor.authorizations[1]).toMatchObject({
       idempotencyKey: `${PAYMENT_ID}:auth:3ds`,
-      authenticatedChallengeId: expect.stringMatching(/^3ds_/) as unknown,
+      completedActionId: expect.stringMatching(/^3ds_/) as unknown,
     });
     expect(payments.rows.get(PAYMENT_ID)?.state.status).toBe('succeeded');
   });
@@ -559,5 +572,184 @@ describe('PaymentLifecycle', () => {
     );
     expect(outbox[4]).toMatchObject({ type: 'dispute.closed', data: { disputeId, outcome: 'won' } });
     expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ dispute: { status: 'won' } });
+  });
+});
+
+function methodCommand(
+  paymentMethod: EventEnvelope<'payment.create'>['data']['paymentMethod'],
+  overrides: { currency?: string; settlementCurrency?: string; captureMethod?: 'automatic' | 'manual' } = {},
+) {
+  return createEvent(
+    'payment.create',
+    {
+      paymentId: PAYMENT_ID,
+      merchantId: MERCHANT_ID,
+      amountMinor: '10000',
+      currency: overrides.currency ?? 'EUR',
+      ...(overrides.settlementCurrency === undefined
+        ? {}
+        : { settlementCurrency: overrides.settlementCurrency }),
+      captureMethod: overrides.captureMethod ?? 'automatic',
+      paymentMethod,
+      metadata: {},
+    },
+    {
+      aggregateId: PAYMENT_ID,
+      aggregateSequence: 1,
+      merchantId: MERCHANT_ID,
+      correlationId: 'req_correlation_2',
+      causationId: null,
+    },
+  );
+}
+
+function resolveAction(outcome: 'approved' | 'declined') {
+  return createEvent(
+    'payment.resolve_action',
+    { paymentId: PAYMENT_ID, outcome },
+    {
+      aggregateId: PAYMENT_ID,
+      aggregateSequence: 1,
+      merchantId: MERCHANT_ID,
+      correlationId: 'req_correlation_3',
+      causationId: null,
+    },
+  );
+}
+
+describe('PaymentLifecycle: bank transfers, wallets, FX and risk timeouts', () => {
+  const summary = (events: readonly AnyEventEnvelope[]) => events.map((event) => event.type);
+  const transfer = { type: 'bank_transfer' as const, bankTransfer: { country: 'DE' } };
+  const alipay = { type: 'wallet' as const, wallet: { provider: 'alipay' as const } };
+  const FAR_FUTURE = new Date('2100-01-01T00:00:00Z');
+
+  it('waits for a bank transfer, then authorizes and captures once the bank pays', async () => {
+    const { lifecycle, manager, outbox, processor } = setup();
+    await lifecycle.create(methodCommand(transfer), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(outbox[1]).toMatchObject({
+      type: 'payment.requires_action',
+      data: {
+        action: { type: 'bank_transfer', virtualAccountReference: expect.stringMatching(/^VA/) as unknown },
+      },
+    });
+    // 3 days by default, from the config, not the 3-D Secure lifetime.
+    const waiting = outbox[1] as EventEnvelope<'payment.requires_action'>;
+    const lifetimeMs = Date.parse(waiting.data.expiresAt) - Date.parse(waiting.occurredAt);
+    expect(Math.round(lifetimeMs / 3_600_000)).toBe(72);
+    await lifecycle.resolveAction(resolveAction('approved'), manager);
+    expect(summary(outbox)).toEqual([
+      'payment.created',
+      'payment.requires_action',
+      'payment.authorized',
+      'payment.captured',
+    ]);
+    expect(outbox[2]).toMatchObject({
+      data: { paymentMethodType: 'bank_transfer', processor: 'simulated-a' },
+    });
+    expect(processor.authorizations.map((request) => request.idempotencyKey)).toEqual([
+      `${PAYMENT_ID}:auth:1`,
+      `${PAYMENT_ID}:auth:bank_transfer`,
+    ]);
+    expect(processor.authorizations[1]).toMatchObject({
+      paymentMethod: { type: 'bank_transfer', country: 'DE' },
+      completedActionId:
+        waiting.data.action.type === 'bank_transfer' ? waiting.data.action.virtualAccountReference : '',
+    });
+  });
+
+  it('fails a QR code the customer declines with customer_declined, charging nothing', async () => {
+    const { lifecycle, manager, outbox, processor } = setup();
+    await lifecycle.create(methodCommand(alipay), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(outbox[1]).toMatchObject({
+      data: { action: { type: 'qr_code', qrPayload: expect.stringContaining('/alipay/') as unknown } },
+    });
+    await lifecycle.resolveAction(resolveAction('declined'), manager);
+    expect(outbox[2]).toMatchObject({ type: 'payment.failed', data: { failureCode: 'customer_declined' } });
+    expect(processor.simulator.chargesFor(PAYMENT_ID)).toEqual([]);
+  });
+
+  it('dead-letters manual capture of a wallet payment: the gateway refuses it first', async () => {
+    const { lifecycle, manager, payments } = setup();
+    await expect(
+      lifecycle.create(methodCommand(alipay, { captureMethod: 'manual' }), manager),
+    ).rejects.toThrow(UnprocessableEventError);
+    expect(payments.rows.size).toBe(0);
+  });
+
+  it('carries the configured rate on the authorization and the capture', async () => {
+    const { lifecycle, manager, outbox } = setup();
+    await lifecycle.create(methodCommand(alipay, { settlementCurrency: 'USD' }), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    await lifecycle.resolveAction(resolveAction('approved'), manager);
+    const fx = {
+      settlementCurrency: 'USD',
+      settlementAmountMinor: '10842',
+      rate: '1.0842',
+      rateVersion: '2026-11-25',
+    };
+    expect(outbox[0]).toMatchObject({ type: 'payment.created', data: { settlementCurrency: 'USD' } });
+    expect(outbox[2]).toMatchObject({
+      type: 'payment.authorized',
+      data: { amountMinor: '10000', currency: 'EUR', fx },
+    });
+    expect(outbox[3]).toMatchObject({ type: 'payment.captured', data: { amountMinor: '10000', fx } });
+  });
+
+  it('fails a payment whose currency pair has no rate at create', async () => {
+    const { lifecycle, manager, outbox } = setup();
+    await lifecycle.create(methodCommand(alipay, { settlementCurrency: 'KWD' }), manager);
+    expect(summary(outbox)).toEqual(['payment.created', 'payment.failed']);
+    expect(outbox[1]).toMatchObject({
+      data: {
+        failureCode: 'processor_error',
+        failureMessage: expect.stringContaining('no EUR:KWD rate') as unknown,
+      },
+    });
+  });
+
+  it('fails closed when risk does not answer in time, and ignores the late answer', async () => {
+    const { lifecycle, manager, outbox, processor, payments } = setup();
+    await lifecycle.create(createCommand(), manager);
+    await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 1, manager, FAR_FUTURE);
+    expect(outbox[1]).toMatchObject({
+      type: 'payment.failed',
+      causationId: null,
+      data: { failureCode: 'risk_declined' },
+    });
+    expect(payments.screenings.get(PAYMENT_ID)).toBe('unscreened');
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(summary(outbox)).toEqual(['payment.created', 'payment.failed']);
+    expect(processor.authorizations).toEqual([]);
+  });
+
+  it('fails open for a merchant that chose it: authorized unscreened, the late answer ignored', async () => {
+    const { manager, outbox, processor, processorB, payments } = setup();
+    const openConfig = paymentsEnvSchema.parse({
+      ADMIN_TOKEN: 'admin-token-for-unit-tests',
+      PROCESSOR_TIMEOUT_MS: '200',
+      RISK_TIMEOUT_POLICY: JSON.stringify({ merchants: { [MERCHANT_ID]: 'open' } }),
+    });
+    const lifecycle = new PaymentLifecycle(
+      payments as unknown as PaymentRepository,
+      new ProcessorRegistry([processor, processorB]),
+      openConfig,
+    );
+    await lifecycle.create(createCommand(), manager);
+    await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 1, manager, FAR_FUTURE);
+    expect(summary(outbox)).toEqual(['payment.created', 'payment.authorized', 'payment.captured']);
+    expect(payments.screenings.get(PAYMENT_ID)).toBe('unscreened');
+    await lifecycle.applyRiskAssessment(riskAssessed('decline'), manager);
+    expect(summary(outbox)).toHaveLength(3);
+  });
+
+  it('does nothing before the deadline, or once risk answered', async () => {
+    const { lifecycle, manager, outbox } = setup();
+    await lifecycle.create(createCommand(), manager);
+    await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 1, manager, new Date(0));
+    await lifecycle.applyRiskAssessment(riskAssessed('review'), manager);
+    await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 1, manager, FAR_FUTURE);
+    expect(summary(outbox)).toEqual(['payment.created']);
   });
 });

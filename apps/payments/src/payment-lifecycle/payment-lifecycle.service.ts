@@ -17,17 +17,22 @@ import {
   type Payment,
   type PaymentCommand,
   type PaymentEvent,
+  type PaymentMethodType,
+  type PendingAction,
   type ProcessorOutcome,
 } from '../domain/payment-state-machine';
 import { routeFor } from '../domain/processor-routing';
+import { riskTimeoutPolicyFor, type RiskTimeoutPolicies } from '../domain/risk-timeout-policy';
 import {
   idempotencyKeys,
   withTimeout,
   type AuthorizationRequest,
   type AuthorizationResult,
+  type PaymentMethodForProcessor,
 } from '../processors/processor-connector';
 import { ProcessorRegistry } from '../processors/processor-registry';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
+import type { StoredPaymentMethod } from './payment.entity';
 import { PaymentRepository, type LockedPayment } from './payment.repository';
 import { captureIdFor, disputeIdFor, toContractEvents } from './contract-events';
 
@@ -46,16 +51,51 @@ export function toProcessorOutcome(
       return {
         outcome: 'requires_action',
         processor,
-        action: {
-          type: 'three_d_secure',
-          challengeId: result.challengeId,
-          expiresAt: actionExpiresAt.toISOString(),
-        },
+        action: { ...result.action, expiresAt: actionExpiresAt.toISOString() },
       };
     case 'declined':
       return { outcome: 'declined', processor, declineCode: result.declineCode, message: result.message };
     case 'error':
       return { outcome: 'error', processor, failureCode: result.code, message: result.message };
+  }
+}
+
+/** What a processor is told of the payment method: never a card number, only display data. */
+export function methodForProcessor(method: StoredPaymentMethod): PaymentMethodForProcessor {
+  switch (method.type) {
+    case 'card':
+      return { type: 'card', bin: method.card.bin, last4: method.card.last4, brand: method.card.brand };
+    case 'bank_transfer':
+      return { type: 'bank_transfer', country: method.bankTransfer.country };
+    case 'wallet':
+      return { type: 'wallet', provider: method.wallet.provider };
+  }
+}
+
+/** How long the customer has for the action each method asks for. */
+export function actionLifetimeSeconds(config: PaymentsConfig, method: PaymentMethodType): number {
+  switch (method) {
+    case 'card':
+      return config.ACTION_EXPIRY_SECONDS;
+    case 'bank_transfer':
+      return config.BANK_TRANSFER_EXPIRY_SECONDS;
+    case 'wallet':
+      return config.QR_EXPIRY_SECONDS;
+  }
+}
+
+/** The idempotency key and completed-action id of the authorization made after the customer acted. */
+function afterAction(paymentId: string, action: PendingAction): { key: string; completedActionId: string } {
+  switch (action.type) {
+    case 'three_d_secure':
+      return { key: idempotencyKeys.authenticated(paymentId), completedActionId: action.challengeId };
+    case 'qr_code':
+      return { key: idempotencyKeys.completed(paymentId, action.type), completedActionId: action.qrPayload };
+    case 'bank_transfer':
+      return {
+        key: idempotencyKeys.completed(paymentId, action.type),
+        completedActionId: action.virtualAccountReference,
+      };
   }
 }
 
@@ -82,12 +122,15 @@ interface Step {
 @Injectable()
 export class PaymentLifecycle {
   private readonly logger = new Logger('PaymentLifecycle');
+  private readonly riskTimeoutPolicies: RiskTimeoutPolicies;
 
   constructor(
     private readonly payments: PaymentRepository,
     private readonly processors: ProcessorRegistry,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
-  ) {}
+  ) {
+    this.riskTimeoutPolicies = config.RISK_TIMEOUT_POLICY;
+  }
 
   /** payment.create → the payment row and payment.created (sequence 1); a duplicate is ignored. */
   async create(command: EventEnvelope<'payment.create'>, manager: EntityManager): Promise<void> {
@@ -99,11 +142,6 @@ export class PaymentLifecycle {
       );
     }
     const paymentMethod = data.paymentMethod;
-    if (paymentMethod.type !== 'card') {
-      throw new UnprocessableEventError(
-        `payment.create ${command.id}: ${paymentMethod.type} is not supported yet`,
-      );
-    }
     const existing = await this.payments.findForUpdate(manager, data.paymentId);
     const result = handleCommand(
       {
@@ -116,11 +154,17 @@ export class PaymentLifecycle {
           captureMethod: data.captureMethod,
           paymentMethod,
           ...(data.customer === undefined ? {} : { customer: data.customer }),
+          ...(data.settlementCurrency === undefined ? {} : { settlementCurrency: data.settlementCurrency }),
+          fxRates: this.config.FX_RATES,
         },
       },
       existing?.state ?? NO_PAYMENT,
     );
     if (isRejection(result)) {
+      // The gateway refuses these with a 400; one that got through breaks the contract.
+      if (result.code === 'capture_method_unsupported') {
+        throw new UnprocessableEventError(`payment.create ${command.id}: ${result.message}`);
+      }
       this.logger.warn(`payment.create ${command.id} for ${data.paymentId} ignored: ${result.code}`);
       return;
     }
@@ -129,6 +173,8 @@ export class PaymentLifecycle {
       state,
       paymentMethod,
       customer: data.customer ?? null,
+      settlementCurrency: data.settlementCurrency ?? null,
+      riskDeadlineAt: new Date(Date.now() + this.config.RISK_ASSESSMENT_TIMEOUT_SECONDS * 1000),
     });
     if (!inserted) {
       this.logger.warn(`payment.create ${command.id} for ${data.paymentId} ignored: payment_already_exists`);
@@ -171,6 +217,7 @@ export class PaymentLifecycle {
       );
       return;
     }
+    await this.payments.recordRiskScreening(manager, paymentId, decision);
     let step: Step = { state: applied.state as Payment, events: [...applied.events] };
     switch (decision) {
       case 'decline':
@@ -188,7 +235,10 @@ export class PaymentLifecycle {
     await this.save(manager, locked, step, (sequence) => causedBy(assessment, sequence, paymentId));
   }
 
-  /** payment.resolve_action → 3-D Secure passed (authorize for real) or failed. */
+  /**
+   * payment.resolve_action → the customer passed 3-D Secure, approved the QR code or their bank
+   * paid (authorize for real, then capture), or they did not (failed).
+   */
   async resolveAction(
     command: EventEnvelope<'payment.resolve_action'>,
     manager: EntityManager,
@@ -203,13 +253,13 @@ export class PaymentLifecycle {
     let step: Step = { state: resolved.state as Payment, events: [...resolved.events] };
     const { pendingAction, processor } = locked.state;
     if (command.data.outcome === 'approved' && pendingAction !== null && processor !== null) {
-      const card = locked.paymentMethod.card;
+      const completed = afterAction(locked.state.paymentId, pendingAction);
       const request: AuthorizationRequest = {
-        idempotencyKey: idempotencyKeys.authenticated(locked.state.paymentId),
+        idempotencyKey: completed.key,
         amountMinor: locked.state.amountMinor,
         currency: locked.state.currency,
-        card: { bin: card.bin, last4: card.last4, brand: card.brand },
-        authenticatedChallengeId: pendingAction.challengeId,
+        paymentMethod: methodForProcessor(locked.paymentMethod),
+        completedActionId: completed.completedActionId,
       };
       const connector = this.processors.byName(processor);
       const result = await withTimeout(
@@ -368,13 +418,51 @@ export class PaymentLifecycle {
   }
 
   /**
+   * The risk-timeout job: a payment still waiting for its first risk assessment past the deadline
+   * fails closed (risk_declined) or goes on unscreened to the processor (fail open), as its
+   * merchant's policy says. Nothing happens if risk answered meanwhile (the deadline is cleared).
+   */
+  async timeOutRiskAssessment(
+    paymentId: string,
+    versionSeen: number,
+    manager: EntityManager,
+    now: Date = new Date(),
+  ): Promise<void> {
+    const locked = await this.payments.findForUpdate(manager, paymentId);
+    if (locked === null || locked.state.version !== versionSeen) return;
+    if (locked.riskDeadlineAt === null || locked.riskDeadlineAt > now) return;
+    const policy = riskTimeoutPolicyFor(this.riskTimeoutPolicies, locked.state.merchantId);
+    const timedOut = handleCommand({ type: 'TimeOutRiskAssessment', data: { policy } }, locked.state);
+    if (isRejection(timedOut)) return;
+    await this.payments.recordRiskScreening(manager, paymentId, 'unscreened');
+    let step: Step = { state: timedOut.state as Payment, events: [...timedOut.events] };
+    if (policy === 'open') {
+      this.logger.warn(`payment ${paymentId}: no risk assessment in time; fails open, goes on unscreened`);
+      step = this.chain(
+        step,
+        await this.afterAuthorization(step.state, await this.authorizeWithFailover(locked)),
+      );
+    } else {
+      this.logger.warn(`payment ${paymentId}: no risk assessment in time; fails closed`);
+    }
+    const correlationId = randomUUID();
+    await this.save(manager, locked, step, (aggregateSequence) => ({
+      aggregateId: paymentId,
+      aggregateSequence,
+      merchantId: locked.state.merchantId,
+      correlationId,
+      causationId: null,
+    }));
+  }
+
+  /**
    * Tries the routed processors in order; a retryable error or a timeout moves on to the next one,
    * once. A timed-out attempt is voided first (found by its idempotency key), so the customer can
    * never hold two authorizations; if that void cannot be confirmed, nothing more is tried.
    */
   private async authorizeWithFailover(locked: LockedPayment): Promise<ProcessorOutcome> {
     const { state, paymentMethod } = locked;
-    const card = paymentMethod.card;
+    const cardCountry = paymentMethod.type === 'card' ? paymentMethod.card.country : undefined;
     const order = routeFor(
       this.config.PROCESSOR_ROUTING_RULES,
       {
@@ -382,11 +470,13 @@ export class PaymentLifecycle {
         method: state.paymentMethodType,
         currency: state.currency,
         amountMinor: state.amountMinor,
-        ...(card.country === undefined ? {} : { cardCountry: card.country }),
+        ...(cardCountry === undefined ? {} : { cardCountry }),
       },
       this.config.PROCESSOR_FALLBACK_ORDER,
     ).filter((name) => this.processors.has(name));
-    const actionExpiresAt = new Date(Date.now() + this.config.ACTION_EXPIRY_SECONDS * 1000);
+    const actionExpiresAt = new Date(
+      Date.now() + actionLifetimeSeconds(this.config, state.paymentMethodType) * 1000,
+    );
     const attempts = order.slice(0, AUTHORIZATION_ATTEMPTS_MAX);
     let outcome: ProcessorOutcome | null = null;
     for (const [index, name] of attempts.entries()) {
@@ -398,7 +488,7 @@ export class PaymentLifecycle {
           idempotencyKey,
           amountMinor: state.amountMinor,
           currency: state.currency,
-          card: { bin: card.bin, last4: card.last4, brand: card.brand },
+          paymentMethod: methodForProcessor(paymentMethod),
         }),
         this.config.PROCESSOR_TIMEOUT_MS,
         name,

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { PendingAction } from '../domain/payment-state-machine';
 
 /** The card as stored here: vault token and display data; there is no column for a card number. */
-export interface StoredPaymentMethod {
+export interface StoredCardMethod {
   readonly type: 'card';
   readonly card: {
     readonly token: string;
@@ -15,6 +15,11 @@ export interface StoredPaymentMethod {
     readonly country?: string;
   };
 }
+
+export type StoredPaymentMethod =
+  | StoredCardMethod
+  | { readonly type: 'bank_transfer'; readonly bankTransfer: { readonly country: string } }
+  | { readonly type: 'wallet'; readonly wallet: { readonly provider: 'alipay' | 'wechat_pay' } };
 
 export interface StoredCustomer {
   readonly id?: string;
@@ -82,6 +87,30 @@ export class PaymentEntity {
 
   @Column({ name: 'action_expires_at', type: 'timestamptz', nullable: true })
   actionExpiresAt!: Date | null;
+
+  @Column({ name: 'settlement_currency', type: 'text', nullable: true })
+  settlementCurrency!: string | null;
+
+  /** The conversion into the settlement currency: all four set, or none. */
+  @Column({ name: 'fx_settlement_currency', type: 'text', nullable: true })
+  fxSettlementCurrency!: string | null;
+
+  @Column({ name: 'fx_settlement_amount_minor', type: 'bigint', nullable: true })
+  fxSettlementAmountMinor!: string | null;
+
+  @Column({ name: 'fx_rate', type: 'text', nullable: true })
+  fxRate!: string | null;
+
+  @Column({ name: 'fx_rate_version', type: 'text', nullable: true })
+  fxRateVersion!: string | null;
+
+  /** Set while the payment waits for its first risk assessment; the risk-timeout scan's clock. */
+  @Column({ name: 'risk_deadline_at', type: 'timestamptz', nullable: true })
+  riskDeadlineAt!: Date | null;
+
+  /** The risk decision applied, or 'unscreened' when it went on without one (fail-open). */
+  @Column({ name: 'risk_screening', type: 'text', nullable: true })
+  riskScreening!: string | null;
 
   @Column({ name: 'failure_code', type: 'text', nullable: true })
   failureCode!: string | null;

@@ -12,17 +12,24 @@ import {
 import { PaymentEventEntity } from './payment-event.entity';
 import { PaymentEntity, type StoredCustomer, type StoredPaymentMethod } from './payment.entity';
 
-/** A payment loaded under a row lock, with the card data a processor needs. */
+/** A payment loaded under a row lock, with the method data a processor needs. */
 export interface LockedPayment {
   readonly state: Payment;
   readonly paymentMethod: StoredPaymentMethod;
+  /** Set while it waits for its first risk assessment. */
+  readonly riskDeadlineAt: Date | null;
 }
 
 export interface NewPaymentRow {
   readonly state: Payment;
   readonly paymentMethod: StoredPaymentMethod;
   readonly customer: StoredCustomer | null;
+  readonly settlementCurrency: string | null;
+  /** When risk must have answered by (null: it does not wait, e.g. it failed at create). */
+  readonly riskDeadlineAt: Date | null;
 }
+
+export type RiskScreening = 'approve' | 'review' | 'decline' | 'unscreened';
 
 /** Thrown when the database holds what the domain cannot: a bug or a manual edit, never user input. */
 export class PaymentRowError extends Error {
@@ -52,7 +59,23 @@ export function toPaymentState(row: PaymentEntity): Payment {
     captureCount: row.captureCount,
     currency: row.currency,
     captureMethod: oneOf<CaptureMethod>(row.captureMethod, ['automatic', 'manual'], 'capture_method'),
-    paymentMethodType: row.paymentMethod.type,
+    paymentMethodType: oneOf(
+      row.paymentMethod.type,
+      ['card', 'bank_transfer', 'wallet'] as const,
+      'payment_method',
+    ),
+    fx:
+      row.fxSettlementCurrency === null ||
+      row.fxSettlementAmountMinor === null ||
+      row.fxRate === null ||
+      row.fxRateVersion === null
+        ? null
+        : {
+            settlementCurrency: row.fxSettlementCurrency,
+            settlementAmountMinor: BigInt(row.fxSettlementAmountMinor),
+            rate: row.fxRate,
+            rateVersion: row.fxRateVersion,
+          },
     processor: row.processor,
     processorReference: row.processorReference,
     pendingAction: row.pendingAction,
@@ -70,10 +93,14 @@ export function toPaymentState(row: PaymentEntity): Payment {
 }
 
 /**
- * Copies only the known card fields, so nothing else a message might carry is ever stored.
- * The database also refuses any other key in the column.
+ * Copies only the known fields of the method, so nothing else a message might carry (a card
+ * number least of all) is ever stored. The database also refuses any other key in the column.
  */
 export function toStoredPaymentMethod(method: StoredPaymentMethod): StoredPaymentMethod {
+  if (method.type === 'bank_transfer') {
+    return { type: 'bank_transfer', bankTransfer: { country: method.bankTransfer.country } };
+  }
+  if (method.type === 'wallet') return { type: 'wallet', wallet: { provider: method.wallet.provider } };
   const { token, brand, bin, last4, expMonth, expYear, fingerprint, country } = method.card;
   return {
     type: 'card',
@@ -102,7 +129,11 @@ export class PaymentRepository {
       lock: { mode: 'pessimistic_write' },
     });
     if (row === null) return null;
-    return { state: toPaymentState(row), paymentMethod: row.paymentMethod };
+    return {
+      state: toPaymentState(row),
+      paymentMethod: row.paymentMethod,
+      riskDeadlineAt: row.riskDeadlineAt,
+    };
   }
 
   /** Inserts a new payment; false when a payment with this id already exists. */
@@ -111,8 +142,10 @@ export class PaymentRepository {
     const inserted: unknown[] = await manager.query(
       `INSERT INTO payments (id, merchant_id, amount_minor, amount_captured_minor, currency, capture_method, status,
                              payment_method, customer, processor, processor_reference, failure_code,
-                             failure_message, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                             failure_message, version, settlement_currency, fx_settlement_currency,
+                             fx_settlement_amount_minor, fx_rate, fx_rate_version, risk_deadline_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+               CASE WHEN $7 = 'processing' THEN $20::timestamptz END)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
       [
@@ -130,9 +163,40 @@ export class PaymentRepository {
         state.failureCode,
         state.failureMessage,
         state.version,
+        row.settlementCurrency,
+        state.fx?.settlementCurrency ?? null,
+        state.fx?.settlementAmountMinor.toString() ?? null,
+        state.fx?.rate ?? null,
+        state.fx?.rateVersion ?? null,
+        row.riskDeadlineAt?.toISOString() ?? null,
       ],
     );
     return inserted.length === 1;
+  }
+
+  /**
+   * Records how the payment was screened; from then on it no longer waits for risk (a review
+   * waits for an analyst, with no deadline).
+   */
+  async recordRiskScreening(
+    manager: EntityManager,
+    paymentId: string,
+    screening: RiskScreening,
+  ): Promise<void> {
+    await manager.query(
+      'UPDATE payments SET risk_screening = $2, risk_deadline_at = NULL, updated_at = now() WHERE id = $1',
+      [paymentId, screening],
+    );
+  }
+
+  /** Payments still waiting for their first risk assessment past its deadline. */
+  async findRiskOverdue(now: Date, limit: number): Promise<{ id: string; version: number }[]> {
+    return this.dataSource.query(
+      `SELECT id, version FROM payments
+        WHERE status = 'processing' AND risk_deadline_at < $1
+        ORDER BY risk_deadline_at LIMIT $2`,
+      [now.toISOString(), limit],
+    );
   }
 
   /** Writes the state after new events; the expected version guards against a lost update. */
@@ -149,6 +213,7 @@ export class PaymentRepository {
               failure_code = $7, failure_message = $8, version = $9, updated_at = now(),
               amount_refunded_minor = $10, capture_count = $11, pending_action = $12, dispute = $14,
               authorized_at = CASE WHEN $3 = 'requires_capture' THEN coalesce(authorized_at, now()) ELSE authorized_at END,
+              risk_deadline_at = CASE WHEN $3 = 'processing' THEN risk_deadline_at END,
               action_expires_at = CASE WHEN $3 = 'requires_action' THEN $13::timestamptz ELSE NULL END
         WHERE id = $1 AND version = $2`,
       [

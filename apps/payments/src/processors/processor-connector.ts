@@ -1,5 +1,5 @@
 /**
- * What payments asks of a card processor. A connector never sees a card number: only the vault
+ * What payments asks of a processor. A connector never sees a card number: only the vault
  * token's display data (bin, last4, brand). Every call carries an idempotency key made by the
  * caller and reused on retry, so a retried call can never authorize or capture twice.
  */
@@ -10,20 +10,34 @@ export interface CardForProcessor {
   readonly brand: string;
 }
 
+export type PaymentMethodForProcessor =
+  | ({ readonly type: 'card' } & CardForProcessor)
+  | { readonly type: 'bank_transfer'; readonly country: string }
+  | { readonly type: 'wallet'; readonly provider: 'alipay' | 'wechat_pay' };
+
 export interface AuthorizationRequest {
   readonly idempotencyKey: string;
   readonly amountMinor: bigint;
   readonly currency: string;
-  readonly card: CardForProcessor;
-  /** Set once the customer passed the 3-D Secure challenge the processor asked for. */
-  readonly authenticatedChallengeId?: string;
+  readonly paymentMethod: PaymentMethodForProcessor;
+  /**
+   * Set once the customer completed the action the processor asked for: the 3-D Secure challenge
+   * id, the QR payload approved in the wallet, or the virtual account the bank paid.
+   */
+  readonly completedActionId?: string;
 }
 
 export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds';
 
+/** What the customer must do before the processor can authorize. */
+export type ProcessorAction =
+  | { readonly type: 'three_d_secure'; readonly challengeId: string }
+  | { readonly type: 'qr_code'; readonly qrPayload: string }
+  | { readonly type: 'bank_transfer'; readonly virtualAccountReference: string };
+
 export type AuthorizationResult =
   | { readonly outcome: 'authorized'; readonly processorReference: string }
-  | { readonly outcome: 'requires_action'; readonly challengeId: string }
+  | { readonly outcome: 'requires_action'; readonly action: ProcessorAction }
   | { readonly outcome: 'declined'; readonly declineCode: ProcessorDeclineCode; readonly message: string }
   | ProcessorError;
 
@@ -97,6 +111,8 @@ export const idempotencyKeys = {
   authorization: (paymentId: string, attempt: number) => `${paymentId}:auth:${attempt}`,
   /** The authorization retried after the customer passed 3-D Secure. */
   authenticated: (paymentId: string) => `${paymentId}:auth:3ds`,
+  /** The authorization made once the customer approved the QR code or their bank paid. */
+  completed: (paymentId: string, action: 'qr_code' | 'bank_transfer') => `${paymentId}:auth:${action}`,
   capture: (paymentId: string, captureNumber: number) => `${paymentId}:capture:${captureNumber}`,
   /** Reconciles the authorization attempt of that number. */
   void: (paymentId: string, attempt: number) => `${paymentId}:void:${attempt}`,

@@ -7,7 +7,7 @@ function request(cardNumber: string, overrides: Partial<AuthorizationRequest> = 
     idempotencyKey: idempotencyKeys.authorization('pay_AbCdEfGhIjKlMnOpQrStUvWx', 1),
     amountMinor: 10_000n,
     currency: 'USD',
-    card: { bin: cardNumber.slice(0, 6), last4: cardNumber.slice(-4), brand: 'visa' },
+    paymentMethod: { type: 'card', bin: cardNumber.slice(0, 6), last4: cardNumber.slice(-4), brand: 'visa' },
     ...overrides,
   };
 }
@@ -135,13 +135,16 @@ describe('SimulatedProcessor, the rest of the lifecycle', () => {
     const first = await processor.authorize(request('4000000000003220'));
     expect(first).toMatchObject({
       outcome: 'requires_action',
-      challengeId: expect.stringMatching(/^3ds_/) as unknown,
+      action: { type: 'three_d_secure', challengeId: expect.stringMatching(/^3ds_/) as unknown },
     });
-    const challengeId = first.outcome === 'requires_action' ? first.challengeId : '';
+    const challengeId =
+      first.outcome === 'requires_action' && first.action.type === 'three_d_secure'
+        ? first.action.challengeId
+        : '';
     const authenticated = await processor.authorize(
       request('4000000000003220', {
         idempotencyKey: 'pay_x:auth:3ds',
-        authenticatedChallengeId: challengeId,
+        completedActionId: challengeId,
       }),
     );
     expect(authenticated.outcome).toBe('authorized');
@@ -231,5 +234,64 @@ describe('ProcessorRegistry', () => {
       () => new ProcessorRegistry([new SimulatedProcessor('simulated-a'), new SimulatedProcessor()]),
     ).toThrow();
     expect(() => new ProcessorRegistry([new SimulatedProcessor('simulated-b')])).toThrow();
+  });
+});
+
+describe('SimulatedProcessor, bank transfers and wallets', () => {
+  const transfer = (overrides: Partial<AuthorizationRequest> = {}): AuthorizationRequest => ({
+    ...request('4242424242424242'),
+    paymentMethod: { type: 'bank_transfer', country: 'DE' },
+    ...overrides,
+  });
+
+  it('asks a bank transfer to pay a virtual account, the same one for the same key', async () => {
+    const processor = new SimulatedProcessor();
+    const first = await processor.authorize(transfer());
+    expect(first).toEqual({
+      outcome: 'requires_action',
+      action: {
+        type: 'bank_transfer',
+        virtualAccountReference: expect.stringMatching(/^VA[0-9A-F]{20}$/) as unknown,
+      },
+    });
+    expect(await new SimulatedProcessor().authorize(transfer())).toEqual(first);
+    expect(processor.chargesFor('pay_AbCdEfGhIjKlMnOpQrStUvWx')).toEqual([]);
+  });
+
+  it('asks a wallet to approve a QR code naming its provider', async () => {
+    const processor = new SimulatedProcessor();
+    const result = await processor.authorize(
+      transfer({ paymentMethod: { type: 'wallet', provider: 'wechat_pay' } }),
+    );
+    expect(result).toMatchObject({
+      outcome: 'requires_action',
+      action: {
+        type: 'qr_code',
+        qrPayload: expect.stringMatching(
+          /^https:\/\/qr\.simulated-a\.example\/wechat_pay\/pay\?nonce=/,
+        ) as unknown,
+      },
+    });
+  });
+
+  it('authorizes once the customer acted, and captures the charge', async () => {
+    const processor = new SimulatedProcessor();
+    const funded = await processor.authorize(
+      transfer({
+        idempotencyKey: 'pay_AbCdEfGhIjKlMnOpQrStUvWx:auth:bank_transfer',
+        completedActionId: 'VA0123',
+      }),
+    );
+    if (funded.outcome !== 'authorized') throw new Error(`expected authorized, got ${funded.outcome}`);
+    const captured = await processor.capture({
+      idempotencyKey: 'pay_AbCdEfGhIjKlMnOpQrStUvWx:capture:1',
+      processorReference: funded.processorReference,
+      amountMinor: 10_000n,
+      currency: 'USD',
+    });
+    expect(captured.outcome).toBe('captured');
+    expect(processor.chargesFor('pay_AbCdEfGhIjKlMnOpQrStUvWx')).toEqual([
+      expect.objectContaining({ capturedMinor: 10_000n, disputed: false }),
+    ]);
   });
 });

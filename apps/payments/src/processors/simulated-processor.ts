@@ -22,6 +22,9 @@ type TestCardOutcome =
   | 'three_d_secure'
   | 'disputed';
 
+/** Bank transfers and wallets: the customer acts (pays, approves) before anything is authorized. */
+type SimulatedOutcome = TestCardOutcome | 'awaits_customer';
+
 /** Outcome of the simulator's test cards, keyed by bin + last4; any other card is authorized. */
 export const SIMULATED_TEST_CARDS: ReadonlyMap<string, TestCardOutcome> = new Map<string, TestCardOutcome>([
   ['4242424242', 'authorized'], // 4242 4242 4242 4242
@@ -80,6 +83,24 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+function testCardOutcome(request: AuthorizationRequest): SimulatedOutcome {
+  const method = request.paymentMethod;
+  if (method.type !== 'card') return 'awaits_customer';
+  return SIMULATED_TEST_CARDS.get(`${method.bin}${method.last4}`) ?? 'authorized';
+}
+
+function methodFingerprint(request: AuthorizationRequest): string {
+  const method = request.paymentMethod;
+  switch (method.type) {
+    case 'card':
+      return `card|${method.bin}|${method.last4}`;
+    case 'bank_transfer':
+      return `bank_transfer|${method.country}`;
+    case 'wallet':
+      return `wallet|${method.provider}`;
+  }
+}
+
 const processorError = (message: string, retryable: boolean): ProcessorError => ({
   outcome: 'error',
   code: 'processor_error',
@@ -123,7 +144,7 @@ export class SimulatedProcessor implements ProcessorConnector {
 
   async authorize(request: AuthorizationRequest): Promise<AuthorizationResult> {
     await this.delay(this.options.latencyMs);
-    const fingerprint = `${request.amountMinor}|${request.currency}|${request.card.bin}|${request.card.last4}|${request.authenticatedChallengeId ?? ''}`;
+    const fingerprint = `${request.amountMinor}|${request.currency}|${methodFingerprint(request)}|${request.completedActionId ?? ''}`;
     const result = this.remember(this.authorizations, request.idempotencyKey, fingerprint, () => {
       const decided = this.decideAuthorization(request);
       if (decided.outcome === 'authorized') {
@@ -132,7 +153,7 @@ export class SimulatedProcessor implements ProcessorConnector {
           processorReference: decided.processorReference,
           amountMinor: request.amountMinor,
           currency: request.currency,
-          disputed: SIMULATED_TEST_CARDS.get(`${request.card.bin}${request.card.last4}`) === 'disputed',
+          disputed: testCardOutcome(request) === 'disputed',
           status: 'authorized',
           capturedMinor: 0n,
           refundedMinor: 0n,
@@ -216,7 +237,7 @@ export class SimulatedProcessor implements ProcessorConnector {
 
   private decideAuthorization(request: AuthorizationRequest): AuthorizationResult {
     if (request.amountMinor <= 0n) return processorError('The amount must be positive.', false);
-    const outcome = SIMULATED_TEST_CARDS.get(`${request.card.bin}${request.card.last4}`) ?? 'authorized';
+    const outcome = testCardOutcome(request);
     if (
       outcome !== 'error' &&
       this.options.failureRate > 0 &&
@@ -226,12 +247,18 @@ export class SimulatedProcessor implements ProcessorConnector {
     }
     switch (outcome) {
       case 'three_d_secure':
-        if (request.authenticatedChallengeId === undefined) {
+        if (request.completedActionId === undefined) {
           return {
             outcome: 'requires_action',
-            challengeId: `3ds_${digest(request.idempotencyKey).slice(0, 24)}`,
+            action: {
+              type: 'three_d_secure',
+              challengeId: `3ds_${digest(request.idempotencyKey).slice(0, 24)}`,
+            },
           };
         }
+        return { outcome: 'authorized', processorReference: this.referenceFor(request.idempotencyKey) };
+      case 'awaits_customer':
+        if (request.completedActionId === undefined) return this.customerAction(request);
         return { outcome: 'authorized', processorReference: this.referenceFor(request.idempotencyKey) };
       case 'authorized':
       case 'disputed':
@@ -242,6 +269,23 @@ export class SimulatedProcessor implements ProcessorConnector {
       case 'error':
         return processorError(PROCESSOR_ERROR_MESSAGE, true);
     }
+  }
+
+  /**
+   * A bank transfer gets a virtual account to pay, a wallet a QR code to approve; both derived from
+   * the idempotency key, so a repeated request shows the customer the same ones.
+   */
+  private customerAction(request: AuthorizationRequest): AuthorizationResult {
+    const nonce = digest(`${this.name}:${request.idempotencyKey}`).slice(0, 24);
+    const method = request.paymentMethod;
+    if (method.type === 'wallet') {
+      const qrPayload = `https://qr.${this.name}.example/${method.provider}/pay?nonce=${nonce}&amount=${request.amountMinor}&currency=${request.currency}`;
+      return { outcome: 'requires_action', action: { type: 'qr_code', qrPayload } };
+    }
+    return {
+      outcome: 'requires_action',
+      action: { type: 'bank_transfer', virtualAccountReference: `VA${nonce.slice(0, 20).toUpperCase()}` },
+    };
   }
 
   private decideCapture(request: CaptureRequest): CaptureResult {

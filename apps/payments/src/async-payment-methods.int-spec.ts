@@ -1,0 +1,366 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Consumer } from 'kafkajs';
+import {
+  TOPICS,
+  allTopicDefinitions,
+  createEvent,
+  decodeEvent,
+  encodeEvent,
+  type AnyEventEnvelope,
+  type EventData,
+  type EventType,
+} from '@platform/contracts';
+import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import {
+  TEST_KAFKA_BROKERS,
+  createScratchDatabase,
+  uniqueNamespace,
+  waitFor,
+  type ScratchDatabase,
+} from '@platform/testing';
+
+/**
+ * Bank transfers, wallets (QR), FX and the risk timeout against the real broker and Postgres:
+ * the payments service runs as a process in a namespace of its own, the test plays the gateway
+ * (commands on payments.commands), risk (risk.assessed, or silence) and the customer or bank
+ * (payment.resolve_action).
+ */
+const PAYMENTS = join(__dirname, '..', 'dist', 'main.js');
+const PORT = 3394;
+const ADMIN_TOKEN = 'payments-async-int-admin-token';
+/** Fails closed on a risk timeout (the default). */
+const CLOSED_MERCHANT = `mer_clo${randomBytes(6).toString('hex')}`;
+/** Fails open, by RISK_TIMEOUT_POLICY. */
+const OPEN_MERCHANT = `mer_opn${randomBytes(6).toString('hex')}`;
+const FX_RATES = { version: 'itest-2026-11-25', rates: { 'EUR:USD': '1.0842', 'USD:JPY': '151.2' } };
+const SETTLE_LIMIT_MS = 20_000;
+
+interface Running {
+  readonly settings: KafkaSettings;
+  readonly producer: EventProducer;
+  readonly consumer: Consumer;
+  readonly events: AnyEventEnvelope[];
+  readonly database: ScratchDatabase;
+  readonly child: ChildProcess;
+}
+
+async function startPayments(): Promise<Running> {
+  const settings: KafkaSettings = {
+    brokers: TEST_KAFKA_BROKERS,
+    clientId: 'async-methods-test',
+    namespace: uniqueNamespace('itest-async'),
+  };
+  const kafka = createKafka(settings);
+  await ensureTopics(kafka, settings, allTopicDefinitions());
+  const producer = new EventProducer(kafka, settings);
+  await producer.connect();
+  const events: AnyEventEnvelope[] = [];
+  const consumer = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topicFor(settings, TOPICS.paymentsEvents.name)], fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      events.push(decodeEvent(message.value));
+      return Promise.resolve();
+    },
+  });
+  const database = await createScratchDatabase('itest_async_payments');
+  const child = spawn(process.execPath, [PAYMENTS], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+      KAFKA_NAMESPACE: settings.namespace,
+      DATABASE_URL: database.url,
+      PORT: String(PORT),
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      EXPIRY_SCAN_INTERVAL_MS: '200',
+      // Long enough for the test to answer for risk or the customer, short enough to wait out.
+      QR_EXPIRY_SECONDS: '4',
+      RISK_ASSESSMENT_TIMEOUT_SECONDS: '3',
+      RISK_TIMEOUT_SCAN_INTERVAL_MS: '200',
+      RISK_TIMEOUT_POLICY: JSON.stringify({ default: 'closed', merchants: { [OPEN_MERCHANT]: 'open' } }),
+      FX_RATES: JSON.stringify(FX_RATES),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  const running: Running = { settings, producer, consumer, events, database, child };
+  const state = await waitFor(`payments on port ${PORT} to be healthy`, 60_000, async () => {
+    if (child.exitCode !== null) return 'exited';
+    const response = await fetch(`http://127.0.0.1:${PORT}/health`).catch(() => null);
+    return response?.status === 200 && 'healthy';
+  });
+  if (state === 'exited') {
+    await stopPayments(running);
+    throw new Error(`payments exited ${child.exitCode}: ${output}`);
+  }
+  return running;
+}
+
+async function stopPayments(running: Running | undefined): Promise<void> {
+  if (running === undefined) return;
+  const { child } = running;
+  await new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  await running.consumer.disconnect();
+  await running.producer.disconnect();
+  await running.database.drop();
+  const admin = createKafka(running.settings).admin();
+  await admin.connect();
+  try {
+    const prefix = `${running.settings.namespace}.`;
+    await admin.deleteTopics({
+      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
+
+describe('bank transfers, wallets, FX and risk timeouts in the payments service', () => {
+  let platform: Running | undefined;
+  const running = (): Running => {
+    if (platform === undefined) throw new Error('payments did not start');
+    return platform;
+  };
+
+  beforeAll(async () => {
+    platform = await startPayments();
+  });
+
+  afterAll(async () => {
+    await stopPayments(platform);
+  });
+
+  /** paymentId → merchant, so every message about a payment names the merchant that owns it. */
+  const merchants = new Map<string, string>();
+
+  async function send<T extends EventType>(type: T, data: EventData<T>, paymentId: string): Promise<void> {
+    const event = createEvent(type, data, {
+      aggregateId: paymentId,
+      aggregateSequence: 1,
+      merchantId: merchants.get(paymentId) ?? CLOSED_MERCHANT,
+      correlationId: randomUUID(),
+      causationId: null,
+    });
+    await running().producer.send([
+      {
+        topic: type.startsWith('risk.') ? TOPICS.riskEvents.name : TOPICS.paymentsCommands.name,
+        key: paymentId,
+        value: encodeEvent(event),
+        headers: {},
+      },
+    ]);
+  }
+
+  async function create(
+    paymentMethod: EventData<'payment.create'>['paymentMethod'],
+    options: { merchantId?: string; currency?: string; settlementCurrency?: string } = {},
+  ): Promise<string> {
+    const paymentId = newPaymentId();
+    const merchantId = options.merchantId ?? CLOSED_MERCHANT;
+    merchants.set(paymentId, merchantId);
+    await send(
+      'payment.create',
+      {
+        paymentId,
+        merchantId,
+        amountMinor: '10000',
+        currency: options.currency ?? 'EUR',
+        ...(options.settlementCurrency === undefined
+          ? {}
+          : { settlementCurrency: options.settlementCurrency }),
+        captureMethod: 'automatic',
+        paymentMethod,
+        metadata: {},
+      },
+      paymentId,
+    );
+    return paymentId;
+  }
+
+  const approveRisk = (paymentId: string) =>
+    send('risk.assessed', { paymentId, decision: 'approve', score: 0, reasons: [] }, paymentId);
+
+  const eventsOf = (paymentId: string) => running().events.filter((event) => event.aggregateId === paymentId);
+  const typesOf = (paymentId: string) => eventsOf(paymentId).map((event) => event.type);
+
+  function waitForEvent<T extends EventType>(paymentId: string, type: T) {
+    return waitFor(
+      `${type} for ${paymentId} (seen: ${typesOf(paymentId).join(', ')})`,
+      SETTLE_LIMIT_MS,
+      () => {
+        const found = eventsOf(paymentId).find((event) => event.type === type);
+        return found as Extract<AnyEventEnvelope, { type: T }> | undefined;
+      },
+    );
+  }
+
+  async function operatorView(paymentId: string): Promise<Record<string, unknown>> {
+    const response = await fetch(`http://127.0.0.1:${PORT}/v1/payments/${paymentId}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  const transfer = { type: 'bank_transfer', bankTransfer: { country: 'DE' } } as const;
+  const alipay = { type: 'wallet', wallet: { provider: 'alipay' } } as const;
+  const card = {
+    type: 'card',
+    card: {
+      token: `tok_${randomBytes(8).toString('hex')}`,
+      brand: 'visa',
+      bin: '424242',
+      last4: '4242',
+      expMonth: 12,
+      expYear: 2034,
+      fingerprint: `fp_${randomBytes(10).toString('hex')}`,
+    },
+  } as const;
+
+  it('waits for a bank transfer with a virtual account, then authorizes and captures once the bank pays', async () => {
+    const id = await create(transfer);
+    await waitForEvent(id, 'payment.created');
+    await approveRisk(id);
+    const waiting = await waitForEvent(id, 'payment.requires_action');
+    expect(waiting.data.action).toEqual({
+      type: 'bank_transfer',
+      virtualAccountReference: expect.stringMatching(/^VA[0-9A-F]{20}$/) as unknown,
+    });
+    await send('payment.resolve_action', { paymentId: id, outcome: 'approved' }, id);
+    const captured = await waitForEvent(id, 'payment.captured');
+    const authorized = await waitForEvent(id, 'payment.authorized');
+    expect(authorized.data).toMatchObject({
+      amountMinor: '10000',
+      currency: 'EUR',
+      paymentMethodType: 'bank_transfer',
+      processor: 'simulated-a',
+    });
+    expect(captured.data).toMatchObject({
+      amountMinor: '10000',
+      final: true,
+      processor: 'simulated-a',
+      processorReference: authorized.data.processorReference,
+    });
+    expect(typesOf(id)).toEqual([
+      'payment.created',
+      'payment.requires_action',
+      'payment.authorized',
+      'payment.captured',
+    ]);
+  });
+
+  it('fails a QR payment the customer declines with customer_declined', async () => {
+    const id = await create(alipay);
+    await waitForEvent(id, 'payment.created');
+    await approveRisk(id);
+    const waiting = await waitForEvent(id, 'payment.requires_action');
+    expect(waiting.data.action).toMatchObject({
+      type: 'qr_code',
+      qrPayload: expect.stringContaining('/alipay/') as unknown,
+    });
+    await send('payment.resolve_action', { paymentId: id, outcome: 'declined' }, id);
+    expect(await waitForEvent(id, 'payment.failed')).toMatchObject({
+      data: { failureCode: 'customer_declined', processor: 'simulated-a' },
+    });
+    expect(typesOf(id)).toEqual(['payment.created', 'payment.requires_action', 'payment.failed']);
+  });
+
+  it('fails a QR payment nobody approved in time with action_expired, and ignores a late approval', async () => {
+    const id = await create({ type: 'wallet', wallet: { provider: 'wechat_pay' } });
+    await waitForEvent(id, 'payment.created');
+    await approveRisk(id);
+    await waitForEvent(id, 'payment.requires_action');
+    expect(await waitForEvent(id, 'payment.failed')).toMatchObject({
+      causationId: null,
+      data: { failureCode: 'action_expired' },
+    });
+    await send('payment.resolve_action', { paymentId: id, outcome: 'approved' }, id);
+    // A marker behind it on the same partition shows the late approval was handled (and ignored).
+    await send('refund.create', { refundId: `re_${randomBytes(8).toString('hex')}`, paymentId: id }, id);
+    await waitForEvent(id, 'refund.failed');
+    expect(typesOf(id)).toEqual([
+      'payment.created',
+      'payment.requires_action',
+      'payment.failed',
+      'refund.failed',
+    ]);
+  });
+
+  it('carries the configured rate on the authorization and the capture of a cross-currency payment', async () => {
+    const id = await create(card, { settlementCurrency: 'USD' });
+    expect(await waitForEvent(id, 'payment.created')).toMatchObject({ data: { settlementCurrency: 'USD' } });
+    await approveRisk(id);
+    const fx = {
+      settlementCurrency: 'USD',
+      settlementAmountMinor: '10842',
+      rate: '1.0842',
+      rateVersion: 'itest-2026-11-25',
+    };
+    expect((await waitForEvent(id, 'payment.authorized')).data).toMatchObject({ currency: 'EUR', fx });
+    expect((await waitForEvent(id, 'payment.captured')).data).toMatchObject({ amountMinor: '10000', fx });
+    expect(await operatorView(id)).toMatchObject({
+      settlement_currency: 'usd',
+      fx: {
+        settlement_currency: 'usd',
+        settlement_amount: 10842,
+        rate: '1.0842',
+        rate_version: 'itest-2026-11-25',
+      },
+    });
+  });
+
+  it('fails a payment whose currency pair is not in the rate table, saying why', async () => {
+    const id = await create(card, { settlementCurrency: 'GBP' });
+    expect(await waitForEvent(id, 'payment.failed')).toMatchObject({
+      data: {
+        failureCode: 'processor_error',
+        failureMessage: expect.stringContaining('no EUR:GBP rate') as unknown,
+      },
+    });
+  });
+
+  it('fails closed when risk stays silent, and ignores its late approval', async () => {
+    const id = await create(card, { merchantId: CLOSED_MERCHANT });
+    expect(await waitForEvent(id, 'payment.failed')).toMatchObject({
+      causationId: null,
+      data: { failureCode: 'risk_declined' },
+    });
+    await approveRisk(id);
+    await send('refund.create', { refundId: `re_${randomBytes(8).toString('hex')}`, paymentId: id }, id);
+    await waitForEvent(id, 'refund.failed');
+    expect(typesOf(id)).toEqual(['payment.created', 'payment.failed', 'refund.failed']);
+    expect(await operatorView(id)).toMatchObject({ status: 'failed', risk_screening: 'unscreened' });
+  });
+
+  it('fails open for a merchant that chose it: captured unscreened, the late decline ignored', async () => {
+    const id = await create(card, { merchantId: OPEN_MERCHANT, currency: 'USD' });
+    const captured = await waitForEvent(id, 'payment.captured');
+    expect(captured).toMatchObject({ causationId: null, data: { amountMinor: '10000', currency: 'USD' } });
+    await send('risk.assessed', { paymentId: id, decision: 'decline', score: 100, reasons: ['late'] }, id);
+    await send(
+      'refund.create',
+      { refundId: `re_${randomBytes(8).toString('hex')}`, paymentId: id, amountMinor: '1' },
+      id,
+    );
+    await waitForEvent(id, 'refund.succeeded');
+    expect(typesOf(id)).toEqual([
+      'payment.created',
+      'payment.authorized',
+      'payment.captured',
+      'refund.succeeded',
+    ]);
+    expect(await operatorView(id)).toMatchObject({ status: 'succeeded', risk_screening: 'unscreened' });
+  });
+});

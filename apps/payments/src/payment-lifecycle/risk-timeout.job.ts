@@ -1,0 +1,66 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { isTransientDatabaseError } from '@platform/db';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
+import { PaymentLifecycle } from './payment-lifecycle.service';
+import { PaymentRepository } from './payment.repository';
+
+/** Payments timed out per scan; the next scan takes the rest. */
+export const RISK_TIMEOUT_BATCH_MAX = 100;
+
+/**
+ * Every RISK_TIMEOUT_SCAN_INTERVAL_MS, applies the merchant's fail-open or fail-closed policy to
+ * payments whose first risk assessment is past RISK_ASSESSMENT_TIMEOUT_SECONDS. Each payment is
+ * handled in its own transaction under its row lock, so a risk.assessed racing the job is applied
+ * either before it (the deadline is cleared and the job does nothing) or after it (and ignored).
+ */
+@Injectable()
+export class RiskTimeoutJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('RiskTimeout');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly payments: PaymentRepository,
+    private readonly lifecycle: PaymentLifecycle,
+    @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running !== null) return;
+      this.running = this.scan()
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          if (isTransientDatabaseError(error)) this.logger.warn(`risk-timeout scan postponed: ${message}`);
+          else this.logger.error(`risk-timeout scan failed: ${message}`);
+        })
+        .finally(() => (this.running = null));
+    }, this.config.RISK_TIMEOUT_SCAN_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many payments were looked at. */
+  async scan(now: Date = new Date()): Promise<number> {
+    const found = await this.payments.findRiskOverdue(now, RISK_TIMEOUT_BATCH_MAX);
+    for (const { id, version } of found) {
+      await this.dataSource.transaction((manager) =>
+        this.lifecycle.timeOutRiskAssessment(id, version, manager, now),
+      );
+    }
+    return found.length;
+  }
+}

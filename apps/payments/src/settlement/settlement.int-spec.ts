@@ -1,0 +1,312 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Consumer } from 'kafkajs';
+import {
+  TOPICS,
+  allTopicDefinitions,
+  createEvent,
+  decodeEvent,
+  encodeEvent,
+  type AnyEventEnvelope,
+  type EventData,
+  type EventType,
+} from '@platform/contracts';
+import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import {
+  TEST_KAFKA_BROKERS,
+  createScratchDatabase,
+  uniqueNamespace,
+  waitFor,
+  type ScratchDatabase,
+} from '@platform/testing';
+
+/**
+ * Settlement with the real ledger: payments and the ledger built and run as processes against the
+ * real broker and Postgres in a namespace of their own; the test plays the gateway (commands) and
+ * risk (approvals). Settlements must post in the ledger, move merchants' money from pending to
+ * available, and never settle a capture twice.
+ */
+const APPS = join(__dirname, '..', '..', '..');
+const ADMIN_TOKEN = `adm_${randomBytes(12).toString('hex')}`;
+const MERCHANT_ID = `mer_stl${randomBytes(6).toString('hex')}`;
+const PORTS = { payments: 3471, ledger: 3472 };
+const SETTLE_LIMIT_MS = 30_000;
+const FEES = {
+  'simulated-a': { basisPoints: 200, fixedHundredths: 10 },
+  'simulated-b': { basisPoints: 100, fixedHundredths: 0 },
+};
+
+describe('settlement with the real ledger', () => {
+  const settings: KafkaSettings = {
+    brokers: TEST_KAFKA_BROKERS,
+    clientId: 'settlement-int',
+    namespace: uniqueNamespace('settlement-int'),
+  };
+  const events: AnyEventEnvelope[] = [];
+  const databases: ScratchDatabase[] = [];
+  const processes: { name: string; child: ChildProcess; output: string }[] = [];
+  let producer: EventProducer;
+  let reader: Consumer;
+
+  async function startService(app: 'payments' | 'ledger', port: number, env: Record<string, string>) {
+    const database = await createScratchDatabase(`stl_int_${app}`);
+    databases.push(database);
+    const record = { name: app, child: null as unknown as ChildProcess, output: '' };
+    record.child = spawn(process.execPath, [join(APPS, app, 'dist', 'main.js')], {
+      env: {
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+        KAFKA_NAMESPACE: settings.namespace,
+        ADMIN_TOKEN,
+        LOG_LEVEL: 'warn',
+        OTEL_TRACES_EXPORTER: 'none',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const append = (chunk: Buffer) => (record.output = (record.output + chunk.toString()).slice(-20_000));
+    record.child.stdout?.on('data', append);
+    record.child.stderr?.on('data', append);
+    processes.push(record);
+    await waitFor(`${app} on port ${port} to answer /health`, 60_000, async () => {
+      if (record.child.exitCode !== null)
+        throw new Error(`${app} exited ${record.child.exitCode}: ${record.output}`);
+      const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      return response?.status === 200;
+    });
+  }
+
+  async function send<T extends EventType>(type: T, data: EventData<T>, aggregateId: string): Promise<void> {
+    const event = createEvent(type, data, {
+      aggregateId,
+      aggregateSequence: 1,
+      merchantId: MERCHANT_ID,
+      correlationId: randomUUID(),
+      causationId: null,
+    });
+    const topic = type.startsWith('risk.') ? TOPICS.riskEvents : TOPICS.paymentsCommands;
+    await producer.send([{ topic: topic.name, key: aggregateId, value: encodeEvent(event), headers: {} }]);
+  }
+
+  function find<T extends EventType>(type: T, matches: (event: EventData<T>) => boolean) {
+    return events.filter(
+      (event): event is Extract<AnyEventEnvelope, { type: T }> =>
+        event.type === type && matches(event.data as EventData<T>),
+    );
+  }
+
+  /** A card payment through payments, approved by the test in risk's place; resolves with its capture. */
+  async function capturedPayment(amountMinor: string, currency: string) {
+    const paymentId = `pay_${randomBytes(12).toString('hex')}`;
+    await send(
+      'payment.create',
+      {
+        paymentId,
+        merchantId: MERCHANT_ID,
+        amountMinor,
+        currency,
+        captureMethod: 'automatic',
+        paymentMethod: {
+          type: 'card',
+          card: {
+            token: `tok_${randomBytes(8).toString('hex')}`,
+            brand: 'visa',
+            bin: '424242',
+            last4: '4242',
+            expMonth: 12,
+            expYear: 2034,
+            fingerprint: `fp_${randomBytes(10).toString('hex')}`,
+          },
+        },
+        metadata: {},
+      },
+      paymentId,
+    );
+    await waitFor(`payment.created of ${paymentId}`, SETTLE_LIMIT_MS, () =>
+      find('payment.created', (d) => d.paymentId === paymentId).at(0),
+    );
+    await send('risk.assessed', { paymentId, decision: 'approve', score: 0, reasons: [] }, paymentId);
+    return waitFor(`payment.captured of ${paymentId}`, SETTLE_LIMIT_MS, () =>
+      find('payment.captured', (d) => d.paymentId === paymentId).at(0),
+    );
+  }
+
+  async function call<T>(service: keyof typeof PORTS, path: string, method = 'GET') {
+    const response = await fetch(`http://127.0.0.1:${PORTS[service]}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  async function balance(code: string): Promise<bigint> {
+    const read = await call<{ balance_minor: string }>('ledger', `/v1/ledger/accounts/${code}/balance`);
+    if (read.status === 404) return 0n;
+    expect(read.status).toBe(200);
+    return BigInt(read.body.balance_minor);
+  }
+
+  interface SettlementView {
+    id: string;
+    processor: string;
+    currency: string;
+    gross_amount: string;
+    processor_fee: string;
+    net_amount: string;
+    capture_ids: string[];
+  }
+
+  /** Runs settlement until every capture named is settled (each is booked by the ledger first). */
+  async function settleAll(captureIds: readonly string[]): Promise<SettlementView[]> {
+    const settled: SettlementView[] = [];
+    await waitFor(
+      `settlement of ${captureIds.length} captures`,
+      SETTLE_LIMIT_MS,
+      async () => {
+        const run = await call<{ data: SettlementView[] }>('payments', '/v1/settlements/run', 'POST');
+        expect(run.status).toBe(200);
+        settled.push(...run.body.data);
+        const done = new Set(settled.flatMap((s) => s.capture_ids));
+        return captureIds.every((id) => done.has(id));
+      },
+      300,
+    );
+    return settled;
+  }
+
+  beforeAll(async () => {
+    const kafka = createKafka(settings);
+    await ensureTopics(kafka, settings, allTopicDefinitions());
+    producer = new EventProducer(kafka, settings);
+    await producer.connect();
+    reader = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
+    await reader.connect();
+    await reader.subscribe({
+      topics: [TOPICS.paymentsEvents.name, TOPICS.ledgerEvents.name].map((t) => topicFor(settings, t)),
+      fromBeginning: true,
+    });
+    await reader.run({
+      eachMessage: ({ message }) => {
+        events.push(decodeEvent(message.value));
+        return Promise.resolve();
+      },
+    });
+    await startService('ledger', PORTS.ledger, {});
+    await startService('payments', PORTS.payments, {
+      SETTLEMENT_FEES: JSON.stringify(FEES),
+      // The daily job only settles earlier days; the operator endpoint settles today.
+      SETTLEMENT_CHECK_INTERVAL_MS: '200',
+      PROCESSOR_ROUTING_RULES: JSON.stringify([{ currency: 'EUR', processors: ['simulated-b'] }]),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const { child } of processes) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(
+      processes.map(({ child }) =>
+        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
+      ),
+    );
+    await reader?.disconnect();
+    await producer?.disconnect();
+    for (const database of databases) await database.drop();
+    const admin = createKafka(settings).admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${settings.namespace}.`));
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('settles captures per processor and currency with the processor fee, and the ledger posts them', async () => {
+    const captures = [
+      await capturedPayment('10000', 'USD'),
+      await capturedPayment('2550', 'USD'),
+      await capturedPayment('7000', 'EUR'),
+    ];
+    const captureIds = captures.map((c) => c.data.captureId);
+    expect(captures.map((c) => c.data.processor)).toEqual(['simulated-a', 'simulated-a', 'simulated-b']);
+    // What the merchant is owed once the ledger has booked them (its own pricing, not ours).
+    const pendingUsd = await waitFor('the USD captures in the ledger', SETTLE_LIMIT_MS, async () => {
+      const owed = -(await balance(`merchant_pending:${MERCHANT_ID}:USD`));
+      return owed > 0n && find('ledger.entry_posted', (d) => d.kind === 'capture').length === 3 && owed;
+    });
+    const pendingEur = -(await balance(`merchant_pending:${MERCHANT_ID}:EUR`));
+
+    const settled = await settleAll(captureIds);
+    const summary = settled
+      .map((s) => [
+        s.processor,
+        s.currency,
+        s.gross_amount,
+        s.processor_fee,
+        s.net_amount,
+        s.capture_ids.length,
+      ])
+      .sort();
+    // simulated-a: 2 % + 0.10 per capture: 200 + 10, 51 + 10. simulated-b: 1 %: 70.
+    expect(summary).toEqual([
+      ['simulated-a', 'USD', '12550', '271', '12279', 2],
+      ['simulated-b', 'EUR', '7000', '70', '6930', 1],
+    ]);
+    for (const s of settled) {
+      const posted = await waitFor(`the ledger to post ${s.id}`, SETTLE_LIMIT_MS, () =>
+        find('ledger.entry_posted', (d) => d.kind === 'settlement' && d.context.settlementId === s.id).at(0),
+      );
+      expect(posted.data.context).toMatchObject({
+        processor: s.processor,
+        currency: s.currency,
+        grossAmountMinor: s.gross_amount,
+        feeAmountMinor: s.processor_fee,
+      });
+    }
+    expect(find('ledger.entry_rejected', () => true)).toEqual([]);
+    // The merchant's money moved from pending to available; the processors owe nothing more.
+    expect(await balance(`merchant_pending:${MERCHANT_ID}:USD`)).toBe(0n);
+    expect(-(await balance(`merchant_available:${MERCHANT_ID}:USD`))).toBe(pendingUsd);
+    expect(-(await balance(`merchant_available:${MERCHANT_ID}:EUR`))).toBe(pendingEur);
+    expect(await balance('processor_receivable:simulated-a:USD')).toBe(0n);
+    expect(await balance('processor_receivable:simulated-b:EUR')).toBe(0n);
+    expect(await balance('platform_bank:USD')).toBe(12_279n);
+    expect(await balance('processor_fees:EUR')).toBe(70n);
+  });
+
+  it('never settles a capture twice, and settles a later capture on its own', async () => {
+    const again = await call<{ data: unknown[] }>('payments', '/v1/settlements/run', 'POST');
+    expect(again).toEqual({ status: 200, body: { object: 'list', data: [] } });
+
+    const later = await capturedPayment('1000', 'USD');
+    const settled = await settleAll([later.data.captureId]);
+    expect(settled).toHaveLength(1);
+    expect(settled[0]).toMatchObject({
+      gross_amount: '1000',
+      processor_fee: '30',
+      capture_ids: [later.data.captureId],
+    });
+    await waitFor('the later settlement in the ledger', SETTLE_LIMIT_MS, () =>
+      find('ledger.entry_posted', (d) => d.context.settlementId === settled[0]?.id).at(0),
+    );
+    const reported = find('settlement.reported', () => true);
+    const settledIds = reported.flatMap((e) => e.data.captureIds);
+    expect(new Set(settledIds).size).toBe(settledIds.length);
+    expect(new Set(reported.map((e) => e.data.settlementId)).size).toBe(reported.length);
+    // Each settlement is dated the UTC day its captures were made.
+    for (const e of reported) {
+      for (const captureId of e.data.captureIds) {
+        const captured = find('payment.captured', (d) => d.captureId === captureId).at(0);
+        expect(captured?.occurredAt.slice(0, 10)).toBe(e.data.settlementDate);
+      }
+    }
+    expect(find('ledger.entry_rejected', () => true)).toEqual([]);
+    expect(await balance('processor_receivable:simulated-a:USD')).toBe(0n);
+  });
+
+  it('answers the operator endpoint only with the admin token, in the documented error shape', async () => {
+    const response = await fetch(`http://127.0.0.1:${PORTS.payments}/v1/settlements/run`, { method: 'POST' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { type: 'authentication_error' } });
+  });
+});

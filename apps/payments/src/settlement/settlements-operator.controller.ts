@@ -1,0 +1,46 @@
+import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { bearerTokenGuard } from '@platform/service-runtime';
+import { PAYMENTS_CONFIG } from '../payments-config';
+import { SettleCaptures } from './settle-captures.service';
+import type { PlannedSettlement } from './settlement-plan';
+
+export interface SettlementView {
+  readonly id: string;
+  readonly object: 'settlement';
+  readonly processor: string;
+  readonly currency: string;
+  readonly settlement_date: string;
+  readonly gross_amount: string;
+  readonly processor_fee: string;
+  readonly net_amount: string;
+  readonly capture_ids: readonly string[];
+}
+
+function toSettlementView(s: PlannedSettlement): SettlementView {
+  return {
+    id: s.settlementId,
+    object: 'settlement',
+    processor: s.processor,
+    currency: s.currency,
+    settlement_date: s.settlementDate,
+    gross_amount: s.grossAmountMinor.toString(),
+    processor_fee: s.processorFeeAmountMinor.toString(),
+    net_amount: s.netAmountMinor.toString(),
+    capture_ids: s.captureIds,
+  };
+}
+
+/** Operators (and tests) settle now what the daily job would settle tomorrow (ADMIN_TOKEN). */
+@Controller('v1/settlements')
+@UseGuards(bearerTokenGuard(PAYMENTS_CONFIG, 'ADMIN_TOKEN'))
+export class SettlementsOperatorController {
+  constructor(private readonly settle: SettleCaptures) {}
+
+  /** Settles every capture the ledger has booked so far; answers the settlements reported. */
+  @Post('run')
+  @HttpCode(200)
+  async run(): Promise<{ object: 'list'; data: SettlementView[] }> {
+    const reported = await this.settle.run(new Date());
+    return { object: 'list', data: reported.map(toSettlementView) };
+  }
+}

@@ -1,0 +1,211 @@
+import { waitFor } from '@platform/testing';
+import { readPlatform, request, type Reply, type ServiceName } from './platform';
+
+/**
+ * Money after the payment, through the running platform: card payments captured at the gateway,
+ * settled by payments' operator endpoint and posted by the ledger (pending → available), then paid
+ * out through the gateway; a payout above the balance, or one the bank rejects, fails and leaves
+ * the balance whole.
+ */
+const platform = readPlatform();
+const SUCCEEDING_CARD = '4242424242424242';
+const SETTLE_LIMIT_MS = 60_000;
+
+function call<T = unknown>(
+  service: ServiceName,
+  path: string,
+  options: { method?: string; token?: string; body?: unknown } = {},
+): Promise<Reply<T>> {
+  return request<T>(`${platform.services[service]}${path}`, {
+    ...options,
+    token: options.token ?? platform.adminToken,
+  });
+}
+
+interface Payout {
+  id: string;
+  status: 'pending' | 'paid' | 'failed';
+  failure_code: string | null;
+  amount: number;
+}
+interface Balance {
+  available: { amount: number; currency: string }[];
+  pending: { amount: number; currency: string }[];
+}
+
+describe('settlement and payouts through the platform', () => {
+  let merchant: { id: string; api_key: string };
+  /** What the merchant can be paid out, per the ledger, after each step. */
+  let availableMinor = 0n;
+
+  const ledgerOwed = async (kind: string): Promise<bigint> => {
+    const read = await call<{ balance_minor: string }>(
+      'ledger',
+      `/v1/ledger/accounts/${kind}:${merchant.id}:USD/balance`,
+    );
+    if (read.status === 404) return 0n;
+    expect(read.status).toBe(200);
+    return -BigInt(read.body.balance_minor);
+  };
+
+  const gatewayAvailable = async (): Promise<bigint> => {
+    const read = await call<Balance>('gateway', '/v1/balance', { token: merchant.api_key });
+    expect(read.status).toBe(200);
+    return BigInt(read.body.available.find((a) => a.currency === 'usd')?.amount ?? 0);
+  };
+
+  /** A payout through the gateway, followed until it is paid or failed. */
+  async function payout(amount: number): Promise<Reply<Payout>> {
+    const created = await call<Payout>('gateway', '/v1/payouts', {
+      method: 'POST',
+      token: merchant.api_key,
+      body: { amount, currency: 'usd' },
+    });
+    if (created.status !== 200 || created.body.status !== 'pending') return created;
+    return waitFor(`payout ${created.body.id} to finish`, SETTLE_LIMIT_MS, async () => {
+      const read = await call<Payout>('gateway', `/v1/payouts/${created.body.id}`, {
+        token: merchant.api_key,
+      });
+      return read.body.status !== 'pending' && read;
+    });
+  }
+
+  beforeAll(async () => {
+    const created = await call<{ id: string; api_key: string }>('gateway', '/v1/merchants', {
+      method: 'POST',
+      body: { name: 'Settlement And Payouts Merchant' },
+    });
+    expect(created.status).toBe(201);
+    merchant = created.body;
+  });
+
+  it('settles captured payments: the ledger moves them from pending to available', async () => {
+    for (const amount of [10_000, 5_000, 2_500]) {
+      const payment = await call<{ status: string }>('gateway', '/v1/payments', {
+        method: 'POST',
+        token: merchant.api_key,
+        body: {
+          amount,
+          currency: 'usd',
+          payment_method: {
+            type: 'card',
+            card: { number: SUCCEEDING_CARD, exp_month: 12, exp_year: 2035, cvc: '123' },
+          },
+        },
+      });
+      expect(payment.status).toBe(200);
+      expect(payment.body.status).toBe('succeeded');
+    }
+    // 17 500 at the default 2.90 % + 0.30 each: 16 902 owed to the merchant.
+    const pending = await waitFor('the captures in the ledger', SETTLE_LIMIT_MS, async () => {
+      const owed = await ledgerOwed('merchant_pending');
+      return owed === 16_902n && owed;
+    });
+    expect(await ledgerOwed('merchant_available')).toBe(0n);
+
+    // Settling runs until the ledger has the merchant's captures settled (each once booked).
+    await waitFor(
+      'the settlement of the merchant captures',
+      SETTLE_LIMIT_MS,
+      async () => {
+        const run = await call<{ data: { id: string }[] }>('payments', '/v1/settlements/run', {
+          method: 'POST',
+        });
+        expect(run.status).toBe(200);
+        return (await ledgerOwed('merchant_pending')) === 0n;
+      },
+      300,
+    );
+    availableMinor = await ledgerOwed('merchant_available');
+    expect(availableMinor).toBe(pending);
+    const statement = await call<{ data: { kind: string }[] }>(
+      'ledger',
+      `/v1/ledger/accounts/merchant_available:${merchant.id}:USD/statement`,
+    );
+    expect(statement.body.data.map((line) => line.kind)).toEqual(expect.arrayContaining(['settlement']));
+    const trial = await call<{ currencies: { net_minor: string }[] }>('ledger', '/v1/ledger/trial-balance');
+    for (const currency of trial.body.currencies) expect(currency.net_minor).toBe('0');
+    // The gateway's balance follows the ledger.
+    await waitFor(
+      'the gateway balance',
+      SETTLE_LIMIT_MS,
+      async () => (await gatewayAvailable()) === availableMinor,
+    );
+    // Nothing left to settle for this merchant: a second run changes nothing.
+    await call('payments', '/v1/settlements/run', { method: 'POST' });
+    expect(await ledgerOwed('merchant_available')).toBe(availableMinor);
+  });
+
+  it('pays out through the gateway, and the available balance drops by the payout', async () => {
+    const paid = await payout(6_000);
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ status: 'paid', failure_code: null, amount: 6_000 });
+    const operator = await call<{ status: string; merchant_id: string }>(
+      'payments',
+      `/v1/payouts/${paid.body.id}`,
+    );
+    expect(operator.body).toMatchObject({ status: 'paid', merchant_id: merchant.id });
+    await waitFor(
+      'the payout in the ledger',
+      SETTLE_LIMIT_MS,
+      async () =>
+        (await ledgerOwed('payouts_in_flight')) === 0n &&
+        (await ledgerOwed('merchant_available')) === availableMinor - 6_000n,
+    );
+    availableMinor -= 6_000n;
+    await waitFor(
+      'the gateway balance',
+      SETTLE_LIMIT_MS,
+      async () => (await gatewayAvailable()) === availableMinor,
+    );
+  });
+
+  it('fails a payout the bank rejects and gives the funds back', async () => {
+    const rejected = await payout(1_013);
+    expect(rejected.body).toMatchObject({ status: 'failed', failure_code: 'bank_rejected' });
+    await waitFor('the reversal in the ledger', SETTLE_LIMIT_MS, async () => {
+      const statement = await call<{ data: { kind: string }[] }>(
+        'ledger',
+        `/v1/ledger/accounts/merchant_available:${merchant.id}:USD/statement`,
+      );
+      return statement.body.data.some((line) => line.kind === 'payout_failed');
+    });
+    expect(await ledgerOwed('merchant_available')).toBe(availableMinor);
+  });
+
+  it('refuses a payout above the balance: at the gateway, or at the ledger with insufficient_balance', async () => {
+    await waitFor(
+      'the gateway balance',
+      SETTLE_LIMIT_MS,
+      async () => (await gatewayAvailable()) === availableMinor,
+    );
+    const above = await payout(Number(availableMinor) + 1);
+    expect(above).toMatchObject({
+      status: 400,
+      body: { error: { type: 'invalid_request_error', code: 'balance_insufficient', param: 'amount' } },
+    });
+    // Two at once, each within the balance but not together: the gateway's read model may let both
+    // through; then the ledger's reservation refuses one and payments fails it insufficient_balance.
+    const share = Number((availableMinor * 6n) / 10n);
+    const outcomes = await Promise.all([payout(share), payout(share)]);
+    const paid = outcomes.filter((o) => o.status === 200 && o.body.status === 'paid');
+    const refused = outcomes.filter((o) => o !== paid[0]);
+    expect(paid).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    const [other] = refused;
+    if (other?.status === 200) {
+      expect(other.body).toMatchObject({ status: 'failed', failure_code: 'insufficient_balance' });
+    } else {
+      expect(other).toMatchObject({ status: 400, body: { error: { code: 'balance_insufficient' } } });
+    }
+    availableMinor -= BigInt(share);
+    await waitFor(
+      'the ledger after the payouts',
+      SETTLE_LIMIT_MS,
+      async () =>
+        (await ledgerOwed('payouts_in_flight')) === 0n &&
+        (await ledgerOwed('merchant_available')) === availableMinor,
+    );
+    expect(availableMinor).toBeGreaterThanOrEqual(0n);
+  });
+});

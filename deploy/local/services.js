@@ -170,6 +170,8 @@ function serviceEnv(name, options) {
     LOG_LEVEL: 'info',
     OTEL_TRACES_EXPORTER: 'file',
     OTEL_TRACES_FILE: path.join(options.logDir, `traces-${name}.jsonl`),
+    // Local runs only: webhook receivers listen on 127.0.0.1 (the gateway refuses private targets by default).
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     ...options.secrets,
     ...options.extraEnv,
   };

@@ -7,7 +7,8 @@ import { readPlatform, request, type Reply } from './platform';
 /**
  * A second gateway process on another port, against the same database and topic namespace: a
  * payment made through one is answered settled and read through the other, and the rate limit
- * (kept in Postgres) holds across both.
+ * (kept in Postgres) holds across both. The second one runs as production would where the local
+ * platform cannot: cards only, and webhooks refused for private targets.
  */
 
 const platform = readPlatform();
@@ -62,6 +63,8 @@ beforeAll(async () => {
       PAYMENT_SETTLE_WAIT_MS: '25000',
       RATE_LIMIT_REQUESTS_PER_WINDOW: String(RATE_LIMIT),
       RATE_LIMIT_WINDOW_SECONDS: '3600',
+      PAYMENT_METHODS_ENABLED: 'card',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -132,5 +135,53 @@ describe('gateway: two instances behind one address', () => {
     expect(statuses).toEqual([...Array<number>(RATE_LIMIT).fill(200), 429, 429]);
     expect(limited?.body).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit' } });
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses payment methods it is not configured for with a clear 400, writing nothing', async () => {
+    const key = await newMerchantKey('Cards Only Merchant');
+    for (const paymentMethod of [
+      { type: 'bank_transfer', bank_transfer: { country: 'DE' } },
+      { type: 'wallet', wallet: { provider: 'alipay' } },
+    ]) {
+      const created = await call(SECOND, '/v1/payments', {
+        method: 'POST',
+        key,
+        body: { amount: 4_200, currency: 'eur', payment_method: paymentMethod },
+      });
+      expect({ status: created.status, body: created.body }).toEqual({
+        status: 400,
+        body: {
+          error: expect.objectContaining({
+            type: 'invalid_request_error',
+            code: 'payment_method_unavailable',
+            param: 'payment_method[type]',
+          }),
+        },
+      });
+    }
+    const listed = await call<{ data: unknown[] }>(FIRST, '/v1/payments?limit=100', { key });
+    expect(listed.body.data).toEqual([]);
+  });
+
+  it('refuses webhook endpoints on loopback, private and metadata addresses, and credentials in URLs', async () => {
+    const key = await newMerchantKey('Webhook Targets Merchant');
+    for (const url of [
+      'http://127.0.0.1:4000/hooks',
+      'http://localhost:4000/hooks',
+      'http://[::1]:4000/hooks',
+      'http://10.0.0.8/hooks',
+      'http://169.254.169.254/latest/meta-data/',
+      'https://user:secret@hooks.example.com/hooks',
+      'ftp://hooks.example.com/hooks',
+    ]) {
+      const refused = await call(SECOND, '/v1/webhook_endpoints', { method: 'POST', key, body: { url } });
+      expect({ url, status: refused.status, body: refused.body }).toEqual({
+        url,
+        status: 400,
+        body: { error: expect.objectContaining({ type: 'invalid_request_error', param: 'url' }) },
+      });
+    }
+    const listed = await call<{ data: unknown[] }>(FIRST, '/v1/webhook_endpoints', { key });
+    expect(listed.body.data).toEqual([]);
   });
 });

@@ -157,29 +157,4 @@ describe('gateway: capture, cancel and refunds', () => {
     const listed = await call<List<Refund>>(`/v1/refunds?payment=${paid.id}`, { key });
     expect(listed.body.data.map((refund) => refund.id)).toEqual([rest.body.id, partial.body.id]);
   });
-
-  it('refuses bank transfers and wallets with a clear 400 until the payments service completes them', async () => {
-    for (const paymentMethod of [
-      { type: 'bank_transfer', bank_transfer: { country: 'DE' } },
-      { type: 'wallet', wallet: { provider: 'alipay' } },
-    ]) {
-      const created = await call('/v1/payments', {
-        method: 'POST',
-        key,
-        body: { amount: 4_200, currency: 'eur', payment_method: paymentMethod },
-      });
-      expect({ status: created.status, body: created.body }).toEqual({
-        status: 400,
-        body: {
-          error: expect.objectContaining({
-            type: 'invalid_request_error',
-            code: 'payment_method_unavailable',
-            param: 'payment_method[type]',
-          }),
-        },
-      });
-    }
-    const listed = await call<{ data: unknown[] }>('/v1/payments?limit=100', { key });
-    expect(listed.body.data.every((p) => (p as { currency: string }).currency !== 'eur')).toBe(true);
-  });
 });

@@ -28,6 +28,29 @@ describe('gateway config', () => {
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/platform_gateway');
     expect(config.PAYMENT_SETTLE_WAIT_MS).toBe(5000);
     expect(config.VAULT_KEYS).toEqual([{ id: 'k1', key: Buffer.from(KEY_1, 'base64') }]);
+    expect([...config.PAYMENT_METHODS_ENABLED].sort()).toEqual(['bank_transfer', 'card', 'wallet']);
+    expect(config.WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(false);
+    expect(config.WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS).toBe(24);
+    expect(config.IDEMPOTENCY_RETENTION_HOURS).toBe(24);
+    expect(config.AUTH_FAILURES_PER_WINDOW).toBe(20);
+    expect(config.AUTH_FAILURE_WINDOW_SECONDS).toBe(300);
+  });
+
+  it('narrows the payment methods, allows private webhook targets only when told, keeps a day of keys', () => {
+    const config = loadConfig('gateway', gatewayEnvSchema, {
+      ...BASE,
+      PAYMENT_METHODS_ENABLED: 'card',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    });
+    expect([...config.PAYMENT_METHODS_ENABLED]).toEqual(['card']);
+    expect(config.WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(true);
+    expect(issuesOf({ ...BASE, PAYMENT_METHODS_ENABLED: 'card,paypal' })).toEqual([
+      'PAYMENT_METHODS_ENABLED',
+    ]);
+    expect(issuesOf({ ...BASE, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toEqual([
+      'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+    ]);
+    expect(issuesOf({ ...BASE, IDEMPOTENCY_RETENTION_HOURS: '23' })).toEqual(['IDEMPOTENCY_RETENTION_HOURS']);
   });
 
   it('lists every missing secret at once', () => {

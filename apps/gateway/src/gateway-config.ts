@@ -25,8 +25,8 @@ export const gatewayEnvSchema = z.object({
   /** How long POST /v1/payments waits for the payment to settle before answering `processing`. */
   PAYMENT_SETTLE_WAIT_MS: env.integer(5_000, 0, PAYMENT_SETTLE_WAIT_MS_MAX),
   /**
-   * Payment method types the platform can complete today; others get a clear 400 instead of a
-   * payment stuck in processing. Bank transfers and wallets wait for the payments service.
+   * Payment method types this gateway accepts; others get a clear 400 (payment_method_unavailable)
+   * instead of a payment stuck in processing. All three by default.
    */
   PAYMENT_METHODS_ENABLED: z
     .string()
@@ -34,7 +34,7 @@ export const gatewayEnvSchema = z.object({
       /^(card|bank_transfer|wallet)(,(card|bank_transfer|wallet))*$/,
       'a comma list of card, bank_transfer, wallet',
     )
-    .default('card')
+    .default('card,bank_transfer,wallet')
     .transform((value) => new Set(value.split(','))),
   /** Requests one API key may make per window, across all gateway instances. */
   RATE_LIMIT_REQUESTS_PER_WINDOW: env.integer(100, 1, 100_000),
@@ -48,6 +48,21 @@ export const gatewayEnvSchema = z.object({
   WEBHOOK_POLL_INTERVAL_MS: env.integer(500, 50, 60_000),
   WEBHOOK_TIMEOUT_MS: env.integer(10_000, 100, 60_000),
   WEBHOOK_BATCH_SIZE: env.integer(10, 1, 100),
+  /**
+   * Webhook URLs may target loopback, private and link-local addresses: only for local runs whose
+   * receivers listen on 127.0.0.1. Checked when an endpoint is created and again at each delivery.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: env.boolean(false),
+  /** After rotate_secret, how long deliveries also carry a signature under the previous secret. */
+  WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS: env.integer(24, 0, 24 * 7),
+  /** Idempotency rows older than this (and past their replay TTL) are deleted by a sweep. */
+  IDEMPOTENCY_RETENTION_HOURS: env.integer(24, 24, 24 * 365),
+  /**
+   * Failed API-key authentications one client IP may make per window (shared by all instances);
+   * beyond, every request from that IP gets 429 until the window ends, valid key or not.
+   */
+  AUTH_FAILURES_PER_WINDOW: env.integer(20, 1, 10_000),
+  AUTH_FAILURE_WINDOW_SECONDS: env.integer(300, 1, 86_400),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

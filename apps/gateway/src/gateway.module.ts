@@ -19,6 +19,7 @@ import { GATEWAY_CONFIG, vaultKeyRingFrom, type GatewayConfig } from './gateway-
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { IdempotencyKeysRepository } from './idempotency/idempotency-keys.repository';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencySweeper } from './idempotency/idempotency-sweeper.service';
 import { MerchantsController } from './merchants/merchants.controller';
 import { MerchantsRepository } from './merchants/merchants.repository';
 import { GATEWAY_MIGRATIONS } from './migrations';
@@ -28,6 +29,7 @@ import { PaymentEventsConsumer } from './payments/payment-events.consumer';
 import { OpenApiController } from './openapi/openapi.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { PaymentsRepository } from './payments/payments.repository';
+import { TestHelpersController } from './payments/test-helpers.controller';
 import { CreatePayoutService } from './payouts/create-payout.service';
 import { PayoutsController } from './payouts/payouts.controller';
 import { PayoutsRepository } from './payouts/payouts.repository';
@@ -47,6 +49,7 @@ export const GATEWAY_CONTROLLERS = [
   MerchantsController,
   ApiKeysController,
   PaymentsController,
+  TestHelpersController,
   RefundsController,
   PayoutsController,
   DisputesController,
@@ -79,6 +82,7 @@ export class GatewayModule implements NestModule {
         RateLimitRepository,
         RateLimiter,
         IdempotencyKeysRepository,
+        IdempotencySweeper,
         MerchantsRepository,
         PaymentsRepository,
         RefundsRepository,

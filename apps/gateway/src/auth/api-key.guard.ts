@@ -20,22 +20,28 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const response = context.switchToHttp().getResponse<Response>();
     const key = credentialFromAuthorization(request.headers.authorization);
     if (key === null) {
       throw ApiError.unauthorized(
         'You did not provide an API key. Send it in the Authorization header: "Authorization: Bearer sk_test_...".',
       );
     }
+    // The socket's address (no proxy is trusted), so a client cannot pick another IP in a header.
+    const clientIp = request.socket.remoteAddress ?? 'unknown';
+    const allowedToTry = await this.rateLimiter.checkAuthFailures(clientIp);
+    if (!allowedToTry.allowed) throw tooManyAuthFailures(response, allowedToTry.retryAfterSeconds);
     // A malformed key is not looked up; the message never echoes what was sent.
     const keyHash = isWellFormedApiKey(key) ? apiKeyHash(key) : null;
     const merchant = keyHash === null ? null : await this.keys.merchantOfKey(keyHash);
-    if (merchant === null || keyHash === null) throw ApiError.unauthorized();
+    if (merchant === null || keyHash === null) {
+      const failure = await this.rateLimiter.recordAuthFailure(clientIp);
+      if (!failure.allowed) throw tooManyAuthFailures(response, failure.retryAfterSeconds);
+      throw ApiError.unauthorized();
+    }
     const decision = await this.rateLimiter.check(keyHash);
     if (!decision.allowed) {
-      context
-        .switchToHttp()
-        .getResponse<Response>()
-        .setHeader('Retry-After', String(decision.retryAfterSeconds));
+      response.setHeader('Retry-After', String(decision.retryAfterSeconds));
       throw new ApiError(
         429,
         'rate_limit_error',
@@ -46,6 +52,16 @@ export class ApiKeyGuard implements CanActivate {
     request.merchant = merchant;
     return true;
   }
+}
+
+function tooManyAuthFailures(response: Response, retryAfterSeconds: number): ApiError {
+  response.setHeader('Retry-After', String(retryAfterSeconds));
+  return new ApiError(
+    429,
+    'rate_limit_error',
+    'authentication_rate_limit',
+    `Too many failed authentications from this address; retry after ${retryAfterSeconds} s.`,
+  );
 }
 
 /** The merchant whose API key authenticated the request (use on routes behind ApiKeyGuard). */

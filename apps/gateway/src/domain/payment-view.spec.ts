@@ -4,6 +4,7 @@ import {
   checkCancel,
   checkCapture,
   checkRefund,
+  checkResolveAction,
   evolvePaymentView,
   isSettled,
   type PaymentViewState,
@@ -80,6 +81,7 @@ describe('evolvePaymentView', () => {
       status: 'processing',
       captureMethod: 'automatic',
       amountCapturedMinor: 0n,
+      fx: null,
       failureCode: null,
       failureMessage: null,
       lastEventSequence: 0,
@@ -147,6 +149,77 @@ describe('evolvePaymentView', () => {
       metadata(5),
     );
     expect(evolvePaymentView(acceptedPaymentView('automatic'), risk)).toBeNull();
+  });
+});
+
+describe('evolvePaymentView: actions and FX', () => {
+  const fx = (settlementAmountMinor: string) => ({
+    settlementCurrency: 'EUR',
+    settlementAmountMinor,
+    rate: '0.9213',
+    rateVersion: '2026-11-25',
+  });
+  const requiresAction = (sequence: number): AnyEventEnvelope =>
+    createEvent(
+      'payment.requires_action',
+      {
+        paymentId: PAYMENT_ID,
+        action: { type: 'qr_code', qrPayload: 'alipay://qr' },
+        expiresAt: '2026-11-25T21:00:00Z',
+      },
+      metadata(sequence),
+    );
+
+  it('an approved action goes back to processing until the capture, then succeeds', () => {
+    const waiting = replay(acceptedPaymentView('automatic'), [created(1), requiresAction(2)]);
+    expect(waiting.status).toBe('requires_action');
+    const approved = replay(waiting, [authorized(3)]);
+    expect(approved.status).toBe('processing');
+    expect(replay(approved, [captured(4)]).status).toBe('succeeded');
+  });
+
+  it('keeps the conversion of the authorization, then adds up the converted captures', () => {
+    const authorizedWithFx = createEvent('payment.authorized', { ...OUTCOME, fx: fx('1842') }, metadata(2));
+    const afterAuthorization = replay(acceptedPaymentView('manual'), [created(1), authorizedWithFx]);
+    expect(afterAuthorization.fx).toEqual({
+      settlementCurrency: 'EUR',
+      rate: '0.9213',
+      rateVersion: '2026-11-25',
+      authorizedSettlementMinor: 1842n,
+      capturedSettlementMinor: 0n,
+    });
+    const partial = (sequence: number, amountMinor: string, final: boolean) =>
+      createEvent(
+        'payment.captured',
+        {
+          ...OUTCOME,
+          amountMinor,
+          captureId: `cap_0123456789abcde${sequence}`,
+          final,
+          fx: fx('921'),
+        },
+        metadata(sequence),
+      );
+    const state = replay(afterAuthorization, [partial(3, '1000', false), partial(4, '999', true)]);
+    expect(state.fx).toMatchObject({ authorizedSettlementMinor: 1842n, capturedSettlementMinor: 1842n });
+    expect(state.status).toBe('succeeded');
+  });
+
+  it('shows no FX for a payment in its settlement currency', () => {
+    const state = replay(acceptedPaymentView('automatic'), [created(1), authorized(2), captured(3)]);
+    expect(state.fx).toBeNull();
+  });
+});
+
+describe('checkResolveAction', () => {
+  it('allows resolving only while an action is pending', () => {
+    expect(checkResolveAction({ status: 'requires_action' })).toBeNull();
+    for (const status of ['processing', 'succeeded', 'failed', 'requires_capture', 'canceled'] as const) {
+      expect(checkResolveAction({ status })).toMatchObject({
+        status: 409,
+        code: 'payment_unexpected_state',
+      });
+    }
   });
 });
 

@@ -26,10 +26,24 @@ export function isSettled(status: PaymentStatus): boolean {
   return SETTLED_STATUSES.has(status);
 }
 
+/**
+ * The conversion into the merchant's settlement currency, from payment.authorized and
+ * payment.captured: the authorized amount converted, and the sum of the captures converted.
+ */
+export interface PaymentFx {
+  readonly settlementCurrency: string;
+  /** A decimal string, such as "1.0842": never a float. */
+  readonly rate: string;
+  readonly rateVersion: string;
+  readonly authorizedSettlementMinor: bigint | null;
+  readonly capturedSettlementMinor: bigint;
+}
+
 export interface PaymentViewState {
   readonly status: PaymentStatus;
   readonly captureMethod: CaptureMethod;
   readonly amountCapturedMinor: bigint;
+  readonly fx: PaymentFx | null;
   readonly failureCode: string | null;
   readonly failureMessage: string | null;
   /** The payments service's sequence of the last event applied: older or repeated ones are ignored. */
@@ -42,6 +56,7 @@ export function acceptedPaymentView(captureMethod: CaptureMethod): PaymentViewSt
     status: 'processing',
     captureMethod,
     amountCapturedMinor: 0n,
+    fx: null,
     failureCode: null,
     failureMessage: null,
     lastEventSequence: 0,
@@ -59,9 +74,21 @@ export function evolvePaymentView(state: PaymentViewState, event: AnyEventEnvelo
     case 'payment.created':
       return { ...state, lastEventSequence };
     case 'payment.authorized':
+      // After an action (3-D Secure, QR, transfer) an automatic payment is back to processing
+      // until its capture arrives.
       return {
         ...state,
-        status: state.captureMethod === 'manual' ? 'requires_capture' : state.status,
+        status: state.captureMethod === 'manual' ? 'requires_capture' : 'processing',
+        fx:
+          event.data.fx === undefined
+            ? state.fx
+            : {
+                settlementCurrency: event.data.fx.settlementCurrency,
+                rate: event.data.fx.rate,
+                rateVersion: event.data.fx.rateVersion,
+                authorizedSettlementMinor: BigInt(event.data.fx.settlementAmountMinor),
+                capturedSettlementMinor: state.fx?.capturedSettlementMinor ?? 0n,
+              },
         lastEventSequence,
       };
     case 'payment.requires_action':
@@ -72,6 +99,17 @@ export function evolvePaymentView(state: PaymentViewState, event: AnyEventEnvelo
         ...state,
         status: event.data.final ? 'succeeded' : state.status,
         amountCapturedMinor: state.amountCapturedMinor + BigInt(event.data.amountMinor),
+        fx:
+          event.data.fx === undefined
+            ? state.fx
+            : {
+                settlementCurrency: event.data.fx.settlementCurrency,
+                rate: event.data.fx.rate,
+                rateVersion: event.data.fx.rateVersion,
+                authorizedSettlementMinor: state.fx?.authorizedSettlementMinor ?? null,
+                capturedSettlementMinor:
+                  (state.fx?.capturedSettlementMinor ?? 0n) + BigInt(event.data.fx.settlementAmountMinor),
+              },
         lastEventSequence,
       };
     case 'payment.canceled':
@@ -89,7 +127,14 @@ export function evolvePaymentView(state: PaymentViewState, event: AnyEventEnvelo
   }
 }
 
-export type PaymentCommand = 'capture' | 'cancel' | 'refund';
+export type PaymentCommand = 'capture' | 'cancel' | 'refund' | 'resolve_action';
+
+const COMMAND_WORDS: Record<PaymentCommand, string> = {
+  capture: 'capture',
+  cancel: 'cancel',
+  refund: 'refund',
+  resolve_action: 'resolve the action of',
+};
 
 export interface CommandRefusal {
   readonly status: 400 | 409;
@@ -126,6 +171,13 @@ export function checkCapture(
     };
   }
   return { ok: true, amountMinor: requestedMinor };
+}
+
+/** The test helper that plays the customer (or bank) only applies while an action is pending. */
+export function checkResolveAction(payment: { readonly status: PaymentStatus }): CommandRefusal | null {
+  return payment.status === 'requires_action'
+    ? null
+    : unexpectedState('resolve_action', payment.status, 'requires_action');
 }
 
 export function checkCancel(payment: { readonly status: PaymentStatus }): CommandRefusal | null {
@@ -183,6 +235,6 @@ function unexpectedState(command: PaymentCommand, status: PaymentStatus, expecte
   return {
     status: 409,
     code: 'payment_unexpected_state',
-    message: `You cannot ${command} this payment because it has a status of ${status}; it must be ${expected}.`,
+    message: `You cannot ${COMMAND_WORDS[command]} this payment because it has a status of ${status}; it must be ${expected}.`,
   };
 }

@@ -3,6 +3,7 @@ import {
   verifyWebhookSignature,
   webhookSignature,
   webhookSignatureHeader,
+  webhookSignatureHeaderFor,
   type RetryPolicy,
 } from './webhook-signing';
 
@@ -27,6 +28,28 @@ describe('webhook signatures', () => {
     expect(verifyWebhookSignature(secret, header, body, 1_700_000_301, 300)).toBe(false);
     expect(verifyWebhookSignature(secret, 'nonsense', body, 1_700_000_000, 300)).toBe(false);
     expect(verifyWebhookSignature(secret, 't=1700000000,v1=zz', body, 1_700_000_000, 300)).toBe(false);
+  });
+});
+
+describe('webhook signatures during a secret rotation', () => {
+  const body = '{"id":"evt_2"}';
+
+  it('carries one v1= per secret over one timestamp, so either secret verifies', () => {
+    const header = webhookSignatureHeaderFor(['whsec_new', 'whsec_old'], 1_700_000_000, body);
+    expect(header).toBe(
+      `t=1700000000,v1=${webhookSignature('whsec_new', 1_700_000_000, body)},` +
+        `v1=${webhookSignature('whsec_old', 1_700_000_000, body)}`,
+    );
+    expect(verifyWebhookSignature('whsec_new', header, body, 1_700_000_000, 300)).toBe(true);
+    expect(verifyWebhookSignature('whsec_old', header, body, 1_700_000_000, 300)).toBe(true);
+    expect(verifyWebhookSignature('whsec_other', header, body, 1_700_000_000, 300)).toBe(false);
+  });
+
+  it('with one secret is the plain header, and refuses none', () => {
+    expect(webhookSignatureHeaderFor(['whsec_test'], 1_700_000_000, body)).toBe(
+      webhookSignatureHeader('whsec_test', 1_700_000_000, body),
+    );
+    expect(() => webhookSignatureHeaderFor([], 1_700_000_000, body)).toThrow(/at least one/);
   });
 });
 

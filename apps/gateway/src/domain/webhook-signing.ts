@@ -15,6 +15,20 @@ export function webhookSignatureHeader(secret: string, timestampSeconds: number,
   return `t=${timestampSeconds},v1=${webhookSignature(secret, timestampSeconds, body)}`;
 }
 
+/**
+ * The header while a rotated secret overlaps the new one: one v1= per secret, newest first, over
+ * the same timestamp, so a receiver holding either secret verifies the delivery (Stripe does the same).
+ */
+export function webhookSignatureHeaderFor(
+  secrets: readonly string[],
+  timestampSeconds: number,
+  body: string,
+): string {
+  if (secrets.length === 0) throw new Error('a webhook needs at least one signing secret');
+  const signatures = secrets.map((secret) => `v1=${webhookSignature(secret, timestampSeconds, body)}`);
+  return [`t=${timestampSeconds}`, ...signatures].join(',');
+}
+
 /** What a receiver does: parse the header, recompute, compare in constant time, bound the age. */
 export function verifyWebhookSignature(
   secret: string,

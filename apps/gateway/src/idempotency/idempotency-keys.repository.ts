@@ -88,4 +88,25 @@ export class IdempotencyKeysRepository {
       [merchantId, key, requestHash],
     );
   }
+
+  /**
+   * Deletes up to `limit` claims created more than `retentionHours` ago whose replay window has
+   * also ended; answers how many went. Claims still within their TTL stay whatever their age.
+   */
+  async deleteExpired(retentionHours: number, limit: number): Promise<number> {
+    const rows: unknown = await this.dataSource.query(
+      `WITH old AS (
+         SELECT merchant_id, idempotency_key FROM idempotency_keys
+         WHERE created_at < now() - make_interval(hours => $1) AND expires_at < now()
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       DELETE FROM idempotency_keys k USING old
+       WHERE k.merchant_id = old.merchant_id AND k.idempotency_key = old.idempotency_key
+       RETURNING k.merchant_id`,
+      [retentionHours, limit],
+    );
+    // TypeORM answers a DELETE ... RETURNING with [rows, affected count].
+    const [deleted = []] = rows as [unknown[] | undefined, number];
+    return deleted.length;
+  }
 }

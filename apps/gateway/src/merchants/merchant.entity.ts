@@ -15,6 +15,10 @@ export class MerchantEntity {
   @Column({ name: 'api_key_last4', type: 'text' })
   apiKeyLast4!: string;
 
+  /** Upper-case ISO 4217: payments in other currencies are converted into it; null settles as presented. */
+  @Column({ name: 'settlement_currency', type: 'char', length: 3, nullable: true })
+  settlementCurrency!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

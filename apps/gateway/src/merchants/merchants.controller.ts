@@ -14,6 +14,7 @@ interface MerchantResource {
   readonly id: string;
   readonly object: 'merchant';
   readonly name: string;
+  readonly settlement_currency: string | null;
   readonly created: number;
 }
 
@@ -22,6 +23,7 @@ function toMerchantResource(merchant: MerchantEntity): MerchantResource {
     id: merchant.id,
     object: 'merchant',
     name: merchant.name,
+    settlement_currency: merchant.settlementCurrency?.toLowerCase() ?? null,
     created: Math.floor(merchant.createdAt.getTime() / 1000),
   };
 }
@@ -49,6 +51,7 @@ export class MerchantsController {
         name: body.name,
         apiKeyHash: apiKeyHash(apiKey),
         apiKeyLast4: apiKeyLast4(apiKey),
+        settlementCurrency: body.settlement_currency?.toUpperCase() ?? null,
       },
       newApiKeyId(),
     );

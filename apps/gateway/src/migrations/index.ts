@@ -3,6 +3,7 @@ import { GatewayMerchantApi1764200000000 } from './1764200000000-gateway-merchan
 import { GatewayWebhooks1764300000000 } from './1764300000000-gateway-webhooks';
 import { GatewayPayoutsDisputes1764400000000 } from './1764400000000-gateway-payouts-disputes';
 import { GatewayPaymentMethods1764500000000 } from './1764500000000-gateway-payment-methods';
+import { GatewaySettlementSecurity1764600000000 } from './1764600000000-gateway-settlement-security';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -10,4 +11,5 @@ export const GATEWAY_MIGRATIONS = [
   GatewayWebhooks1764300000000,
   GatewayPayoutsDisputes1764400000000,
   GatewayPaymentMethods1764500000000,
+  GatewaySettlementSecurity1764600000000,
 ];

@@ -109,7 +109,65 @@ export const PAYMENT_SCHEMA = object({
     bank_transfer: object({ country: string() }),
     wallet: object({ provider: string() }),
   }),
-  next_action: nullable({ type: 'object', additionalProperties: { type: 'string' } }),
+  next_action: nullable({
+    description:
+      'While requires_action: what the customer must do. `type` names it and the details sit under ' +
+      'a key of the same name, as in Stripe.',
+    oneOf: [
+      object(
+        {
+          type: string({ enum: ['use_3d_secure'] }),
+          use_3d_secure: object({ challenge_id: string(), expires_at: unixSeconds }, [
+            'challenge_id',
+            'expires_at',
+          ]),
+        },
+        ['type', 'use_3d_secure'],
+      ),
+      object(
+        {
+          type: string({ enum: ['display_qr_code'] }),
+          display_qr_code: object(
+            { data: string({ description: 'The QR payload to render.' }), expires_at: unixSeconds },
+            ['data', 'expires_at'],
+          ),
+        },
+        ['type', 'display_qr_code'],
+      ),
+      object(
+        {
+          type: string({ enum: ['display_bank_transfer_instructions'] }),
+          display_bank_transfer_instructions: object(
+            {
+              reference: string({ description: 'The virtual account reference the customer pays to.' }),
+              amount_remaining: minorAmount,
+              currency,
+              expires_at: unixSeconds,
+            },
+            ['reference', 'amount_remaining', 'currency', 'expires_at'],
+          ),
+        },
+        ['type', 'display_bank_transfer_instructions'],
+      ),
+    ],
+  }),
+  fx: nullable({
+    ...object(
+      {
+        settlement_currency: currency,
+        settlement_amount: integer(
+          'In the settlement currency minor unit: the captured amount converted once captured, the authorized amount before.',
+        ),
+        exchange_rate: string({
+          pattern: '^[0-9]+(\\.[0-9]+)?$',
+          description: 'Decimal string: settlement units per presentment unit.',
+        }),
+      },
+      ['settlement_currency', 'settlement_amount', 'exchange_rate'],
+    ),
+    description:
+      "Set once authorized when the payment's currency differs from the merchant's settlement currency.",
+  }),
   customer: nullable(customer),
   description: nullable(string()),
   metadata,
@@ -118,6 +176,11 @@ export const PAYMENT_SCHEMA = object({
   created: unixSeconds,
   livemode: { type: 'boolean' },
 });
+
+export const RESOLVE_ACTION_SCHEMA = object(
+  { outcome: string({ enum: ['approved', 'declined'], description: 'What the customer or bank does.' }) },
+  ['outcome'],
+);
 
 export const CAPTURE_PAYMENT_SCHEMA = object({ amount: { ...minorAmount, minimum: 1 } });
 export const CANCEL_PAYMENT_SCHEMA = object({
@@ -179,7 +242,14 @@ export const WEBHOOK_ENDPOINT_SCHEMA = object({
   description: nullable(string()),
   status: string({ enum: ['enabled', 'deleted'] }),
   created: unixSeconds,
-  secret: string({ description: 'The signing secret: only in the answer to the creation.' }),
+  secret: string({
+    description: 'The signing secret: only in the answer to the creation or to rotate_secret.',
+  }),
+  previous_secret_expires: nullable({
+    ...unixSeconds,
+    description:
+      'After rotate_secret: until then deliveries carry a v1= signature under the previous secret too.',
+  }),
 });
 
 export const WEBHOOK_DELIVERY_SCHEMA = object({
@@ -205,11 +275,19 @@ export const API_KEY_SCHEMA = object({
   secret: string({ description: 'The key itself: only in the answer to the creation.' }),
 });
 
-export const CREATE_MERCHANT_SCHEMA = object({ name: string({ minLength: 1, maxLength: 100 }) }, ['name']);
+const settlementCurrency = string({
+  pattern: '^[a-z]{3}$',
+  description: 'Lower-case ISO 4217: payments in other currencies are converted into it.',
+});
+export const CREATE_MERCHANT_SCHEMA = object(
+  { name: string({ minLength: 1, maxLength: 100 }), settlement_currency: settlementCurrency },
+  ['name'],
+);
 export const MERCHANT_SCHEMA = object({
   id: string({ pattern: '^mer_' }),
   object: string({ enum: ['merchant'] }),
   name: string(),
+  settlement_currency: nullable(settlementCurrency),
   created: unixSeconds,
   api_key: string({ description: 'Only in the answer to the creation.' }),
 });

@@ -51,6 +51,20 @@ describe('CreatePaymentDto', () => {
     ).toBeNull();
   });
 
+  it('accepts a bank transfer and both wallets', async () => {
+    expect(
+      await firstProblem({
+        ...VALID,
+        payment_method: { type: 'bank_transfer', bank_transfer: { country: 'DE' } },
+      }),
+    ).toBeNull();
+    for (const provider of ['alipay', 'wechat_pay']) {
+      expect(
+        await firstProblem({ ...VALID, payment_method: { type: 'wallet', wallet: { provider } } }),
+      ).toBeNull();
+    }
+  });
+
   it.each<[string, unknown, string, string]>([
     ['no amount', { ...VALID, amount: undefined }, 'amount', 'isDefined'],
     ['a zero amount', { ...VALID, amount: 0 }, 'amount', 'min'],
@@ -102,6 +116,30 @@ describe('CreatePaymentDto', () => {
       'isMetadataMap',
     ],
     ['metadata as an array', { ...VALID, metadata: ['v'] }, 'metadata', 'isMetadataMap'],
+    [
+      'a lower-case bank transfer country',
+      { ...VALID, payment_method: { type: 'bank_transfer', bank_transfer: { country: 'de' } } },
+      'payment_method[bank_transfer][country]',
+      'matches',
+    ],
+    [
+      'an unknown bank transfer field',
+      { ...VALID, payment_method: { type: 'bank_transfer', bank_transfer: { country: 'DE', iban: 'DE89' } } },
+      'payment_method[bank_transfer][iban]',
+      'whitelistValidation',
+    ],
+    [
+      'another wallet provider',
+      { ...VALID, payment_method: { type: 'wallet', wallet: { provider: 'paypal' } } },
+      'payment_method[wallet][provider]',
+      'isIn',
+    ],
+    [
+      'an unknown wallet field',
+      { ...VALID, payment_method: { type: 'wallet', wallet: { provider: 'alipay', account: 'x' } } },
+      'payment_method[wallet][account]',
+      'whitelistValidation',
+    ],
   ])('rejects %s', async (_, body, param, constraint) => {
     expect(await firstProblem(body)).toEqual({ param, constraint });
   });

@@ -34,7 +34,7 @@ export const METADATA_KEY_LENGTH_MAX = 40;
 export const METADATA_VALUE_LENGTH_MAX = 500;
 export const DESCRIPTION_LENGTH_MAX = 1000;
 
-function IsKnownCurrencyCode(options?: ValidationOptions): PropertyDecorator {
+export function IsKnownCurrencyCode(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isKnownCurrencyCode',

@@ -46,9 +46,23 @@ export class CreatePaymentService {
         'payment_method[type]',
       );
     }
+    // As at Stripe, only cards authorize now and capture later; transfers and wallets are charged at once.
+    if (method.type !== 'card' && request.capture_method === 'manual') {
+      throw new ApiError(
+        400,
+        'invalid_request_error',
+        'parameter_invalid',
+        `capture_method manual is only available for cards, not for payment_method[type] ${method.type}.`,
+        'capture_method',
+      );
+    }
     const card = method.type === 'card' ? this.checkedCard(method.card) : null;
     const paymentId = newPaymentId();
     const currency = request.currency.toUpperCase();
+    const settlementCurrency =
+      merchant.settlementCurrency !== null && merchant.settlementCurrency !== currency
+        ? merchant.settlementCurrency
+        : null;
     const captureMethod = request.capture_method ?? 'automatic';
     const customer = customerOf(request);
     const metadata = request.metadata ?? {};
@@ -75,6 +89,11 @@ export class CreatePaymentService {
         paymentMethodType: method.type,
         paymentMethodDetails: details,
         nextAction: null,
+        fxSettlementCurrency: null,
+        fxRate: null,
+        fxRateVersion: null,
+        fxAuthorizedSettlementMinor: null,
+        fxCapturedSettlementMinor: '0',
         cardToken: vaulted?.token ?? null,
         cardBrand: card?.brand ?? null,
         cardLast4: card?.last4 ?? null,
@@ -113,6 +132,7 @@ export class CreatePaymentService {
           merchantId: merchant.id,
           amountMinor: BigInt(request.amount).toString(),
           currency,
+          ...(settlementCurrency === null ? {} : { settlementCurrency }),
           captureMethod,
           paymentMethod,
           ...(customer === null ? {} : { customer }),

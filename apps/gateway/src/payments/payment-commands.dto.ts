@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PAYMENT_AMOUNT_MINOR_MAX } from './create-payment.dto';
 
 export class CapturePaymentDto {
@@ -21,4 +21,13 @@ export class CancelPaymentDto {
   @IsOptional()
   @IsIn(CANCELLATION_REASONS)
   cancellation_reason?: (typeof CANCELLATION_REASONS)[number];
+}
+
+export const ACTION_OUTCOMES = ['approved', 'declined'] as const;
+
+/** The test helper's body: what the simulated customer (or bank) does with the pending action. */
+export class ResolveActionDto {
+  @IsDefined()
+  @IsIn(ACTION_OUTCOMES)
+  outcome!: (typeof ACTION_OUTCOMES)[number];
 }

@@ -3,11 +3,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
-import { checkCancel, checkCapture, type CommandRefusal } from '../domain/payment-view';
+import { checkCancel, checkCapture, checkResolveAction, type CommandRefusal } from '../domain/payment-view';
 import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import type { MerchantEntity } from '../merchants/merchant.entity';
-import type { CancelPaymentDto, CapturePaymentDto } from './payment-commands.dto';
+import type { CancelPaymentDto, CapturePaymentDto, ResolveActionDto } from './payment-commands.dto';
 import type { PaymentEntity } from './payment.entity';
 import { PaymentsRepository } from './payments.repository';
 import { readUntilSettled } from './settle-wait';
@@ -16,10 +16,16 @@ export function refusalError(refusal: CommandRefusal): ApiError {
   return new ApiError(refusal.status, 'invalid_request_error', refusal.code, refusal.message, refusal.param);
 }
 
+/** Statuses a resolved action can still be in before the payments service has finished with it. */
+const ACTION_PENDING_STATUSES: ReadonlySet<PaymentEntity['status']> = new Set([
+  'requires_action',
+  'processing',
+]);
+
 /**
- * Capture and cancel: checked against the read model with the payment's row locked (so two
- * commands about one payment are decided one after the other), sent as commands through the
- * outbox, then answered after the bounded settle wait.
+ * Capture, cancel and (test mode) resolve_action: checked against the read model with the
+ * payment's row locked (so two commands about one payment are decided one after the other), sent
+ * as commands through the outbox, then answered after the bounded settle wait.
  */
 @Injectable()
 export class PaymentCommandsService {
@@ -96,6 +102,45 @@ export class PaymentCommandsService {
       return payment;
     });
     return this.waitForChange(merchant.id, before);
+  }
+
+  /**
+   * Test mode: plays the customer or the bank for a pending action (3-D Secure, QR code, bank
+   * transfer). Answers once the payment has left requires_action and processing, or after the wait.
+   */
+  async resolveAction(
+    merchant: MerchantEntity,
+    paymentId: string,
+    request: ResolveActionDto,
+    correlationId: string,
+  ): Promise<PaymentEntity> {
+    await this.dataSource.transaction(async (manager) => {
+      const payment = await this.lockedPayment(manager, merchant, paymentId);
+      const refusal = checkResolveAction(payment);
+      if (refusal !== null) throw refusalError(refusal);
+      const sequence = await this.payments.nextCommandSequence(manager, payment);
+      const command = createEvent(
+        'payment.resolve_action',
+        { paymentId, outcome: request.outcome },
+        {
+          aggregateId: paymentId,
+          aggregateSequence: sequence,
+          merchantId: merchant.id,
+          correlationId,
+          causationId: null,
+        },
+      );
+      await appendToOutbox(manager, [command]);
+    });
+    return readUntilSettled(
+      async () => {
+        const payment = await this.payments.findForMerchant(merchant.id, paymentId);
+        if (payment === null) throw new Error(`payment ${paymentId} vanished`);
+        return payment;
+      },
+      (payment) => !ACTION_PENDING_STATUSES.has(payment.status),
+      this.config.PAYMENT_SETTLE_WAIT_MS,
+    );
   }
 
   private async lockedPayment(

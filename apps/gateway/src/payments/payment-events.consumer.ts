@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope, type EventData, type EventEnvelope } from '@platform/contracts';
+import { TOPICS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
+import { storedNextAction } from '../domain/next-action';
 import { evolvePaymentView, type PaymentViewState } from '../domain/payment-view';
 import { toDisputeResource } from '../disputes/dispute-resource';
 import { DisputesRepository } from '../disputes/disputes.repository';
@@ -11,7 +12,7 @@ import { PayoutsRepository } from '../payouts/payouts.repository';
 import { toRefundResource } from '../refunds/refund-resource';
 import { RefundsRepository } from '../refunds/refunds.repository';
 import { toPaymentResource } from './payment-resource';
-import { PaymentsRepository } from './payments.repository';
+import { PaymentsRepository, paymentFxOf } from './payments.repository';
 
 /**
  * Keeps the gateway's read models of payments, refunds, payouts and disputes up to date from the payments service's
@@ -75,6 +76,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       status: payment.status,
       captureMethod: payment.captureMethod,
       amountCapturedMinor: BigInt(payment.amountCapturedMinor),
+      fx: paymentFxOf(payment),
       failureCode: payment.failureCode,
       failureMessage: payment.failureMessage,
       lastEventSequence: payment.lastEventSequence,
@@ -86,7 +88,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       await this.payments.setNextAction(
         manager,
         payment.id,
-        nextActionOf(event.data.action, event.data.expiresAt),
+        storedNextAction(event.data.action, event.data.expiresAt),
       );
     }
     const updated = await this.payments.findForUpdate(manager, payment.id);
@@ -164,20 +166,5 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       return;
     }
     await this.recorder.record(manager, dispute.merchantId, event.type, event.id, toDisputeResource(dispute));
-  }
-}
-
-/** The action in the API's words: what the merchant shows the customer, and until when. */
-function nextActionOf(
-  action: EventData<'payment.requires_action'>['action'],
-  expiresAt: string,
-): Record<string, string> {
-  switch (action.type) {
-    case 'three_d_secure':
-      return { type: 'three_d_secure', challenge_id: action.challengeId, expires_at: expiresAt };
-    case 'qr_code':
-      return { type: 'qr_code', qr_code: action.qrPayload, expires_at: expiresAt };
-    case 'bank_transfer':
-      return { type: 'bank_transfer', reference: action.virtualAccountReference, expires_at: expiresAt };
   }
 }

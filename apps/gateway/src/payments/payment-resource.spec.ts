@@ -15,6 +15,11 @@ function payment(overrides: Partial<PaymentEntity> = {}): PaymentEntity {
     paymentMethodType: 'card',
     paymentMethodDetails: null,
     nextAction: null,
+    fxSettlementCurrency: null,
+    fxRate: null,
+    fxRateVersion: null,
+    fxAuthorizedSettlementMinor: null,
+    fxCapturedSettlementMinor: '0',
     cardToken: 'tok_0123456789abcdefghijklmn',
     cardBrand: 'visa',
     cardLast4: '4242',
@@ -47,6 +52,7 @@ describe('toPaymentResource', () => {
       amount_refunded: 250,
       payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 } },
       next_action: null,
+      fx: null,
       customer: null,
       description: null,
       metadata: {},
@@ -70,7 +76,7 @@ describe('toPaymentResource', () => {
         status: 'requires_action',
         paymentMethodType: 'wallet',
         paymentMethodDetails: { provider: 'alipay' },
-        nextAction: { type: 'qr_code', qr_code: 'qr://pay' },
+        nextAction: { type: 'qr_code', qrPayload: 'qr://pay', expiresAt: '2026-03-15T12:15:00Z' },
         cardToken: null,
         cardBrand: null,
         cardLast4: null,
@@ -80,8 +86,34 @@ describe('toPaymentResource', () => {
       }),
     );
     expect(shown.payment_method).toEqual({ type: 'wallet', wallet: { provider: 'alipay' } });
-    expect(shown.next_action).toEqual({ type: 'qr_code', qr_code: 'qr://pay' });
-    expect(toPaymentResource(payment({ nextAction: { type: 'qr_code' } })).next_action).toBeNull();
+    expect(shown.next_action).toEqual({
+      type: 'display_qr_code',
+      display_qr_code: { data: 'qr://pay', expires_at: 1_773_576_900 },
+    });
+    const done = payment({
+      nextAction: { type: 'qr_code', qrPayload: 'qr://pay', expiresAt: '2026-03-15T12:15:00Z' },
+    });
+    expect(toPaymentResource(done).next_action).toBeNull();
+  });
+
+  it('shows the FX conversion: the authorized amount converted, then the captured one', () => {
+    const converted = {
+      currency: 'USD',
+      amountMinor: '10000',
+      fxSettlementCurrency: 'EUR',
+      fxRate: '0.9213',
+      fxRateVersion: '2026-11-25',
+      fxAuthorizedSettlementMinor: '9213',
+    };
+    expect(
+      toPaymentResource(payment({ ...converted, status: 'requires_capture', fxCapturedSettlementMinor: '0' }))
+        .fx,
+    ).toEqual({ settlement_currency: 'eur', settlement_amount: 9_213, exchange_rate: '0.9213' });
+    expect(toPaymentResource(payment({ ...converted, fxCapturedSettlementMinor: '4607' })).fx).toEqual({
+      settlement_currency: 'eur',
+      settlement_amount: 4_607,
+      exchange_rate: '0.9213',
+    });
   });
 
   it('refuses to show an amount a JSON number cannot hold exactly', () => {

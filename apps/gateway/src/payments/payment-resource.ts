@@ -1,3 +1,4 @@
+import { nextActionResource, type NextActionResource } from '../domain/next-action';
 import type { CaptureMethod, PaymentStatus } from '../domain/payment-view';
 import type { PaymentCustomer, PaymentEntity } from './payment.entity';
 
@@ -23,8 +24,16 @@ export interface PaymentResource {
       }
     | { readonly type: 'bank_transfer'; readonly bank_transfer: Record<string, string> }
     | { readonly type: 'wallet'; readonly wallet: Record<string, string> };
-  /** While requires_action: what the customer must do (scan a QR code, transfer to a reference). */
-  readonly next_action: Record<string, string> | null;
+  /** While requires_action: what the customer must do (3-D Secure, scan a QR code, transfer to a reference). */
+  readonly next_action: NextActionResource | null;
+  /** Once authorized in another currency than the merchant settles in: the conversion used. */
+  readonly fx: {
+    readonly settlement_currency: string;
+    /** The captured amount converted once captured, the authorized amount converted before. */
+    readonly settlement_amount: number;
+    /** A decimal string (never a float): settlement units per presentment unit. */
+    readonly exchange_rate: string;
+  } | null;
   readonly customer: PaymentCustomer | null;
   readonly description: string | null;
   readonly metadata: Record<string, string>;
@@ -56,7 +65,15 @@ export function toPaymentResource(payment: PaymentEntity): PaymentResource {
     amount_captured: minorUnitsAsJsonNumber(payment.amountCapturedMinor),
     amount_refunded: minorUnitsAsJsonNumber(payment.amountRefundedMinor),
     payment_method: paymentMethodOf(payment),
-    next_action: payment.status === 'requires_action' ? payment.nextAction : null,
+    next_action:
+      payment.status === 'requires_action' && payment.nextAction !== null
+        ? nextActionResource(
+            payment.nextAction,
+            minorUnitsAsJsonNumber(payment.amountMinor),
+            payment.currency,
+          )
+        : null,
+    fx: fxOf(payment),
     customer: payment.customer,
     description: payment.description,
     metadata: payment.metadata,
@@ -84,4 +101,18 @@ function paymentMethodOf(payment: PaymentEntity): PaymentResource['payment_metho
         },
       };
   }
+}
+
+function fxOf(payment: PaymentEntity): PaymentResource['fx'] {
+  if (payment.fxSettlementCurrency === null || payment.fxRate === null) return null;
+  const capturedMinor = BigInt(payment.fxCapturedSettlementMinor);
+  const settlementMinor =
+    capturedMinor > 0n || payment.fxAuthorizedSettlementMinor === null
+      ? payment.fxCapturedSettlementMinor
+      : payment.fxAuthorizedSettlementMinor;
+  return {
+    settlement_currency: payment.fxSettlementCurrency.toLowerCase(),
+    settlement_amount: minorUnitsAsJsonNumber(settlementMinor),
+    exchange_rate: payment.fxRate,
+  };
 }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { StoredNextAction } from '../domain/next-action';
 import type { CaptureMethod, PaymentStatus } from '../domain/payment-view';
 
 export type PaymentMethodType = 'card' | 'bank_transfer' | 'wallet';
@@ -50,9 +51,9 @@ export class PaymentEntity {
   @Column({ name: 'payment_method_details', type: 'jsonb', nullable: true })
   paymentMethodDetails!: Record<string, string> | null;
 
-  /** What the customer must do next (a QR code, a bank transfer reference), while requires_action. */
+  /** What the customer must do next (a QR code, a bank transfer reference), in the contract's words. */
   @Column({ name: 'next_action', type: 'jsonb', nullable: true })
-  nextAction!: Record<string, string> | null;
+  nextAction!: StoredNextAction | null;
 
   @Column({ name: 'card_token', type: 'text', nullable: true })
   cardToken!: string | null;
@@ -71,6 +72,22 @@ export class PaymentEntity {
 
   @Column({ name: 'card_fingerprint', type: 'text', nullable: true })
   cardFingerprint!: string | null;
+
+  /** The conversion into the merchant's settlement currency (all null for a payment without one). */
+  @Column({ name: 'fx_settlement_currency', type: 'char', length: 3, nullable: true })
+  fxSettlementCurrency!: string | null;
+
+  @Column({ name: 'fx_rate', type: 'text', nullable: true })
+  fxRate!: string | null;
+
+  @Column({ name: 'fx_rate_version', type: 'text', nullable: true })
+  fxRateVersion!: string | null;
+
+  @Column({ name: 'fx_authorized_settlement_minor', type: 'bigint', nullable: true })
+  fxAuthorizedSettlementMinor!: string | null;
+
+  @Column({ name: 'fx_captured_settlement_minor', type: 'bigint', default: '0' })
+  fxCapturedSettlementMinor!: string;
 
   @Column({ type: 'jsonb', nullable: true })
   customer!: PaymentCustomer | null;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import type { PaymentViewState } from '../domain/payment-view';
+import type { StoredNextAction } from '../domain/next-action';
+import type { PaymentFx, PaymentViewState } from '../domain/payment-view';
 import { cursorPage, type Page } from '../listing/cursor-page';
 import type { ListQueryDto } from '../listing/list-query.dto';
 import { PaymentEntity } from './payment.entity';
@@ -52,11 +53,7 @@ export class PaymentsRepository {
     return next;
   }
 
-  async setNextAction(
-    manager: EntityManager,
-    paymentId: string,
-    action: Record<string, string>,
-  ): Promise<void> {
+  async setNextAction(manager: EntityManager, paymentId: string, action: StoredNextAction): Promise<void> {
     await manager.getRepository(PaymentEntity).update({ id: paymentId }, { nextAction: action });
   }
 
@@ -86,7 +83,27 @@ export class PaymentsRepository {
         failureCode: view.failureCode,
         failureMessage: view.failureMessage,
         lastEventSequence: view.lastEventSequence,
+        fxSettlementCurrency: view.fx?.settlementCurrency ?? null,
+        fxRate: view.fx?.rate ?? null,
+        fxRateVersion: view.fx?.rateVersion ?? null,
+        fxAuthorizedSettlementMinor: view.fx?.authorizedSettlementMinor?.toString() ?? null,
+        fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
       },
     );
   }
+}
+
+/** The row's FX columns as the view's value (null when the payment was never converted). */
+export function paymentFxOf(payment: PaymentEntity): PaymentFx | null {
+  if (payment.fxSettlementCurrency === null || payment.fxRate === null || payment.fxRateVersion === null) {
+    return null;
+  }
+  return {
+    settlementCurrency: payment.fxSettlementCurrency,
+    rate: payment.fxRate,
+    rateVersion: payment.fxRateVersion,
+    authorizedSettlementMinor:
+      payment.fxAuthorizedSettlementMinor === null ? null : BigInt(payment.fxAuthorizedSettlementMinor),
+    capturedSettlementMinor: BigInt(payment.fxCapturedSettlementMinor),
+  };
 }

@@ -19,6 +19,16 @@ export class RateLimitRepository {
     return row.request_count;
   }
 
+  /** The window's count so far, without counting anything. */
+  async count(keyHash: string, windowStart: Date): Promise<number> {
+    const rows: unknown = await this.dataSource.query(
+      'SELECT request_count FROM rate_limit_windows WHERE key_hash = $1 AND window_start = $2',
+      [keyHash, windowStart],
+    );
+    const [row] = rows as { request_count: number }[];
+    return row?.request_count ?? 0;
+  }
+
   async deleteWindowsBefore(cutoff: Date): Promise<void> {
     await this.dataSource.query('DELETE FROM rate_limit_windows WHERE window_start < $1', [cutoff]);
   }

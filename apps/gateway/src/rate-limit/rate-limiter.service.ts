@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { authFailureCounterKey, fixedWindowAt } from '../domain/rate-windows';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { RateLimitRepository } from './rate-limit.repository';
 
@@ -22,16 +23,45 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async check(keyHash: string, now: Date = new Date()): Promise<RateLimitDecision> {
-    const windowMs = this.config.RATE_LIMIT_WINDOW_SECONDS * 1000;
-    const windowStartMs = Math.floor(now.getTime() / windowMs) * windowMs;
-    const count = await this.windows.hit(keyHash, new Date(windowStartMs));
-    const retryAfterSeconds = Math.max(1, Math.ceil((windowStartMs + windowMs - now.getTime()) / 1000));
-    return { allowed: count <= this.config.RATE_LIMIT_REQUESTS_PER_WINDOW, retryAfterSeconds };
+    const window = fixedWindowAt(now, this.config.RATE_LIMIT_WINDOW_SECONDS);
+    const count = await this.windows.hit(keyHash, window.start);
+    return {
+      allowed: count <= this.config.RATE_LIMIT_REQUESTS_PER_WINDOW,
+      retryAfterSeconds: window.retryAfterSeconds,
+    };
+  }
+
+  /**
+   * Whether a client IP may still try to authenticate: once it has used up its failures in the
+   * window, it is refused before its key is even looked up, so guessing keys learns nothing more.
+   */
+  async checkAuthFailures(clientIp: string, now: Date = new Date()): Promise<RateLimitDecision> {
+    const window = fixedWindowAt(now, this.config.AUTH_FAILURE_WINDOW_SECONDS);
+    const failures = await this.windows.count(authFailureCounterKey(clientIp), window.start);
+    return {
+      allowed: failures < this.config.AUTH_FAILURES_PER_WINDOW,
+      retryAfterSeconds: window.retryAfterSeconds,
+    };
+  }
+
+  /** Counts one failed authentication of the IP; refused once that was more than the window allows. */
+  async recordAuthFailure(clientIp: string, now: Date = new Date()): Promise<RateLimitDecision> {
+    const window = fixedWindowAt(now, this.config.AUTH_FAILURE_WINDOW_SECONDS);
+    const failures = await this.windows.hit(authFailureCounterKey(clientIp), window.start);
+    return {
+      allowed: failures <= this.config.AUTH_FAILURES_PER_WINDOW,
+      retryAfterSeconds: window.retryAfterSeconds,
+    };
   }
 
   onModuleInit(): void {
     this.sweepTimer = setInterval(() => {
-      const cutoff = new Date(Date.now() - this.config.RATE_LIMIT_WINDOW_SECONDS * 1000 - SWEEP_INTERVAL_MS);
+      // The longer of the two windows: a window is swept only once it can no longer be current.
+      const windowSeconds = Math.max(
+        this.config.RATE_LIMIT_WINDOW_SECONDS,
+        this.config.AUTH_FAILURE_WINDOW_SECONDS,
+      );
+      const cutoff = new Date(Date.now() - windowSeconds * 1000 - SWEEP_INTERVAL_MS);
       this.windows.deleteWindowsBefore(cutoff).catch((error: unknown) => {
         this.logger.warn(`sweeping rate-limit windows failed: ${String(error)}`);
       });

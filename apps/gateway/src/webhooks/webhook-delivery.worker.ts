@@ -8,11 +8,12 @@ import {
 import {
   WEBHOOK_SIGNATURE_HEADER,
   nextAttemptAt,
-  webhookSignatureHeader,
+  webhookSignatureHeaderFor,
   type RetryPolicy,
 } from '../domain/webhook-signing';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { WebhookSecrets } from './webhook-secrets.service';
+import { WebhookTargetRefused, postWebhook } from './webhook-transport';
 import { WebhooksRepository, type DueDelivery } from './webhooks.repository';
 
 /** Beyond the request timeout, how long a lease lasts: a delivery is never taken twice while sent. */
@@ -88,22 +89,25 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const secret = this.secrets.open(delivery.endpoint);
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
+      const secrets = this.secrets.openSigning(delivery.endpoint, new Date());
+      statusCode = await postWebhook(
+        delivery.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'platform-webhooks/1',
-          [WEBHOOK_SIGNATURE_HEADER]: webhookSignatureHeader(secret, Math.floor(Date.now() / 1000), body),
+          [WEBHOOK_SIGNATURE_HEADER]: webhookSignatureHeaderFor(secrets, Math.floor(Date.now() / 1000), body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
-      });
-      statusCode = response.status;
-      await response.body?.cancel();
+        {
+          timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+          allowPrivateTargets: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+        },
+      );
     } catch (caught) {
-      error = describeFailure(caught).slice(0, ERROR_TEXT_LENGTH_MAX);
+      // A refused target is a failed attempt like any other (DNS may change back), never a connection.
+      error = (
+        caught instanceof WebhookTargetRefused ? `target refused: ${caught.message}` : describeFailure(caught)
+      ).slice(0, ERROR_TEXT_LENGTH_MAX);
     }
     const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
     const next = delivered
@@ -117,7 +121,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   }
 }
 
-/** fetch hides the reason (refused, reset, timeout) in the cause. */
+/** Node puts the reason (refused, reset, timeout) in the message or the cause. */
 function describeFailure(caught: unknown): string {
   if (!(caught instanceof Error)) return String(caught);
   const cause = caught.cause instanceof Error ? ` (${caught.cause.message})` : '';

@@ -8,6 +8,8 @@ export interface WebhookEndpointResource {
   readonly description: string | null;
   readonly status: 'enabled' | 'deleted';
   readonly created: number;
+  /** After a rotation: until when deliveries are signed with the previous secret too. */
+  readonly previous_secret_expires: number | null;
 }
 
 export function toWebhookEndpointResource(endpoint: WebhookEndpointEntity): WebhookEndpointResource {
@@ -19,5 +21,9 @@ export function toWebhookEndpointResource(endpoint: WebhookEndpointEntity): Webh
     description: endpoint.description,
     status: endpoint.deletedAt === null ? 'enabled' : 'deleted',
     created: Math.floor(endpoint.createdAt.getTime() / 1000),
+    previous_secret_expires:
+      endpoint.previousSecretExpiresAt === null
+        ? null
+        : Math.floor(endpoint.previousSecretExpiresAt.getTime() / 1000),
   };
 }

@@ -12,7 +12,7 @@ import {
 
 export class CreateWebhookEndpointDto {
   @IsDefined()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, disallow_auth: true })
   @MaxLength(2048)
   @IsString()
   url!: string;

@@ -31,6 +31,22 @@ export class WebhookEndpointEntity {
   @Column({ name: 'secret_auth_tag', type: 'bytea' })
   secretAuthTag!: Buffer;
 
+  /** After a rotation: the previous secret, sealed the same way, still signing until it expires. */
+  @Column({ name: 'previous_secret_key_id', type: 'text', nullable: true })
+  previousSecretKeyId!: string | null;
+
+  @Column({ name: 'previous_secret_iv', type: 'bytea', nullable: true })
+  previousSecretIv!: Buffer | null;
+
+  @Column({ name: 'previous_secret_ciphertext', type: 'bytea', nullable: true })
+  previousSecretCiphertext!: Buffer | null;
+
+  @Column({ name: 'previous_secret_auth_tag', type: 'bytea', nullable: true })
+  previousSecretAuthTag!: Buffer | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

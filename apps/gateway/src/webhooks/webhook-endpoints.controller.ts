@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiError } from '@platform/service-runtime';
 import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
 import {
@@ -6,17 +17,20 @@ import {
   newWebhookEndpointId,
   newWebhookSecret,
 } from '../domain/random-identifiers';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { listShape, type ListShape } from '../listing/cursor-page';
 import { ListQueryDto } from '../listing/list-query.dto';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { CreateWebhookEndpointDto } from './webhook-endpoint.dto';
 import { toWebhookEndpointResource, type WebhookEndpointResource } from './webhook-endpoint-resource';
 import { WebhookSecrets } from './webhook-secrets.service';
+import { webhookTargetProblem } from './webhook-transport';
 import { WebhooksRepository, type DeliveryLogLine } from './webhooks.repository';
 import { Documented } from '../openapi/documented';
 import {
   CREATE_WEBHOOK_ENDPOINT_SCHEMA,
   DELETED_SCHEMA,
+  EMPTY_BODY_SCHEMA,
   WEBHOOK_DELIVERY_SCHEMA,
   WEBHOOK_ENDPOINT_SCHEMA,
   listOf,
@@ -55,6 +69,7 @@ function toDeliveryResource(line: DeliveryLogLine): DeliveryResource {
 @UseGuards(ApiKeyGuard)
 export class WebhookEndpointsController {
   constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly webhooks: WebhooksRepository,
     private readonly secrets: WebhookSecrets,
   ) {}
@@ -72,6 +87,10 @@ export class WebhookEndpointsController {
     @CurrentMerchant() merchant: MerchantEntity,
     @Body() body: CreateWebhookEndpointDto,
   ): Promise<WebhookEndpointResource & { secret: string }> {
+    const problem = await webhookTargetProblem(body.url, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+    if (problem !== null) {
+      throw new ApiError(400, 'invalid_request_error', 'url_invalid', `Invalid url: ${problem}.`, 'url');
+    }
     const id = newWebhookEndpointId();
     const secret = newWebhookSecret();
     const endpoint = await this.webhooks.insertEndpoint({
@@ -82,6 +101,38 @@ export class WebhookEndpointsController {
       description: body.description ?? null,
       ...this.secrets.seal(id, secret),
     });
+    return { ...toWebhookEndpointResource(endpoint), secret };
+  }
+
+  /**
+   * A new signing secret, in this answer only. The previous one keeps signing alongside (a second
+   * v1= in the header) for WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS, so receivers can switch over.
+   */
+  @Documented({
+    summary:
+      'Rotate the signing secret; the new one is returned once, the old one keeps signing alongside ' +
+      'until previous_secret_expires',
+    status: 200,
+    body: EMPTY_BODY_SCHEMA,
+    response: WEBHOOK_ENDPOINT_SCHEMA,
+    errors: [404],
+  })
+  @Post(':id/rotate_secret')
+  @HttpCode(200)
+  async rotateSecret(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Param('id') id: string,
+  ): Promise<WebhookEndpointResource & { secret: string }> {
+    const secret = newWebhookSecret();
+    const endpoint = WEBHOOK_ENDPOINT_ID_PATTERN.test(id)
+      ? await this.webhooks.rotateSecret(
+          merchant.id,
+          id,
+          this.secrets.seal(id, secret),
+          this.config.WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS,
+        )
+      : null;
+    if (endpoint === null) throw ApiError.notFound('webhook endpoint', id);
     return { ...toWebhookEndpointResource(endpoint), secret };
   }
 

@@ -23,6 +23,23 @@ export class WebhookSecrets {
     };
   }
 
+  /** The secrets a delivery is signed with now: the current one, and the previous one until it expires. */
+  openSigning(endpoint: WebhookEndpointEntity, now: Date): string[] {
+    const current = this.open(endpoint);
+    const {
+      previousSecretKeyId: keyId,
+      previousSecretIv: iv,
+      previousSecretCiphertext: ciphertext,
+      previousSecretAuthTag: authTag,
+      previousSecretExpiresAt: expiresAt,
+    } = endpoint;
+    if (keyId === null || iv === null || ciphertext === null || authTag === null || expiresAt === null) {
+      return [current];
+    }
+    if (expiresAt.getTime() <= now.getTime()) return [current];
+    return [current, this.keyRing.open({ keyId, iv, ciphertext, authTag }, `webhook:${endpoint.id}`)];
+  }
+
   open(endpoint: WebhookEndpointEntity): string {
     return this.keyRing.open(
       {

@@ -123,3 +123,55 @@ describe('idempotency claims', () => {
     expect(await claims.claim(MERCHANT, 'released', 'hash-3', 24)).toEqual({ outcome: 'claimed' });
   });
 });
+
+describe('idempotency sweep', () => {
+  it('deletes claims older than the retention and past their TTL, and only those', async () => {
+    const claims = new IdempotencyKeysRepository(db.dataSource);
+    for (const key of ['old-expired', 'old-still-replayable', 'new-expired', 'fresh']) {
+      expect(await claims.claim(MERCHANT, key, 'hash-1', 24)).toEqual({ outcome: 'claimed' });
+    }
+    await db.dataSource.query(`
+      UPDATE idempotency_keys SET created_at = now() - interval '25 hours', expires_at = now() - interval '1 hour'
+      WHERE idempotency_key = 'old-expired'`);
+    await db.dataSource.query(`
+      UPDATE idempotency_keys SET created_at = now() - interval '25 hours', expires_at = now() + interval '1 hour'
+      WHERE idempotency_key = 'old-still-replayable'`);
+    await db.dataSource.query(`
+      UPDATE idempotency_keys SET created_at = now() - interval '23 hours', expires_at = now() - interval '1 hour'
+      WHERE idempotency_key = 'new-expired'`);
+    expect(await claims.deleteExpired(24, 100)).toBe(1);
+    const left: { idempotency_key: string }[] = await db.dataSource.query(
+      `SELECT idempotency_key FROM idempotency_keys
+       WHERE idempotency_key IN ('old-expired', 'old-still-replayable', 'new-expired', 'fresh')
+       ORDER BY idempotency_key`,
+    );
+    expect(left.map((row) => row.idempotency_key)).toEqual(['fresh', 'new-expired', 'old-still-replayable']);
+    expect(await claims.deleteExpired(24, 100)).toBe(0);
+  });
+});
+
+describe('webhook secret rotation', () => {
+  it('keeps the rotated secret as the previous one until the overlap ends; another merchant gets nothing', async () => {
+    const sealed = {
+      secretKeyId: 'k2',
+      secretIv: Buffer.alloc(12, 2),
+      secretCiphertext: Buffer.alloc(2, 2),
+      secretAuthTag: Buffer.alloc(16, 2),
+    };
+    expect(
+      await webhooks.rotateSecret('mer_someoneelse00000000000', 'we_queue000000000000000000', sealed, 24),
+    ).toBeNull();
+    const rotated = await webhooks.rotateSecret(MERCHANT, 'we_queue000000000000000000', sealed, 24);
+    expect(rotated).toMatchObject({
+      secretKeyId: 'k2',
+      secretCiphertext: Buffer.alloc(2, 2),
+      previousSecretKeyId: 'k1',
+      previousSecretCiphertext: Buffer.alloc(1),
+    });
+    const rows: { hours: string }[] = await db.dataSource.query(
+      `SELECT round(extract(epoch FROM previous_secret_expires_at - now()) / 3600) AS hours
+       FROM webhook_endpoints WHERE id = 'we_queue000000000000000000'`,
+    );
+    expect(rows.map((row) => Number(row.hours))).toEqual([24]);
+  });
+});

@@ -47,9 +47,28 @@ export class WebhooksRepository {
   ) {}
 
   async insertEndpoint(
-    endpoint: Omit<WebhookEndpointEntity, 'createdAt' | 'deletedAt'>,
+    endpoint: Pick<
+      WebhookEndpointEntity,
+      | 'id'
+      | 'merchantId'
+      | 'url'
+      | 'enabledEvents'
+      | 'description'
+      | 'secretKeyId'
+      | 'secretIv'
+      | 'secretCiphertext'
+      | 'secretAuthTag'
+    >,
   ): Promise<WebhookEndpointEntity> {
-    await this.endpoints.insert({ ...endpoint, deletedAt: null });
+    await this.endpoints.insert({
+      ...endpoint,
+      deletedAt: null,
+      previousSecretKeyId: null,
+      previousSecretIv: null,
+      previousSecretCiphertext: null,
+      previousSecretAuthTag: null,
+      previousSecretExpiresAt: null,
+    });
     const stored = await this.endpoints.findOneBy({ id: endpoint.id });
     if (stored === null) throw new Error(`webhook endpoint ${endpoint.id} vanished after insert`);
     return stored;
@@ -64,6 +83,40 @@ export class WebhooksRepository {
       .createQueryBuilder('endpoint')
       .where('endpoint.merchant_id = :merchantId AND endpoint.deleted_at IS NULL', { merchantId });
     return cursorPage(builder, 'endpoint', 'webhook_endpoints', merchantId, query);
+  }
+
+  /**
+   * Replaces the signing secret; the current one becomes the previous one, signing alongside until
+   * `overlapHours` from now (one UPDATE: the right-hand sides read the row as it was). A secret
+   * that was already previous is dropped. Null when the merchant has no such live endpoint.
+   */
+  async rotateSecret(
+    merchantId: string,
+    id: string,
+    sealed: Pick<WebhookEndpointEntity, 'secretKeyId' | 'secretIv' | 'secretCiphertext' | 'secretAuthTag'>,
+    overlapHours: number,
+  ): Promise<WebhookEndpointEntity | null> {
+    const rows: unknown = await this.endpoints.manager.query(
+      `UPDATE webhook_endpoints SET
+         previous_secret_key_id = secret_key_id, previous_secret_iv = secret_iv,
+         previous_secret_ciphertext = secret_ciphertext, previous_secret_auth_tag = secret_auth_tag,
+         previous_secret_expires_at = now() + make_interval(hours => $7),
+         secret_key_id = $3, secret_iv = $4, secret_ciphertext = $5, secret_auth_tag = $6
+       WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL
+       RETURNING id`,
+      [
+        id,
+        merchantId,
+        sealed.secretKeyId,
+        sealed.secretIv,
+        sealed.secretCiphertext,
+        sealed.secretAuthTag,
+        overlapHours,
+      ],
+    );
+    const [updated = []] = rows as [{ id: string }[] | undefined, number];
+    if (updated.length !== 1) return null;
+    return this.endpoints.findOneBy({ id, merchantId });
   }
 
   /** Deletes the endpoint (soft: its delivery log stays) and drops what it still had to deliver. */

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+
+/** How often old idempotency claims are swept, and how many one statement deletes. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+const SWEEP_BATCH_SIZE = 5_000;
+/** Batches per sweep: a backlog is worked off over several sweeps rather than in one long burst. */
+const SWEEP_BATCHES_MAX = 20;
+
+/**
+ * Deletes idempotency claims older than IDEMPOTENCY_RETENTION_HOURS (and past their TTL), so the
+ * table holds about a day of keys rather than every key ever sent. Every instance sweeps; SKIP
+ * LOCKED keeps two sweeps off each other's rows.
+ */
+@Injectable()
+export class IdempotencySweeper implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('IdempotencySweeper');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly claims: IdempotencyKeysRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.sweepOnce().catch((error: unknown) => {
+        this.logger.warn(`sweeping idempotency keys failed: ${String(error)}`);
+      });
+    }, SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+  }
+
+  /** One sweep: batches until one comes back short or the batch limit is reached. */
+  async sweepOnce(): Promise<number> {
+    let deleted = 0;
+    for (let batch = 0; batch < SWEEP_BATCHES_MAX; batch += 1) {
+      const count = await this.claims.deleteExpired(
+        this.config.IDEMPOTENCY_RETENTION_HOURS,
+        SWEEP_BATCH_SIZE,
+      );
+      deleted += count;
+      if (count < SWEEP_BATCH_SIZE) break;
+    }
+    if (deleted > 0) this.logger.log(`deleted ${deleted} idempotency keys`);
+    return deleted;
+  }
+}

@@ -325,7 +325,7 @@ describe('bank transfers, wallets, FX and risk timeouts in the payments service'
     const id = await create(card, { settlementCurrency: 'GBP' });
     expect(await waitForEvent(id, 'payment.failed')).toMatchObject({
       data: {
-        failureCode: 'processor_error',
+        failureCode: 'currency_not_supported',
         failureMessage: expect.stringContaining('no EUR:GBP rate') as unknown,
       },
     });
@@ -335,7 +335,7 @@ describe('bank transfers, wallets, FX and risk timeouts in the payments service'
     const id = await create(card, { merchantId: CLOSED_MERCHANT });
     expect(await waitForEvent(id, 'payment.failed')).toMatchObject({
       causationId: null,
-      data: { failureCode: 'risk_declined' },
+      data: { failureCode: 'risk_unavailable' },
     });
     await approveRisk(id);
     await send('refund.create', { refundId: `re_${randomBytes(8).toString('hex')}`, paymentId: id }, id);

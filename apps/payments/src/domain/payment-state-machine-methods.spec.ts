@@ -313,13 +313,17 @@ describe('payment decider: risk timeout', () => {
     data: { policy },
   });
 
-  it('fails closed with risk_declined', () => {
+  it('fails closed with risk_unavailable', () => {
     given([created()])
       .when(timeout('closed'))
       .then([
         {
           type: 'PaymentFailed',
-          data: { paymentId: PAYMENT_ID, failureCode: 'risk_declined', failureMessage: RISK_TIMEOUT_MESSAGE },
+          data: {
+            paymentId: PAYMENT_ID,
+            failureCode: 'risk_unavailable',
+            failureMessage: RISK_TIMEOUT_MESSAGE,
+          },
         },
       ]);
   });
@@ -337,7 +341,7 @@ describe('payment decider: risk timeout', () => {
   it('ignores a late risk decision after either timeout decision', () => {
     const failedClosed: PaymentEvent = {
       type: 'PaymentFailed',
-      data: { paymentId: PAYMENT_ID, failureCode: 'risk_declined', failureMessage: RISK_TIMEOUT_MESSAGE },
+      data: { paymentId: PAYMENT_ID, failureCode: 'risk_unavailable', failureMessage: RISK_TIMEOUT_MESSAGE },
     };
     const late: PaymentCommand = {
       type: 'ApplyRiskDecision',

@@ -47,7 +47,9 @@ export type FailureCode =
   | 'risk_declined'
   | 'authentication_failed'
   | 'action_expired'
-  | 'customer_declined';
+  | 'customer_declined'
+  | 'risk_unavailable'
+  | 'currency_not_supported';
 export const FAILURE_CODES: readonly FailureCode[] = [
   'card_declined',
   'insufficient_funds',
@@ -57,6 +59,8 @@ export const FAILURE_CODES: readonly FailureCode[] = [
   'authentication_failed',
   'action_expired',
   'customer_declined',
+  'risk_unavailable',
+  'currency_not_supported',
 ];
 export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds';
 export type RiskDecision = 'approve' | 'review' | 'decline';
@@ -562,14 +566,11 @@ function conversionFor(
   return { ...quote, settlementAmountMinor };
 }
 
-/**
- * The contracts have no failure code for a currency pair without a rate; processor_error is the
- * nearest (nothing was charged, the merchant may retry in another currency), and the message says why.
- */
-export const FX_UNAVAILABLE_FAILURE_CODE: FailureCode = 'processor_error';
+/** A currency pair without a rate: nothing was charged, and the message says which pair. */
+export const FX_UNAVAILABLE_FAILURE_CODE: FailureCode = 'currency_not_supported';
 
 /**
- * The deadline for a risk answer passed. Closed fails the payment as risk_declined (nothing reached
+ * The deadline for a risk answer passed. Closed fails the payment as risk_unavailable (nothing reached
  * a processor); open emits nothing and the caller authorizes as if approved. Either way the payment
  * no longer waits for risk, so a late risk.assessed is refused by decideRiskDecision.
  */
@@ -581,7 +582,7 @@ function decideRiskTimeout(command: TimeOutRiskAssessment, state: Payment): Paym
       type: 'PaymentFailed',
       data: {
         paymentId: state.paymentId,
-        failureCode: 'risk_declined',
+        failureCode: 'risk_unavailable',
         failureMessage: RISK_TIMEOUT_MESSAGE,
       },
     },

@@ -703,7 +703,7 @@ describe('PaymentLifecycle: bank transfers, wallets, FX and risk timeouts', () =
     expect(summary(outbox)).toEqual(['payment.created', 'payment.failed']);
     expect(outbox[1]).toMatchObject({
       data: {
-        failureCode: 'processor_error',
+        failureCode: 'currency_not_supported',
         failureMessage: expect.stringContaining('no EUR:KWD rate') as unknown,
       },
     });
@@ -716,7 +716,7 @@ describe('PaymentLifecycle: bank transfers, wallets, FX and risk timeouts', () =
     expect(outbox[1]).toMatchObject({
       type: 'payment.failed',
       causationId: null,
-      data: { failureCode: 'risk_declined' },
+      data: { failureCode: 'risk_unavailable' },
     });
     expect(payments.screenings.get(PAYMENT_ID)).toBe('unscreened');
     await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);

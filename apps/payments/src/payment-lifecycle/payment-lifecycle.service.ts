@@ -419,7 +419,7 @@ export class PaymentLifecycle {
 
   /**
    * The risk-timeout job: a payment still waiting for its first risk assessment past the deadline
-   * fails closed (risk_declined) or goes on unscreened to the processor (fail open), as its
+   * fails closed (risk_unavailable) or goes on unscreened to the processor (fail open), as its
    * merchant's policy says. Nothing happens if risk answered meanwhile (the deadline is cleared).
    */
   async timeOutRiskAssessment(

@@ -89,6 +89,10 @@ export const paymentFailureCodeSchema = z.enum([
   'authentication_failed',
   'action_expired',
   'customer_declined',
+  /** Fail-closed: risk did not answer in time, so nothing unscreened reached a processor. */
+  'risk_unavailable',
+  /** No FX rate from the presentment to the merchant's settlement currency. */
+  'currency_not_supported',
 ]);
 
 export const paymentFailedSchema = z

@@ -1,10 +1,26 @@
 import { z } from 'zod';
 import { env, serviceEnvShape } from '@platform/config';
+import { DEFAULT_IP_COUNTRY_RANGES, parseIpCountryRanges } from './domain/ip-country';
 
 export const riskEnvSchema = z.object({
   ...serviceEnvShape({ port: 3002, database: 'platform_risk' }),
-  /** Bearer token of the admin API (review queue). */
+  /** Bearer token of the admin API (review queue, rules, lists, assessments). */
   ADMIN_TOKEN: env.secret(),
+  /**
+   * Where IPs are, for the card-country check: a JSON object of IPv4 CIDR range to ISO country.
+   * The default maps the three documentation ranges (RFC 5737) to US, GB and JP.
+   */
+  IP_COUNTRY_RANGES: env.string(DEFAULT_IP_COUNTRY_RANGES).superRefine((value, context) => {
+    try {
+      parseIpCountryRanges(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+  /** How often velocity observations older than the longest window in use are deleted. */
+  VELOCITY_PRUNE_INTERVAL_MS: env.integer(60_000, 100, 3_600_000),
+  /** Observations are kept at least this long, so a velocity rule added later counts from the start. */
+  VELOCITY_RETENTION_MIN_HOURS: env.integer(24, 0, 24 * 30),
 });
 
 export type RiskConfig = z.infer<typeof riskEnvSchema>;

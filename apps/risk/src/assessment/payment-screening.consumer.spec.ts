@@ -1,18 +1,33 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { createEvent, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
+import { createEvent, type AnyEventEnvelope, type EventData, type EventEnvelope } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
 import type { EventConsumers } from '@platform/service-runtime';
 import { PaymentScreeningConsumer } from './payment-screening.consumer';
 import type { NewAssessmentRow, RiskAssessmentRepository } from './risk-assessment.repository';
-import { RuleSource } from './rule-source';
+import type { RuleSource } from './rule-source';
+import type { ScreeningFacts } from './screening-facts.service';
+import { paymentFactsFrom } from './payment-facts';
 import type { ReviewRepository } from '../review-queue/review.repository';
-import { DEFAULT_RULE_SET } from '../domain/risk-rules';
+import { velocityKeysOf } from '../domain/block-lists';
+import { DEFAULT_RULE_SET, type RuleSet } from '../domain/risk-rules';
 
 const PAYMENT_ID = 'pay_AbCdEfGhIjKlMnOpQrStUvWx';
 const MERCHANT_ID = 'mer_TestMerchant01';
 
-function setup(ruleSource = new RuleSource()) {
+function setup(ruleSet: RuleSet = DEFAULT_RULE_SET) {
+  const ruleSource = { rulesFor: () => Promise.resolve(ruleSet) } as unknown as RuleSource;
+  const remembered: string[] = [];
+  const screening = {
+    gather: (_manager: EntityManager, created: EventData<'payment.created'>) => {
+      const facts = paymentFactsFrom(created);
+      return Promise.resolve({ facts, keys: velocityKeysOf(facts) });
+    },
+    remember: (_manager: EntityManager, created: EventData<'payment.created'>) => {
+      remembered.push(created.paymentId);
+      return Promise.resolve();
+    },
+  } as unknown as ScreeningFacts;
   const stored = new Map<string, NewAssessmentRow>();
   const repository = {
     insertIfFirst: (_manager: EntityManager, row: NewAssessmentRow) => {
@@ -39,8 +54,14 @@ function setup(ruleSource = new RuleSource()) {
       return Promise.resolve();
     },
   } as unknown as ReviewRepository;
-  const consumer = new PaymentScreeningConsumer({} as EventConsumers, repository, ruleSource, reviews);
-  return { consumer, stored, outbox, manager, queued };
+  const consumer = new PaymentScreeningConsumer(
+    {} as EventConsumers,
+    repository,
+    ruleSource,
+    screening,
+    reviews,
+  );
+  return { consumer, stored, outbox, manager, queued, remembered };
 }
 
 function paymentCreated(amountMinor = '10000'): EventEnvelope<'payment.created'> {
@@ -148,22 +169,34 @@ describe('PaymentScreeningConsumer', () => {
     await expect(consumer.handle(forged, manager)).rejects.toThrow(UnprocessableEventError);
   });
 
-  it('refuses to start with invalid rules', () => {
-    expect(
-      () =>
-        new RuleSource({
-          version: 'bad',
-          rules: [
-            {
-              id: 'x',
-              kind: 'blocked_bin',
-              params: { bins: ['12'] },
-              action: 'block',
-              weight: 10,
-              mode: 'enforce',
-            },
-          ],
-        }),
-    ).toThrow('invalid risk rules bad');
+  it('stores the keys it screened under and counts the payment once, with its first assessment', async () => {
+    const { consumer, stored, manager, remembered } = setup();
+    await consumer.handle(paymentCreated(), manager);
+    await consumer.handle(paymentCreated(), manager);
+    expect(stored.get(PAYMENT_ID)?.screenedKeys).toEqual([
+      { key: 'card_fingerprint', value: 'fp_abcdefghijklmnop' },
+    ]);
+    expect(remembered).toEqual([PAYMENT_ID]);
+  });
+
+  it('assesses with the rules its source gives for the merchant, and stores their version', async () => {
+    const { consumer, stored, outbox, manager } = setup({
+      version: 'global.v2+mer_TestMerchant01.v1',
+      rules: [
+        {
+          id: 'merchant-cap',
+          kind: 'amount_above',
+          params: { amountMinor: 100n },
+          action: 'block',
+          weight: 70,
+          mode: 'enforce',
+        },
+      ],
+    });
+    await consumer.handle(paymentCreated('101'), manager);
+    expect(stored.get(PAYMENT_ID)?.rulesVersion).toBe('global.v2+mer_TestMerchant01.v1');
+    expect(outbox[0]).toMatchObject({
+      data: { decision: 'decline', score: 70, reasons: ['amount_above:merchant-cap'] },
+    });
   });
 });

@@ -12,9 +12,9 @@ import { appendToOutbox } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { EventConsumers } from '@platform/service-runtime';
 import { assess } from '../domain/risk-assessment';
-import { paymentFactsFrom } from './payment-facts';
 import { RiskAssessmentRepository } from './risk-assessment.repository';
 import { RuleSource } from './rule-source';
+import { ScreeningFacts } from './screening-facts.service';
 import { ReviewRepository } from '../review-queue/review.repository';
 
 /** Risk emits one event per payment, so risk.assessed is always sequence 1 of the payment's risk events. */
@@ -29,6 +29,7 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
     private readonly consumers: EventConsumers,
     private readonly assessments: RiskAssessmentRepository,
     private readonly rules: RuleSource,
+    private readonly screening: ScreeningFacts,
     private readonly reviews: ReviewRepository,
   ) {}
 
@@ -54,8 +55,10 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
     if (created.aggregateId !== paymentId || created.merchantId !== merchantId) {
       throw new UnprocessableEventError(`payment.created ${created.id}: envelope does not match its data`);
     }
-    const ruleSet = this.rules.current();
-    const assessment = assess(paymentFactsFrom(created.data), ruleSet.rules);
+    // Rules, lists and counts are read in this transaction: a change committed before it applies.
+    const ruleSet = await this.rules.rulesFor(manager, merchantId);
+    const { facts, keys } = await this.screening.gather(manager, created.data, ruleSet.rules);
+    const assessment = assess(facts, ruleSet.rules);
     const first = await this.assessments.insertIfFirst(manager, {
       id: randomUUID(),
       paymentId,
@@ -63,11 +66,13 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
       assessment,
       rulesVersion: ruleSet.version,
       causedByEventId: created.id,
+      screenedKeys: keys,
     });
     if (!first) {
       this.logger.warn(`payment.created ${created.id}: ${paymentId} was assessed already; nothing emitted`);
       return;
     }
+    await this.screening.remember(manager, created.data, keys);
     if (assessment.shadowReasons.length > 0) {
       this.logger.log(`payment ${paymentId}: shadow rules matched: ${assessment.shadowReasons.join(', ')}`);
     }

@@ -30,6 +30,9 @@ export class RiskAssessmentEntity {
   @Column({ name: 'caused_by_event_id', type: 'uuid' })
   causedByEventId!: string;
 
+  @Column({ name: 'screened_keys', type: 'jsonb' })
+  screenedKeys!: Record<string, string>;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -1,0 +1,70 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { isTransientDatabaseError } from '@platform/db';
+import { longestWindowSeconds } from '../domain/rule-sets';
+import { RISK_CONFIG, type RiskConfig } from '../risk-config';
+import { RuleSetRepository } from '../rules/rule-set.repository';
+import { VelocityRepository } from './velocity.repository';
+
+/** Observations deleted per statement; a pass repeats until fewer are left, up to PRUNE_BATCHES_MAX. */
+export const PRUNE_BATCH_SIZE = 10_000;
+export const PRUNE_BATCHES_MAX = 100;
+
+/**
+ * Every VELOCITY_PRUNE_INTERVAL_MS, deletes velocity observations older than the longest window
+ * of any stored rule set (and at least VELOCITY_RETENTION_MIN_HOURS old): nothing a rule could
+ * still count. Any instance may run it; two at once only delete the same rows.
+ */
+@Injectable()
+export class VelocityPruneJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('VelocityPrune');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ruleSets: RuleSetRepository,
+    private readonly velocity: VelocityRepository,
+    @Inject(RISK_CONFIG) private readonly config: RiskConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running !== null) return;
+      this.running = this.prune()
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          if (isTransientDatabaseError(error)) this.logger.warn(`velocity prune postponed: ${message}`);
+          else this.logger.error(`velocity prune failed: ${message}`);
+        })
+        .finally(() => (this.running = null));
+    }, this.config.VELOCITY_PRUNE_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many observations were deleted. */
+  async prune(): Promise<number> {
+    const rules = (await this.ruleSets.all()).flatMap((ruleSet) => ruleSet.rules);
+    const keepSeconds = Math.max(
+      longestWindowSeconds(rules),
+      this.config.VELOCITY_RETENTION_MIN_HOURS * 3_600,
+    );
+    let deleted = 0;
+    for (let batch = 0; batch < PRUNE_BATCHES_MAX; batch++) {
+      const count = await this.velocity.pruneOlderThan(keepSeconds, PRUNE_BATCH_SIZE);
+      deleted += count;
+      if (count < PRUNE_BATCH_SIZE) break;
+    }
+    if (deleted > 0) this.logger.log(`deleted ${deleted} velocity observations older than ${keepSeconds} s`);
+    return deleted;
+  }
+}

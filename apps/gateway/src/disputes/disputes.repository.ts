@@ -55,6 +55,22 @@ export class DisputesRepository {
       .update({ id }, { status: 'under_review', evidenceSubmittedAt: () => 'now()' });
   }
 
+  /** Whether a dispute of the payment is open or was lost: then it cannot be refunded. */
+  async blocksRefund(manager: EntityManager, merchantId: string, paymentId: string): Promise<boolean> {
+    const count = await manager
+      .getRepository(DisputeEntity)
+      .createQueryBuilder('dispute')
+      .where(
+        "dispute.merchant_id = :merchantId AND dispute.payment_id = :paymentId AND dispute.status <> 'won'",
+        {
+          merchantId,
+          paymentId,
+        },
+      )
+      .getCount();
+    return count > 0;
+  }
+
   findForMerchant(merchantId: string, id: string): Promise<DisputeEntity | null> {
     return this.disputes.findOneBy({ id, merchantId });
   }

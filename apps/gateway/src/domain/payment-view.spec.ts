@@ -266,7 +266,7 @@ describe('checks before a command', () => {
   });
 
   it('refunds what remains by default and never more than remains', () => {
-    const paid = { status: 'succeeded' as const, amountCapturedMinor: 1000n };
+    const paid = { status: 'succeeded' as const, amountCapturedMinor: 1000n, disputed: false };
     expect(checkRefund(paid, 0n, null)).toEqual({ ok: true, amountMinor: 1000n });
     expect(checkRefund(paid, 300n, null)).toEqual({ ok: true, amountMinor: 700n });
     expect(checkRefund(paid, 300n, 700n)).toEqual({ ok: true, amountMinor: 700n });
@@ -275,9 +275,15 @@ describe('checks before a command', () => {
       ok: false,
       refusal: { code: 'charge_already_refunded' },
     });
-    expect(checkRefund({ status: 'requires_capture', amountCapturedMinor: 0n }, 0n, null)).toMatchObject({
+    expect(
+      checkRefund({ status: 'requires_capture', amountCapturedMinor: 0n, disputed: false }, 0n, null),
+    ).toMatchObject({
       ok: false,
       refusal: { code: 'charge_not_captured' },
+    });
+    expect(checkRefund({ ...paid, disputed: true }, 0n, 1n)).toMatchObject({
+      ok: false,
+      refusal: { status: 400, code: 'charge_disputed', param: 'payment' },
     });
   });
 });

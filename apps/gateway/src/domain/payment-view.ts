@@ -187,12 +187,31 @@ export function checkCancel(payment: { readonly status: PaymentStatus }): Comman
     : unexpectedState('cancel', payment.status, 'requires_capture or requires_action');
 }
 
-/** A refund's amount: the request's, or all that remains; never more than remains refundable. */
+/**
+ * A refund's amount: the request's, or all that remains; never more than remains refundable, and
+ * nothing while a dispute is open or after one was lost (the customer gets or got it back by
+ * chargeback: a refund would pay twice).
+ */
 export function checkRefund(
-  payment: { readonly status: PaymentStatus; readonly amountCapturedMinor: bigint },
+  payment: {
+    readonly status: PaymentStatus;
+    readonly amountCapturedMinor: bigint;
+    readonly disputed: boolean;
+  },
   refundedOrPendingMinor: bigint,
   requestedMinor: bigint | null,
 ): { ok: true; amountMinor: bigint } | { ok: false; refusal: CommandRefusal } {
+  if (payment.disputed) {
+    return {
+      ok: false,
+      refusal: {
+        status: 400,
+        code: 'charge_disputed',
+        message: 'This payment has been disputed (the dispute is open or was lost) and cannot be refunded.',
+        param: 'payment',
+      },
+    };
+  }
   if (payment.amountCapturedMinor === 0n) {
     return {
       ok: false,

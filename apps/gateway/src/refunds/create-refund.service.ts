@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
+import { DisputesRepository } from '../disputes/disputes.repository';
 import { checkRefund } from '../domain/payment-view';
 import { newRefundId } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
@@ -26,6 +27,7 @@ export class CreateRefundService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly payments: PaymentsRepository,
     private readonly refunds: RefundsRepository,
+    private readonly disputes: DisputesRepository,
   ) {}
 
   async create(
@@ -38,7 +40,11 @@ export class CreateRefundService {
       const payment = await this.payments.lockForMerchant(manager, merchant.id, request.payment);
       if (payment === null) throw ApiError.notFound('payment', request.payment, 'payment');
       const checked = checkRefund(
-        { status: payment.status, amountCapturedMinor: BigInt(payment.amountCapturedMinor) },
+        {
+          status: payment.status,
+          amountCapturedMinor: BigInt(payment.amountCapturedMinor),
+          disputed: await this.disputes.blocksRefund(manager, merchant.id, payment.id),
+        },
         await this.refunds.refundedOrPendingMinor(manager, payment.id),
         request.amount === undefined ? null : BigInt(request.amount),
       );

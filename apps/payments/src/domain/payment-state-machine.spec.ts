@@ -568,6 +568,29 @@ describe('payment decider', () => {
         .when({ type: 'CloseDispute', data: { disputeId: 'dp_dispute0001', outcome: 'won' } })
         .thenRejected('dispute_not_open');
     });
+
+    it('refuses a refund while the dispute is open or after it was lost, and allows it once won', () => {
+      const closed = (outcome: 'won' | 'lost'): PaymentEvent => ({
+        type: 'DisputeClosed',
+        data: {
+          disputeId: 'dp_dispute0001',
+          paymentId: PAYMENT_ID,
+          amountMinor: 6_000n,
+          currency: 'USD',
+          outcome,
+        },
+      });
+      const history = [...paid, refunded('re_first000001', 4_000n), opened];
+      given(history)
+        .when(refund('re_second00002', 1_000n))
+        .then([refundFailed('re_second00002', 1_000n, 'charge_disputed')]);
+      given([...history, closed('lost')])
+        .when(refund('re_second00002', 1_000n))
+        .then([refundFailed('re_second00002', 1_000n, 'charge_disputed')]);
+      given([...history, closed('won')])
+        .when(refund('re_second00002', 1_000n))
+        .then([refunded('re_second00002', 1_000n)]);
+    });
   });
 
   describe('a later risk decision', () => {

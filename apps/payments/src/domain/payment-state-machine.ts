@@ -66,7 +66,11 @@ export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds';
 export type RiskDecision = 'approve' | 'review' | 'decline';
 export type CancellationReason = 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'abandoned';
 export type RefundReason = 'requested_by_customer' | 'duplicate' | 'fraudulent';
-export type RefundFailureCode = 'amount_exceeds_captured' | 'payment_not_captured' | 'processor_error';
+export type RefundFailureCode =
+  | 'amount_exceeds_captured'
+  | 'payment_not_captured'
+  | 'processor_error'
+  | 'charge_disputed';
 
 export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'unionpay' | 'jcb' | 'discover' | 'unknown';
 
@@ -818,6 +822,8 @@ function decideRefund(command: RecordRefund, state: Payment): PaymentEvent[] | R
     },
   ];
   if (state.amountCapturedMinor === 0n || state.processor === null) return failed('payment_not_captured');
+  // An open dispute may return the money by chargeback, a lost one did: a refund would pay twice.
+  if (state.dispute !== null && state.dispute.status !== 'won') return failed('charge_disputed');
   // Zero only when the amount was omitted and nothing is left to refund.
   if (amountMinor <= 0n || amountMinor > refundableAmountMinor(state))
     return failed('amount_exceeds_captured');

@@ -122,7 +122,13 @@ export const refundFailedSchema = z
     paymentId: paymentIdSchema,
     amountMinor: amountMinorSchema,
     currency: currencySchema,
-    failureCode: z.enum(['amount_exceeds_captured', 'payment_not_captured', 'processor_error']),
+    /** charge_disputed: a dispute is open or was lost, so the customer has (or may get) it back. */
+    failureCode: z.enum([
+      'amount_exceeds_captured',
+      'payment_not_captured',
+      'processor_error',
+      'charge_disputed',
+    ]),
   })
   .strict();
 

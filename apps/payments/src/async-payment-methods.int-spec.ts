@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
@@ -14,6 +13,7 @@ import {
 } from '@platform/contracts';
 import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
 import {
+  ServiceProcess,
   TEST_KAFKA_BROKERS,
   createScratchDatabase,
   uniqueNamespace,
@@ -43,7 +43,7 @@ interface Running {
   readonly consumer: Consumer;
   readonly events: AnyEventEnvelope[];
   readonly database: ScratchDatabase;
-  readonly child: ChildProcess;
+  readonly service: ServiceProcess;
 }
 
 async function startPayments(): Promise<Running> {
@@ -67,13 +67,14 @@ async function startPayments(): Promise<Running> {
     },
   });
   const database = await createScratchDatabase('itest_async_payments');
-  const child = spawn(process.execPath, [PAYMENTS], {
+  const service = await ServiceProcess.start({
+    name: 'payments',
+    main: PAYMENTS,
+    port: PORT,
     env: {
-      ...process.env,
       KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
       KAFKA_NAMESPACE: settings.namespace,
       DATABASE_URL: database.url,
-      PORT: String(PORT),
       ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
       EXPIRY_SCAN_INTERVAL_MS: '200',
@@ -84,32 +85,23 @@ async function startPayments(): Promise<Running> {
       RISK_TIMEOUT_POLICY: JSON.stringify({ default: 'closed', merchants: { [OPEN_MERCHANT]: 'open' } }),
       FX_RATES: JSON.stringify(FX_RATES),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  }).catch(async (error: unknown) => {
+    await releaseTestResources({ settings, producer, consumer, database });
+    throw error;
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  const running: Running = { settings, producer, consumer, events, database, child };
-  const state = await waitFor(`payments on port ${PORT} to be healthy`, 60_000, async () => {
-    if (child.exitCode !== null) return 'exited';
-    const response = await fetch(`http://127.0.0.1:${PORT}/health`).catch(() => null);
-    return response?.status === 200 && 'healthy';
-  });
-  if (state === 'exited') {
-    await stopPayments(running);
-    throw new Error(`payments exited ${child.exitCode}: ${output}`);
-  }
-  return running;
+  return { settings, producer, consumer, events, database, service };
 }
 
 async function stopPayments(running: Running | undefined): Promise<void> {
   if (running === undefined) return;
-  const { child } = running;
-  await new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await running.service.stop();
+  await releaseTestResources(running);
+}
+
+/** The test's clients, scratch database and topics. */
+async function releaseTestResources(
+  running: Pick<Running, 'settings' | 'producer' | 'consumer' | 'database'>,
+): Promise<void> {
   await running.consumer.disconnect();
   await running.producer.disconnect();
   await running.database.drop();

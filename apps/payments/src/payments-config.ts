@@ -29,22 +29,6 @@ const routingRuleSchema = z
   })
   .strict();
 
-/** A JSON variable parsed and checked at boot, so a bad value fails the start with the others. */
-function json<S extends z.ZodTypeAny>(schema: S, fallback: string) {
-  return z
-    .string()
-    .default(fallback)
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
-
 const rate = z.number().min(0).max(1);
 
 const fxRateTableSchema = z
@@ -85,7 +69,7 @@ export const paymentsEnvSchema = z.object({
     .transform((text) => text.split(',').map((name) => name.trim()))
     .pipe(z.array(z.enum(['simulated-a', 'simulated-b'])).min(1)),
   /** JSON array of routing rules: {merchantId?, method?, currency?, amountMinorMin?, amountMinorMax?, cardCountry?, processors}. */
-  PROCESSOR_ROUTING_RULES: json(z.array(routingRuleSchema).max(200), '[]'),
+  PROCESSOR_ROUTING_RULES: env.json(z.array(routingRuleSchema).max(200), '[]'),
   SIMULATED_A_LATENCY_MS: env.integer(0, 0, 60_000),
   SIMULATED_B_LATENCY_MS: env.integer(0, 0, 60_000),
   SIMULATED_A_FAILURE_RATE: z.coerce.number().pipe(rate).default(0),
@@ -97,13 +81,13 @@ export const paymentsEnvSchema = z.object({
   /** How long a wallet's QR code can be approved. */
   QR_EXPIRY_SECONDS: env.integer(900, 1, 86_400),
   /** The versioned FX rate table, JSON {version, rates: {"EUR:USD": "1.0842", ...}}. */
-  FX_RATES: json(fxRateTableSchema, JSON.stringify(DEFAULT_FX_RATE_TABLE)),
+  FX_RATES: env.json(fxRateTableSchema, JSON.stringify(DEFAULT_FX_RATE_TABLE)),
   /** How long a new payment waits for risk.assessed before its merchant's timeout policy applies (long enough to ride out a risk restart). */
   RISK_ASSESSMENT_TIMEOUT_SECONDS: env.integer(30, 1, 86_400),
   /** How often payments past their risk deadline are looked for. */
   RISK_TIMEOUT_SCAN_INTERVAL_MS: env.integer(1_000, 100, 3_600_000),
   /** JSON {default: 'open'|'closed', merchants: {mer_x: 'open'}}: what a risk timeout does. */
-  RISK_TIMEOUT_POLICY: json(riskTimeoutPoliciesSchema, '{"default":"closed","merchants":{}}'),
+  RISK_TIMEOUT_POLICY: env.json(riskTimeoutPoliciesSchema, '{"default":"closed","merchants":{}}'),
   ...settlementEnvShape,
   ...payoutsEnvShape,
 });

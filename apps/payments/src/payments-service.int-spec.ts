@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
@@ -14,6 +13,7 @@ import {
 } from '@platform/contracts';
 import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
 import {
+  ServiceProcess,
   TEST_KAFKA_BROKERS,
   createScratchDatabase,
   uniqueNamespace,
@@ -36,29 +36,21 @@ interface RunningPlatform {
   readonly events: AnyEventEnvelope[];
   readonly consumer: Consumer;
   readonly databases: ScratchDatabase[];
-  readonly processes: ChildProcess[];
+  readonly processes: ServiceProcess[];
   readonly paymentsUrl: string;
 }
 
-async function startService(
+function startService(
   app: 'payments' | 'risk',
   env: Record<string, string>,
   port: number,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(APPS, app, 'dist', 'main.js')], {
-    env: { ...process.env, ...env, PORT: String(port), ADMIN_TOKEN, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+): Promise<ServiceProcess> {
+  return ServiceProcess.start({
+    name: app,
+    main: join(APPS, app, 'dist', 'main.js'),
+    port,
+    env: { ...env, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  const state = await waitFor(`${app} on port ${port} to be healthy`, 60_000, async () => {
-    if (child.exitCode !== null) return 'exited';
-    const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-    return response?.status === 200 && 'healthy';
-  });
-  if (state === 'exited') throw new Error(`${app} exited ${child.exitCode}: ${output}`);
-  return child;
 }
 
 async function startPlatform(
@@ -90,7 +82,7 @@ async function startPlatform(
   });
   const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), KAFKA_NAMESPACE: settings.namespace };
   const databases: ScratchDatabase[] = [];
-  const processes: ChildProcess[] = [];
+  const processes: ServiceProcess[] = [];
   const platform: RunningPlatform = {
     settings,
     producer,
@@ -125,16 +117,7 @@ async function startPlatform(
 
 async function stopPlatform(platform: RunningPlatform | undefined): Promise<void> {
   if (platform === undefined) return;
-  await Promise.all(
-    platform.processes.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(platform.processes.map((service) => service.stop()));
   await platform.consumer.disconnect();
   await platform.producer.disconnect();
   for (const database of platform.databases) await database.drop();

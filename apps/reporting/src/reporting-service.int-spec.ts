@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -13,6 +12,7 @@ import {
 } from '@platform/contracts';
 import { createKafka, ensureTopics } from '@platform/kafka';
 import {
+  ServiceProcess,
   TEST_KAFKA_BROKERS,
   createScratchDatabase,
   readTopics,
@@ -67,9 +67,8 @@ interface Status {
 describe('reporting service against real Kafka and Postgres', () => {
   let database: ScratchDatabase;
   let namespace: string;
-  let service: ChildProcess;
+  let service: ServiceProcess | undefined;
   let producer: Producer;
-  let output = '';
   let sequence = 0;
   const published: EventEnvelope<'ledger.entry_posted'>[] = [];
 
@@ -103,10 +102,11 @@ describe('reporting service against real Kafka and Postgres', () => {
     await ensureTopics(createKafka(settings), settings, allTopicDefinitions());
     producer = testKafka('reporting-int').producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    service = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+    service = await ServiceProcess.start({
+      name: 'reporting',
+      main: join(__dirname, '..', 'dist', 'main.js'),
+      port: PORT,
       env: {
-        ...process.env,
-        PORT: String(PORT),
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
         KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
@@ -116,19 +116,11 @@ describe('reporting service against real Kafka and Postgres', () => {
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    service.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-    service.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-    await waitFor('the reporting service to answer /health', 60_000, async () => {
-      if (service.exitCode !== null) throw new Error(`service exited ${service.exitCode}: ${output}`);
-      const response = await fetch(`${BASE}/health`).catch(() => undefined);
-      return response?.status === 200;
     });
   });
 
   afterAll(async () => {
-    service?.kill('SIGTERM');
+    await service?.stop();
     await producer?.disconnect();
     await database?.drop();
     const admin = testKafka('reporting-int-cleanup').admin();
@@ -382,7 +374,7 @@ describe('reporting service against real Kafka and Postgres', () => {
     const done = await waitFor('the rebuild to complete', 60_000, async () => {
       const now = await status();
       if (now.rebuild?.state !== 'completed')
-        throw new Error(`${JSON.stringify(now)} ${output.slice(-2_000)}`);
+        throw new Error(`${JSON.stringify(now)} ${service?.output.slice(-2_000)}`);
       return now;
     });
     expect(done.active_generation).toBe(2);

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
@@ -14,6 +13,7 @@ import {
 } from '@platform/contracts';
 import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
 import {
+  ServiceProcess,
   TEST_KAFKA_BROKERS,
   createScratchDatabase,
   uniqueNamespace,
@@ -37,13 +37,14 @@ let producer: EventProducer;
 let reader: Consumer;
 let database: ScratchDatabase;
 const assessed: EventEnvelope<'risk.assessed'>[] = [];
-const running = new Map<number, ChildProcess>();
+const running = new Map<number, ServiceProcess>();
 
 async function startRisk(port: number): Promise<void> {
-  const child = spawn(process.execPath, [RISK_MAIN], {
+  const service = await ServiceProcess.start({
+    name: 'risk',
+    main: RISK_MAIN,
+    port,
     env: {
-      ...process.env,
-      PORT: String(port),
       ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
       DATABASE_URL: database.url,
@@ -54,29 +55,14 @@ async function startRisk(port: number): Promise<void> {
       VELOCITY_PRUNE_INTERVAL_MS: '200',
       VELOCITY_RETENTION_MIN_HOURS: '0',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const state = await waitFor(`risk on port ${port} to be healthy`, 60_000, async () => {
-    if (child.exitCode !== null) return 'exited';
-    const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-    return response?.status === 200 && 'healthy';
-  });
-  if (state === 'exited') throw new Error(`risk exited ${child.exitCode}: ${output}`);
-  running.set(port, child);
+  running.set(port, service);
 }
 
 async function stopRisk(port: number): Promise<void> {
-  const child = running.get(port);
+  const service = running.get(port);
   running.delete(port);
-  if (child === undefined || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await service?.stop();
 }
 
 async function admin<T = unknown>(

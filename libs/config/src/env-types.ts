@@ -28,6 +28,23 @@ export const env = {
       .enum(['true', 'false', '1', '0'])
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
+  /**
+   * A JSON value checked against schema at boot, so a bad value fails the start with the others.
+   * The fallback is the variable's text when unset, and is checked the same way.
+   */
+  json: <S extends z.ZodTypeAny>(schema: S, fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(schema),
 };
 
 /** Namespace for topics and consumer groups: lower-case words, dots or dashes, or empty. */

@@ -39,6 +39,34 @@ describe('loadConfig', () => {
     expect((error as ConfigError).message).toContain('ledger: invalid environment');
   });
 
+  describe('JSON variables', () => {
+    const jsonSchema = z.object({
+      FEES: env.json(z.record(z.string(), z.number().int().min(0)), '{"simulated-a":180}'),
+      RULES: env.json(z.array(z.string()).max(2), '[]'),
+    });
+
+    it('parses the value, or the fallback when unset', () => {
+      expect(loadConfig('payments', jsonSchema, { RULES: '["a","b"]' })).toEqual({
+        FEES: { 'simulated-a': 180 },
+        RULES: ['a', 'b'],
+      });
+    });
+
+    it('lists a value that is not JSON and one the schema refuses, each by its variable', () => {
+      let error: unknown;
+      try {
+        loadConfig('payments', jsonSchema, { FEES: '{"simulated-a":', RULES: '["a","b","c"]' });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const issues = (error as ConfigError).issues;
+      expect(issues.map((issue) => issue.variable).sort()).toEqual(['FEES', 'RULES']);
+      expect(issues.find((issue) => issue.variable === 'FEES')?.message).toBe('must be JSON');
+      expect((error as ConfigError).message).toMatch(/RULES: .*at most 2/);
+    });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig('ledger', schema, { ADMIN_TOKEN: 'a'.repeat(32), PORT: '' }).PORT).toBe(3003);
   });

@@ -5,6 +5,7 @@ export * from './platform-options';
 export * from './platform.module';
 export * from './kafka-connection';
 export * from './event-consumers';
+export * from './periodic-task';
 export * from './run-service';
 export * from './openapi-document';
 export * from './log-redaction';

@@ -2,3 +2,4 @@ export * from './wait-for';
 export * from './scratch-database';
 export * from './kafka-probe';
 export * from './migrated-database';
+export * from './service-process';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PeriodicTask } from '@platform/service-runtime';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
@@ -16,24 +17,26 @@ const SWEEP_BATCHES_MAX = 20;
 @Injectable()
 export class IdempotencySweeper implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('IdempotencySweeper');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly claims: IdempotencyKeysRepository,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.sweepOnce().catch((error: unknown) => {
-        this.logger.warn(`sweeping idempotency keys failed: ${String(error)}`);
-      });
-    }, SWEEP_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask({
+      name: 'idempotency sweep',
+      intervalMs: SWEEP_INTERVAL_MS,
+      logger: this.logger,
+      pass: () => this.sweepOnce(),
+    });
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+  onModuleInit(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
   }
 
   /** One sweep: batches until one comes back short or the batch limit is reached. */

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { isTransientDatabaseError } from '@platform/db';
+import { PeriodicTask } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { PaymentLifecycle } from './payment-lifecycle.service';
 import { PaymentRepository } from './payment.repository';
@@ -23,34 +23,28 @@ export const RISK_TIMEOUT_BATCH_MAX = 100;
  */
 @Injectable()
 export class RiskTimeoutJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('RiskTimeout');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly payments: PaymentRepository,
     private readonly lifecycle: PaymentLifecycle,
-    @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
-  ) {}
+    @Inject(PAYMENTS_CONFIG) config: PaymentsConfig,
+  ) {
+    this.task = new PeriodicTask({
+      name: 'risk-timeout scan',
+      intervalMs: config.RISK_TIMEOUT_SCAN_INTERVAL_MS,
+      logger: new Logger('RiskTimeout'),
+      pass: () => this.scan(),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running !== null) return;
-      this.running = this.scan()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          if (isTransientDatabaseError(error)) this.logger.warn(`risk-timeout scan postponed: ${message}`);
-          else this.logger.error(`risk-timeout scan failed: ${message}`);
-        })
-        .finally(() => (this.running = null));
-    }, this.config.RISK_TIMEOUT_SCAN_INTERVAL_MS);
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** One pass; returns how many payments were looked at. */

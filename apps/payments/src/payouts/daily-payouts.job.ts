@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { isTransientDatabaseError } from '@platform/db';
+import { PeriodicTask } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { PayoutsService } from './payouts.service';
 
@@ -17,34 +17,32 @@ import { PayoutsService } from './payouts.service';
 @Injectable()
 export class DailyPayoutsJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DailyPayouts');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly payouts: PayoutsService,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask({
+      name: 'daily payouts',
+      intervalMs: config.PAYOUT_CHECK_INTERVAL_MS,
+      logger: this.logger,
+      pass: () => this.run(),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.PAYOUT_SCHEDULE !== 'daily') return;
-    this.timer = setInterval(() => {
-      if (this.running !== null) return;
-      this.running = this.payouts
-        .requestDailyPayouts(new Date())
-        .then((count) => {
-          if (count > 0) this.logger.log(`${count} daily payouts requested`);
-        })
-        .catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          if (isTransientDatabaseError(error)) this.logger.warn(`daily payouts postponed: ${message}`);
-          else this.logger.error(`daily payouts failed: ${message}`);
-        })
-        .finally(() => (this.running = null));
-    }, this.config.PAYOUT_CHECK_INTERVAL_MS);
+    if (this.config.PAYOUT_SCHEDULE === 'daily') this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
+  }
+
+  /** One pass; returns how many payouts were requested. */
+  async run(now: Date = new Date()): Promise<number> {
+    const count = await this.payouts.requestDailyPayouts(now);
+    if (count > 0) this.logger.log(`${count} daily payouts requested`);
+    return count;
   }
 }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
@@ -14,6 +13,7 @@ import {
 } from '@platform/contracts';
 import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
 import {
+  ServiceProcess,
   TEST_KAFKA_BROKERS,
   createScratchDatabase,
   uniqueNamespace,
@@ -35,7 +35,7 @@ class MoneyPlatform {
   readonly events: AnyEventEnvelope[] = [];
   private readonly settings: KafkaSettings;
   private readonly databases: ScratchDatabase[] = [];
-  private readonly processes: { child: ChildProcess; output: string }[] = [];
+  private readonly processes: ServiceProcess[] = [];
   private producer: EventProducer | null = null;
   private reader: Consumer | null = null;
 
@@ -68,12 +68,7 @@ class MoneyPlatform {
   }
 
   async stop(): Promise<void> {
-    for (const { child } of this.processes) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(
-      this.processes.map(({ child }) =>
-        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
-      ),
-    );
+    await Promise.all(this.processes.map((service) => service.stop()));
     await this.reader?.disconnect();
     await this.producer?.disconnect();
     for (const database of this.databases) await database.drop();
@@ -87,12 +82,12 @@ class MoneyPlatform {
   private async startService(app: 'payments' | 'ledger', port: number, env: Record<string, string>) {
     const database = await createScratchDatabase(`po_int_${app}`);
     this.databases.push(database);
-    const record = { child: null as unknown as ChildProcess, output: '' };
-    record.child = spawn(process.execPath, [join(APPS, app, 'dist', 'main.js')], {
+    const service = await ServiceProcess.start({
+      name: app,
+      main: join(APPS, app, 'dist', 'main.js'),
+      port,
       env: {
-        ...process.env,
         ...env,
-        PORT: String(port),
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
         KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
@@ -101,19 +96,8 @@ class MoneyPlatform {
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const append = (chunk: Buffer) => (record.output = (record.output + chunk.toString()).slice(-20_000));
-    record.child.stdout?.on('data', append);
-    record.child.stderr?.on('data', append);
-    this.processes.push(record);
-    await waitFor(`${app} on port ${port} to answer /health`, 60_000, async () => {
-      if (record.child.exitCode !== null) {
-        throw new Error(`${app} exited ${record.child.exitCode}: ${record.output}`);
-      }
-      const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-      return response?.status === 200;
-    });
+    this.processes.push(service);
   }
 
   async send<T extends EventType>(

@@ -15,18 +15,10 @@ export const DEFAULT_SETTLEMENT_FEES = JSON.stringify({
   'simulated-b': { basisPoints: 150, fixedHundredths: 25 },
 });
 
-const settlementFees = z
-  .string()
-  .default(DEFAULT_SETTLEMENT_FEES)
-  .transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string().regex(/^[a-z0-9-]{1,50}$/), processorFeeSchema));
+const settlementFees = env.json(
+  z.record(z.string().regex(/^[a-z0-9-]{1,50}$/), processorFeeSchema),
+  DEFAULT_SETTLEMENT_FEES,
+);
 
 /** Settlement variables, spread into the payments env schema. */
 export const settlementEnvShape = {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
@@ -14,6 +13,7 @@ import {
 } from '@platform/contracts';
 import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
 import {
+  ServiceProcess,
   TEST_KAFKA_BROKERS,
   createScratchDatabase,
   uniqueNamespace,
@@ -45,19 +45,19 @@ describe('settlement with the real ledger', () => {
   };
   const events: AnyEventEnvelope[] = [];
   const databases: ScratchDatabase[] = [];
-  const processes: { name: string; child: ChildProcess; output: string }[] = [];
+  const processes: ServiceProcess[] = [];
   let producer: EventProducer;
   let reader: Consumer;
 
   async function startService(app: 'payments' | 'ledger', port: number, env: Record<string, string>) {
     const database = await createScratchDatabase(`stl_int_${app}`);
     databases.push(database);
-    const record = { name: app, child: null as unknown as ChildProcess, output: '' };
-    record.child = spawn(process.execPath, [join(APPS, app, 'dist', 'main.js')], {
+    const service = await ServiceProcess.start({
+      name: app,
+      main: join(APPS, app, 'dist', 'main.js'),
+      port,
       env: {
-        ...process.env,
         ...env,
-        PORT: String(port),
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
         KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
@@ -66,18 +66,8 @@ describe('settlement with the real ledger', () => {
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const append = (chunk: Buffer) => (record.output = (record.output + chunk.toString()).slice(-20_000));
-    record.child.stdout?.on('data', append);
-    record.child.stderr?.on('data', append);
-    processes.push(record);
-    await waitFor(`${app} on port ${port} to answer /health`, 60_000, async () => {
-      if (record.child.exitCode !== null)
-        throw new Error(`${app} exited ${record.child.exitCode}: ${record.output}`);
-      const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-      return response?.status === 200;
-    });
+    processes.push(service);
   }
 
   async function send<T extends EventType>(type: T, data: EventData<T>, aggregateId: string): Promise<void> {
@@ -205,12 +195,7 @@ describe('settlement with the real ledger', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const { child } of processes) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(
-      processes.map(({ child }) =>
-        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
-      ),
-    );
+    await Promise.all(processes.map((service) => service.stop()));
     await reader?.disconnect();
     await producer?.disconnect();
     for (const database of databases) await database.drop();

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { isTransientDatabaseError } from '@platform/db';
+import { PeriodicTask } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { SettleCaptures, startOfUtcDay } from './settle-captures.service';
 
@@ -16,33 +16,25 @@ import { SettleCaptures, startOfUtcDay } from './settle-captures.service';
  */
 @Injectable()
 export class SettlementJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('SettlementJob');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
-    private readonly settle: SettleCaptures,
+    settle: SettleCaptures,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask({
+      name: 'settlement',
+      intervalMs: config.SETTLEMENT_CHECK_INTERVAL_MS,
+      logger: new Logger('SettlementJob'),
+      pass: () => settle.run(startOfUtcDay(new Date())),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.SETTLEMENT_SCHEDULE !== 'daily') return;
-    this.timer = setInterval(() => {
-      if (this.running !== null) return;
-      this.running = this.settle
-        .run(startOfUtcDay(new Date()))
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          if (isTransientDatabaseError(error)) this.logger.warn(`settlement postponed: ${message}`);
-          else this.logger.error(`settlement failed: ${message}`);
-        })
-        .finally(() => (this.running = null));
-    }, this.config.SETTLEMENT_CHECK_INTERVAL_MS);
+    if (this.config.SETTLEMENT_SCHEDULE === 'daily') this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { isTransientDatabaseError } from '@platform/db';
+import { PeriodicTask } from '@platform/service-runtime';
 import { longestWindowSeconds } from '../domain/rule-sets';
 import { RISK_CONFIG, type RiskConfig } from '../risk-config';
 import { RuleSetRepository } from '../rules/rule-set.repository';
@@ -23,32 +23,27 @@ export const PRUNE_BATCHES_MAX = 100;
 @Injectable()
 export class VelocityPruneJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('VelocityPrune');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly ruleSets: RuleSetRepository,
     private readonly velocity: VelocityRepository,
     @Inject(RISK_CONFIG) private readonly config: RiskConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask({
+      name: 'velocity prune',
+      intervalMs: config.VELOCITY_PRUNE_INTERVAL_MS,
+      logger: this.logger,
+      pass: () => this.prune(),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running !== null) return;
-      this.running = this.prune()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          if (isTransientDatabaseError(error)) this.logger.warn(`velocity prune postponed: ${message}`);
-          else this.logger.error(`velocity prune failed: ${message}`);
-        })
-        .finally(() => (this.running = null));
-    }, this.config.VELOCITY_PRUNE_INTERVAL_MS);
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** One pass; returns how many observations were deleted. */

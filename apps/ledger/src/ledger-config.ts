@@ -5,6 +5,8 @@ export const ledgerEnvSchema = z.object({
   ...serviceEnvShape({ port: 3003, database: 'platform_ledger' }),
   /** Bearer token of the read API (operators and auditors). */
   ADMIN_TOKEN: env.secret(),
+  /** Payment events of one partition posted together in one transaction (set-based). */
+  LEDGER_POSTING_BATCH_MAX: env.integer(500, 1, 5_000),
 });
 
 export type LedgerConfig = z.infer<typeof ledgerEnvSchema>;

@@ -25,6 +25,12 @@ export interface EventSubscription {
    * any failure replays them one by one. Handlers must tolerate sharing a transaction.
    */
   readonly batchSizeMax?: number;
+  /**
+   * Optional, with batchSizeMax: applies a batch at once (set-based) instead of `handle` per event.
+   * It gets the events not applied before, first copy of each, in order, inside the transaction
+   * that records their ids. If it throws, the batch rolls back and is replayed one by one.
+   */
+  readonly handleBatch?: (events: readonly ConsumedEvent[], manager: EntityManager) => Promise<void>;
 }
 
 /** Starts idempotent consumers: effect, processed-event record and outbox rows commit together. */
@@ -69,6 +75,11 @@ export class EventConsumers implements BeforeApplicationShutdown {
               batchSizeMax: subscription.batchSizeMax,
               handleBatch: (events: readonly ConsumedEvent[]) =>
                 this.dataSource.transaction(async (manager) => {
+                  if (subscription.handleBatch !== undefined) {
+                    const fresh = await markBatchProcessed(manager, subscription.groupName, events);
+                    await subscription.handleBatch(fresh, manager);
+                    return;
+                  }
                   for (const { event, context, inSpan } of events) {
                     if (await markEventProcessed(manager, subscription.groupName, event.id)) {
                       await inSpan(() => subscription.handle(event, manager, context));
@@ -88,4 +99,23 @@ export class EventConsumers implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
+}
+
+/**
+ * markEventProcessed for a whole batch in one round trip. Returns the events recorded now, the
+ * first copy of each (a producer retry can put one event twice in a batch), in batch order.
+ */
+async function markBatchProcessed(
+  manager: EntityManager,
+  consumer: string,
+  events: readonly ConsumedEvent[],
+): Promise<ConsumedEvent[]> {
+  const rows = await manager.query<{ event_id: string }[]>(
+    `INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS e(id)
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, [...new Set(events.map(({ event }) => event.id.toLowerCase()))]],
+  );
+  const recorded = new Set(rows.map((row) => row.event_id));
+  // Deleting on first sight keeps only the first copy of an id recorded now.
+  return events.filter(({ event }) => recorded.delete(event.id.toLowerCase()));
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import {
   GENESIS_HASH,
   canonicalEntry,
@@ -33,6 +34,61 @@ describe('canonicalJson', () => {
     expect(canonicalEntry(entry)).toContain('"amountMinor":"-9680"');
     expect(canonicalEntry(entry)).toContain('"sequence":"1"');
     expect(canonicalEntry(entry)).toContain('"occurredAt":"2025-11-20T10:00:00.123Z"');
+  });
+});
+
+/** The canonical entry as first defined: canonicalJson over the entry as an object. */
+function canonicalEntryAsObject(e: HashedEntryContent): string {
+  const optional: Record<string, string | Readonly<Record<string, string>>> = {};
+  if (e.aggregateId != null && e.aggregateId !== e.paymentId) optional.aggregateId = e.aggregateId;
+  if (e.details !== undefined && Object.keys(e.details).length > 0) optional.details = e.details;
+  if (e.reversesEntryId != null) optional.reversesEntryId = e.reversesEntryId;
+  return canonicalJson({
+    ...optional,
+    id: e.id,
+    sequence: e.sequence.toString(),
+    kind: e.kind,
+    sourceEventId: e.sourceEventId,
+    merchantId: e.merchantId,
+    paymentId: e.paymentId,
+    occurredAt: e.occurredAt.toISOString(),
+    postings: e.postings.map((p) => ({
+      accountCode: p.accountCode,
+      currency: p.currency,
+      amountMinor: p.amountMinor.toString(),
+    })),
+  });
+}
+
+describe('canonicalEntry', () => {
+  it('is canonicalJson of the entry as an object, byte for byte, whatever the content', () => {
+    const text = fc.string({ maxLength: 12, unit: 'binary' });
+    const entryArb: fc.Arbitrary<HashedEntryContent> = fc.record({
+      id: text,
+      sequence: fc.bigInt({ min: 1n, max: 2n ** 62n }),
+      kind: text,
+      sourceEventId: text,
+      merchantId: fc.option(text),
+      paymentId: fc.option(text),
+      aggregateId: fc.option(text, { nil: undefined }),
+      occurredAt: fc.date({ min: new Date(0), max: new Date('2999-12-31T00:00:00Z'), noInvalidDate: true }),
+      details: fc.option(fc.dictionary(text, text), { nil: undefined }),
+      reversesEntryId: fc.option(text, { nil: undefined }),
+      postings: fc.array(
+        fc.record({
+          accountCode: text,
+          currency: text,
+          amountMinor: fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }),
+        }),
+        { maxLength: 6 },
+      ),
+    });
+    fc.assert(
+      fc.property(entryArb, (e) => {
+        expect(canonicalEntry(e)).toBe(canonicalEntryAsObject(e));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

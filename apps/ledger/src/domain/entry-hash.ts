@@ -41,28 +41,27 @@ export function canonicalJson(value: CanonicalValue): string {
   return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] as CanonicalValue)}`).join(',')}}`;
 }
 
-/** The canonical form: amounts and the sequence as decimal strings, the time as ISO 8601 UTC. */
+/**
+ * The canonical form: amounts and the sequence as decimal strings, the time as ISO 8601 UTC.
+ * canonicalJson of the entry as an object, written out directly with its keys already in sorted
+ * order (every entry is hashed when posted and when verified; this is several times faster).
+ */
 export function canonicalEntry(entry: HashedEntryContent): string {
-  const optional: Record<string, CanonicalValue> = {};
+  const json = JSON.stringify;
+  let out = '{';
   if (entry.aggregateId != null && entry.aggregateId !== entry.paymentId)
-    optional.aggregateId = entry.aggregateId;
-  if (entry.details !== undefined && Object.keys(entry.details).length > 0) optional.details = entry.details;
-  if (entry.reversesEntryId != null) optional.reversesEntryId = entry.reversesEntryId;
-  return canonicalJson({
-    ...optional,
-    id: entry.id,
-    sequence: entry.sequence.toString(),
-    kind: entry.kind,
-    sourceEventId: entry.sourceEventId,
-    merchantId: entry.merchantId,
-    paymentId: entry.paymentId,
-    occurredAt: entry.occurredAt.toISOString(),
-    postings: entry.postings.map((posting) => ({
-      accountCode: posting.accountCode,
-      currency: posting.currency,
-      amountMinor: posting.amountMinor.toString(),
-    })),
-  });
+    out += `"aggregateId":${json(entry.aggregateId)},`;
+  if (entry.details !== undefined && Object.keys(entry.details).length > 0)
+    out += `"details":${canonicalJson(entry.details)},`;
+  out += `"id":${json(entry.id)},"kind":${json(entry.kind)},"merchantId":${json(entry.merchantId)}`;
+  out += `,"occurredAt":${json(entry.occurredAt.toISOString())},"paymentId":${json(entry.paymentId)}`;
+  const postings = entry.postings.map(
+    (p) =>
+      `{"accountCode":${json(p.accountCode)},"amountMinor":"${p.amountMinor.toString()}","currency":${json(p.currency)}}`,
+  );
+  out += `,"postings":[${postings.join(',')}]`;
+  if (entry.reversesEntryId != null) out += `,"reversesEntryId":${json(entry.reversesEntryId)}`;
+  return `${out},"sequence":"${entry.sequence.toString()}","sourceEventId":${json(entry.sourceEventId)}}`;
 }
 
 /** SHA-256 (hex) over the previous entry's hash followed by this entry's canonical JSON, UTF-8. */

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createEvent, type AnyEventEnvelope, type EventData, type EventType } from '@platform/contracts';
 import { markEventProcessed } from '@platform/db';
+import { UnprocessableEventError } from '@platform/kafka';
 import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
 import { LEDGER_ENTITIES } from '../journal/ledger-entities';
 import { JournalRepository } from '../journal/journal.repository';
@@ -211,6 +212,128 @@ describe('PostPaymentEvent against Postgres', () => {
       entry?.postings.filter((p) => p.accountCode.startsWith('fx_position:')).map((p) => p.amountMinor),
     ).toEqual([-10_000n, 10_850n]);
     expect((await journal.verify()).ok).toBe(true);
+  });
+
+  it('posts a batch in one transaction as one by one would: later events see earlier ones, a payout refused for its balance leaves room for the next', async () => {
+    const batchMerchant = 'mer_batchposting01';
+    const batchPayment = 'pay_batchposting0001';
+    const card = { ...payment, paymentId: batchPayment };
+    const ofMerchant = <T extends EventType>(type: T, data: EventData<T>, aggregateId: string) =>
+      createEvent(type, data, {
+        aggregateId,
+        aggregateSequence: 1,
+        merchantId: batchMerchant,
+        correlationId: randomUUID(),
+        causationId: null,
+      }) as AnyEventEnvelope;
+    const payout = (payoutId: string, amountMinor: string) => ({
+      payoutId,
+      merchantId: batchMerchant,
+      amountMinor,
+      currency: 'USD',
+    });
+    // Default pricing: 10000 − (290 + 30) = 9680 owed to the merchant once settled.
+    const batch = [
+      ofMerchant('payment.authorized', card, batchPayment),
+      ofMerchant('payment.captured', { ...card, captureId: 'cap_batchposting01', final: true }, batchPayment),
+      ofMerchant(
+        'settlement.reported',
+        {
+          settlementId: 'stl_batchposting01',
+          processor: 'simulated-a',
+          currency: 'USD',
+          settlementDate: '2025-11-21',
+          grossAmountMinor: '10000',
+          processorFeeAmountMinor: '100',
+          netAmountMinor: '9900',
+          captureIds: ['cap_batchposting01'],
+        },
+        'stl_batchposting01',
+      ),
+      ofMerchant('payout.requested', payout('po_batchposting01', '9681'), batchMerchant),
+      ofMerchant('payout.requested', payout('po_batchposting02', '9680'), batchMerchant),
+      ofMerchant('payout.paid', payout('po_batchposting02', '9680'), batchMerchant),
+    ];
+    const head = await journal.digest();
+    const rejectedBefore = (await outbox('ledger.entry_rejected')).length;
+    await migrated.dataSource.transaction((manager) =>
+      post.executeBatch(
+        batch.map((e) => ({ event: e, inSpan: (work) => work() })),
+        manager,
+      ),
+    );
+
+    const posted = (await outbox('ledger.entry_posted')).filter((e) =>
+      batch.some((b) => b.id === e.data.sourceEventId),
+    );
+    expect(posted.map((e) => [e.data.kind, e.data.sequence])).toEqual(
+      ['authorization_hold', 'capture', 'settlement', 'payout', 'payout_paid'].map((kind, i) => [
+        kind,
+        String(head.sequence + BigInt(i) + 1n),
+      ]),
+    );
+    expect((await outbox('ledger.entry_rejected')).slice(rejectedBefore).map((e) => e.data)).toMatchObject([
+      { reason: 'insufficient_balance', payoutId: 'po_batchposting01' },
+    ]);
+    expect(await balance(`merchant_hold:${batchMerchant}:USD`)).toBe(0n);
+    expect(await balance(`merchant_pending:${batchMerchant}:USD`)).toBe(0n);
+    expect(await balance(`merchant_available:${batchMerchant}:USD`)).toBe(0n);
+    expect(await balance(`payouts_in_flight:${batchMerchant}:USD`)).toBe(0n);
+    const stored = await migrated.dataSource.query<{ payout_id: string; status: string }[]>(
+      `SELECT payout_id, status FROM payouts WHERE merchant_id = $1 ORDER BY payout_id`,
+      [batchMerchant],
+    );
+    expect(stored).toEqual([{ payout_id: 'po_batchposting02', status: 'paid' }]);
+    const [capture] = await migrated.dataSource.query<{ settlement_id: string }[]>(
+      `SELECT settlement_id FROM captures WHERE capture_id = 'cap_batchposting01'`,
+    );
+    expect(capture?.settlement_id).toBe('stl_batchposting01');
+    expect(await journal.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
+  });
+
+  it('skips an event already in the journal and refuses its id reused with other content, writing nothing', async () => {
+    const skipPayment = 'pay_batchposting0002';
+    const first = event('payment.authorized', { ...payment, paymentId: skipPayment }, skipPayment);
+    // Posted without its processed-event record, as after a lost record: only the journal knows.
+    await migrated.dataSource.transaction((manager) => post.execute(first, manager));
+    const next = event(
+      'payment.captured',
+      { ...payment, paymentId: skipPayment, captureId: 'cap_batchposting02', final: true },
+      skipPayment,
+    );
+    await migrated.dataSource.transaction((manager) =>
+      post.executeBatch(
+        [first, next].map((e) => ({ event: e, inSpan: (work) => work() })),
+        manager,
+      ),
+    );
+    const entries = await migrated.dataSource.query<{ kind: string }[]>(
+      'SELECT kind FROM journal_entries WHERE payment_id = $1 ORDER BY sequence',
+      [skipPayment],
+    );
+    expect(entries.map((e) => e.kind)).toEqual(['authorization_hold', 'capture']);
+
+    const head = await journal.digest();
+    const elsewhere = event(
+      'payment.authorized',
+      { ...payment, paymentId: 'pay_batchposting0004' },
+      'pay_batchposting0004',
+    );
+    const reused = { ...elsewhere, id: first.id } as AnyEventEnvelope;
+    const other = event(
+      'payment.authorized',
+      { ...payment, paymentId: 'pay_batchposting0003' },
+      'pay_batchposting0003',
+    );
+    await expect(
+      migrated.dataSource.transaction((manager) =>
+        post.executeBatch(
+          [other, reused].map((e) => ({ event: e, inSpan: (work) => work() })),
+          manager,
+        ),
+      ),
+    ).rejects.toThrow(UnprocessableEventError);
+    expect(await journal.digest()).toEqual(head);
   });
 
   function refund(refundId: string) {

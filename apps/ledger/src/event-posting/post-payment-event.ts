@@ -1,37 +1,66 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { causedBy, createEvent, type AnyEventEnvelope, type EventData } from '@platform/contracts';
-import { appendToOutbox } from '@platform/db';
+import { causedBy, createEvent, type AnyEventEnvelope } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
-import { MoneyError, parseMinorAmount } from '@platform/money';
+import { MoneyError } from '@platform/money';
+import { currentTraceHeaders } from '@platform/telemetry';
+import { firstBreachedGuard } from '../domain/balance-guards';
 import { InsufficientBalanceError, LedgerRuleError } from '../domain/ledger-error';
+import type { Posted, RejectReason } from '../domain/posting-rules';
+import { StateSnapshot, mergeStateKeys, type StoredState } from '../domain/state-snapshot';
 import {
-  postAuthorization,
-  postCancel,
-  postCapture,
-  postDisputeClosed,
-  postDisputeOpened,
-  postPayoutOutcome,
-  postPayoutRequested,
-  postRefund,
-  postSettlement,
-  type Decision,
-  type FxFacts,
-  type Posted,
-  type RejectReason,
-} from '../domain/posting-rules';
-import { defaultPricing, type Pricing } from '../domain/pricing';
-import { JournalRepository, type StoredEntry } from '../journal/journal.repository';
+  JournalRepository,
+  balancesOf,
+  type AppendedEntry,
+  type LockedAccounts,
+  type StoredEntry,
+} from '../journal/journal.repository';
 import { LedgerStateRepository } from '../journal/ledger-state.repository';
+import { ruleFor, stateKeysOf, type RejectionIds, type Ruling } from './payment-event-rules';
+import { appendTracedToOutbox, type TracedEvent } from './traced-outbox';
 
-type RejectionIds = Pick<
-  EventData<'ledger.entry_rejected'>,
-  'merchantId' | 'paymentId' | 'refundId' | 'payoutId'
->;
+/** A payment event to post, with the span its share of a batch runs in (its consumer span). */
+export interface EventToPost {
+  readonly event: AnyEventEnvelope;
+  readonly inSpan: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+/** Outgoing events built between two yields to I/O (each takes tens of microseconds). */
+const OUTGOING_BETWEEN_YIELDS = 50;
+
+/** Lets pending I/O callbacks run: the next queued query is sent when the previous one answers. */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What an event comes to once decided in its batch. */
+type Outcome =
+  | {
+      readonly kind: 'post';
+      readonly event: AnyEventEnvelope;
+      readonly ruling: Ruling;
+      readonly posted: Posted<unknown>;
+    }
+  | {
+      readonly kind: 'reject';
+      readonly event: AnyEventEnvelope;
+      readonly reason: RejectReason;
+      readonly message: string;
+      readonly ids: RejectionIds;
+    }
+  | { readonly kind: 'skip'; readonly event: AnyEventEnvelope; readonly message: string };
+
+interface Relevant {
+  readonly event: AnyEventEnvelope;
+  readonly traceHeaders: Readonly<Record<string, string>>;
+}
 
 /**
- * Turns a payment event into at most one journal entry (or a ledger.entry_rejected), inside the
- * consumer's transaction: the state rows, the entry and the outgoing event commit together, once.
+ * Turns payment events into at most one journal entry each (or a ledger.entry_rejected), inside
+ * the consumer's transaction: the state rows, the entries and the outgoing events commit together,
+ * once. Set-based: the state rows of a whole batch are locked in one go, the pure rules run in
+ * memory in event order (each event sees what the ones before it did), then everything is written
+ * with a few multi-row statements, the ledger head taken and moved once.
  */
 @Injectable()
 export class PostPaymentEvent {
@@ -42,308 +71,179 @@ export class PostPaymentEvent {
     private readonly state: LedgerStateRepository,
   ) {}
 
+  /** One event, in the active span (the consumer's one-by-one path). */
   async execute(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+    await this.executeBatch([{ event, inSpan: (work) => work() }], manager);
+  }
+
+  /**
+   * Events in their order, in one transaction. A poison event throws UnprocessableEventError; the
+   * consumer then replays the batch one by one, so that only that event is dead-lettered.
+   */
+  async executeBatch(events: readonly EventToPost[], manager: EntityManager): Promise<void> {
     try {
-      await this.dispatch(event, manager);
+      await this.post(events, manager);
     } catch (error) {
       if (
         error instanceof MoneyError ||
         (error instanceof LedgerRuleError && !(error instanceof InsufficientBalanceError))
       ) {
-        throw new UnprocessableEventError(`${event.type} ${event.id}: ${error.message}`);
+        const [first] = events;
+        const which =
+          events.length === 1 && first !== undefined
+            ? `${first.event.type} ${first.event.id}`
+            : `a batch of ${events.length}`;
+        throw new UnprocessableEventError(`${which}: ${error.message}`);
       }
       throw error;
     }
   }
 
-  private async dispatch(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
-    const occurredAt = new Date(event.occurredAt);
-    switch (event.type) {
-      case 'payment.authorized': {
-        const d = event.data;
-        const position = await this.state.lockPosition(manager, d.paymentId);
-        const decision = postAuthorization(position, {
-          merchantId: event.merchantId,
-          paymentId: d.paymentId,
-          processor: d.processor,
-          paymentMethodType: d.paymentMethodType,
-          currency: d.currency,
-          amountMinor: parseMinorAmount(d.amountMinor),
-          occurredAt,
-        });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          { merchantId: event.merchantId, paymentId: d.paymentId },
-          (s) => this.state.savePosition(manager, s),
-        );
-      }
-      case 'payment.captured': {
-        const d = event.data;
-        const position = await this.state.lockPosition(manager, d.paymentId);
-        const existing = (await this.state.lockCaptures(manager, [d.captureId])).get(d.captureId) ?? null;
-        const fx: FxFacts | null =
-          d.fx === undefined
-            ? null
-            : {
-                settlementCurrency: d.fx.settlementCurrency,
-                settlementAmountMinor: parseMinorAmount(d.fx.settlementAmountMinor),
-                rate: d.fx.rate,
-                rateVersion: d.fx.rateVersion,
-              };
-        const merchantCurrency = fx?.settlementCurrency ?? d.currency;
-        const decision = postCapture(position, existing, {
-          merchantId: event.merchantId,
-          paymentId: d.paymentId,
-          captureId: d.captureId,
-          final: d.final,
-          processor: d.processor,
-          paymentMethodType: d.paymentMethodType,
-          currency: d.currency,
-          grossAmountMinor: parseMinorAmount(d.amountMinor),
-          fx,
-          pricing: await this.pricing(manager, event.merchantId, merchantCurrency),
-          occurredAt,
-        });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          { merchantId: event.merchantId, paymentId: d.paymentId },
-          async (s) => {
-            await this.state.savePosition(manager, s.position);
-            await this.state.insertCapture(manager, s.capture);
-          },
-          { captureId: d.captureId },
-        );
-      }
-      case 'payment.canceled': {
-        const d = event.data;
-        const position = await this.state.lockPosition(manager, d.paymentId);
-        const decision = postCancel(position, {
-          paymentId: d.paymentId,
-          reason: d.reason,
-          releasedAmountMinor: parseMinorAmount(d.releasedAmountMinor),
-          occurredAt,
-        });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          { merchantId: event.merchantId, paymentId: d.paymentId },
-          (s) => this.state.savePosition(manager, s),
-        );
-      }
-      case 'refund.succeeded': {
-        const d = event.data;
-        const position = await this.state.lockPosition(manager, d.paymentId);
-        const decision = postRefund(position, {
-          refundId: d.refundId,
-          paymentId: d.paymentId,
-          currency: d.currency,
-          amountMinor: parseMinorAmount(d.amountMinor),
-          occurredAt,
-        });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          { merchantId: event.merchantId, paymentId: d.paymentId, refundId: d.refundId },
-          (s) => this.state.savePosition(manager, s),
-          { refundId: d.refundId },
-        );
-      }
-      case 'settlement.reported': {
-        const d = event.data;
-        const captures = await this.state.lockCaptures(manager, d.captureIds);
-        const decision = postSettlement(captures, {
-          settlementId: d.settlementId,
-          processor: d.processor,
-          currency: d.currency,
-          settlementDate: d.settlementDate,
-          grossAmountMinor: parseMinorAmount(d.grossAmountMinor),
-          processorFeeAmountMinor: parseMinorAmount(d.processorFeeAmountMinor),
-          netAmountMinor: parseMinorAmount(d.netAmountMinor),
-          captureIds: d.captureIds,
-          occurredAt,
-        });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          {},
-          (settled) =>
-            this.state.markSettled(
-              manager,
-              settled.map((c) => c.captureId),
-              d.settlementId,
-            ),
-          { settlementId: d.settlementId },
-        );
-      }
-      case 'payout.requested': {
-        const d = event.data;
-        const existing = await this.state.lockPayout(manager, d.payoutId);
-        const decision = postPayoutRequested(existing, {
-          payoutId: d.payoutId,
-          merchantId: d.merchantId,
-          currency: d.currency,
-          amountMinor: parseMinorAmount(d.amountMinor),
-          occurredAt,
-        });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          { merchantId: d.merchantId, payoutId: d.payoutId },
-          (s) => this.state.savePayout(manager, s),
-          { payoutId: d.payoutId },
-        );
-      }
-      case 'payout.paid':
-      case 'payout.failed': {
-        const d = event.data;
-        const existing = await this.state.lockPayout(manager, d.payoutId);
-        const decision = postPayoutOutcome(existing, {
-          payoutId: d.payoutId,
-          merchantId: d.merchantId,
-          currency: d.currency,
-          amountMinor: parseMinorAmount(d.amountMinor),
-          outcome: event.type === 'payout.paid' ? 'paid' : 'failed',
-          occurredAt,
-        });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          { merchantId: d.merchantId, payoutId: d.payoutId },
-          (s) => this.state.savePayout(manager, s),
-          { payoutId: d.payoutId },
-        );
-      }
-      case 'dispute.opened':
-      case 'dispute.closed': {
-        const d = event.data;
-        const position = await this.state.lockPosition(manager, d.paymentId);
-        const existing = await this.state.lockDispute(manager, d.disputeId);
-        const facts = {
-          disputeId: d.disputeId,
-          paymentId: d.paymentId,
-          currency: d.currency,
-          amountMinor: parseMinorAmount(d.amountMinor),
-          occurredAt,
-        };
-        const decision =
-          event.type === 'dispute.opened'
-            ? postDisputeOpened(position, existing, facts)
-            : postDisputeClosed(position, existing, { ...facts, outcome: event.data.outcome });
-        return this.apply(
-          event,
-          manager,
-          decision,
-          { merchantId: event.merchantId, paymentId: d.paymentId },
-          (s) => this.state.saveDispute(manager, s),
-          { disputeId: d.disputeId },
-        );
-      }
-      default:
-        return;
+  private async post(events: readonly EventToPost[], manager: EntityManager): Promise<void> {
+    const moving = events.flatMap((e) => {
+      const keys = stateKeysOf(e.event);
+      return keys === null ? [] : [{ ...e, keys }]; // an event that moves no money is ignored
+    });
+    if (moving.length === 0) return;
+    // Both reads are sent at once; the trace contexts are taken while the database answers.
+    const reading = Promise.all([
+      this.state.lock(manager, mergeStateKeys(moving.map((e) => e.keys))),
+      this.journal.findBySourceEvents(
+        manager,
+        moving.map(({ event }) => event.id),
+      ),
+    ]);
+    reading.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    const relevant: Relevant[] = [];
+    for (const { event, inSpan } of moving) {
+      // What the event publishes continues its own consumer span.
+      relevant.push({ event, traceHeaders: await inSpan(() => Promise.resolve(currentTraceHeaders())) });
     }
-  }
-
-  private async pricing(manager: EntityManager, merchantId: string, currency: string): Promise<Pricing> {
-    return (await this.state.pricingFor(manager, merchantId, currency)) ?? defaultPricing(currency);
-  }
-
-  private async apply<S>(
-    event: AnyEventEnvelope,
-    manager: EntityManager,
-    decision: Decision<S>,
-    rejectionIds: RejectionIds,
-    save: (state: S) => Promise<void>,
-    contextIds: Record<string, string> = {},
-  ): Promise<void> {
-    if (decision.outcome === 'ignore') {
-      this.logger.log(`${event.type} ${event.id}: ${decision.message}`);
+    const [stored, alreadyPosted] = await reading;
+    // A balance guard is checked against balances under the account locks, which need the
+    // entries first: decide, lock, check; a refused event is decided again as rejected, and the
+    // events after it with it (a later payout may now fit).
+    const refused = new Map<AnyEventEnvelope, InsufficientBalanceError>();
+    let locked: LockedAccounts = new Map();
+    for (;;) {
+      const { outcomes, state } = this.decide(relevant, stored, alreadyPosted, refused);
+      const posts = outcomes.filter((o): o is Extract<Outcome, { kind: 'post' }> => o.kind === 'post');
+      const unlocked = posts
+        .flatMap((p) => p.posted.entry.postings.map((line) => line.account))
+        .filter((account) => !locked.has(account.code));
+      if (unlocked.length > 0) {
+        locked = new Map([...locked, ...(await this.journal.lockAccounts(manager, unlocked))]);
+      }
+      const breached = firstBreachedGuard(
+        posts.map((p) => ({ postings: p.posted.entry.postings, guards: p.posted.guards })),
+        balancesOf(locked),
+      );
+      const refusedPost = breached === null ? undefined : posts[breached.index];
+      if (breached !== null && refusedPost !== undefined) {
+        refused.set(refusedPost.event, breached.error);
+        continue;
+      }
+      const entries = await this.journal.chainEntries(
+        manager,
+        posts.map((p) => ({ draft: p.posted.entry, sourceEventId: p.event.id })),
+      );
+      // The database writes the rows while the outgoing events are built and validated here.
+      const writing = Promise.all([
+        this.journal.writeEntries(manager, entries, locked),
+        this.state.write(manager, state.writes()),
+      ]);
+      writing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      const outgoing = await this.outgoing(relevant, outcomes, entries);
+      await Promise.all([writing, appendTracedToOutbox(manager, outgoing)]);
       return;
     }
-    if (decision.outcome === 'reject')
-      return this.reject(event, manager, decision.reason, decision.message, rejectionIds);
-
-    const existing = await this.journal.findBySourceEvent(manager, event.id);
-    if (existing !== null) {
-      if (sameEntry(existing, decision)) {
-        this.logger.log(`${event.type} ${event.id} already posted as entry ${existing.id}; skipped`);
-        return;
-      }
-      this.logger.error(`source event ${event.id} reused with different content; entry ${existing.id} kept`);
-      throw new UnprocessableEventError(`source event ${event.id} was already posted with different content`);
-    }
-    let entry;
-    try {
-      entry = await this.journal.append(manager, decision.entry, event.id, decision.guards);
-    } catch (error) {
-      if (error instanceof InsufficientBalanceError) {
-        return this.reject(event, manager, 'insufficient_balance', error.message, rejectionIds);
-      }
-      throw error;
-    }
-    await save(decision.state);
-    const { context } = decision;
-    const posted = createEvent(
-      'ledger.entry_posted',
-      {
-        entryId: entry.id,
-        sequence: entry.sequence.toString(),
-        hash: entry.hash,
-        kind: decision.entry.kind,
-        sourceEventId: event.id,
-        reversesEntryId: null,
-        postings: entry.postings.map((p) => ({
-          accountCode: p.accountCode,
-          accountType: p.accountType,
-          currency: p.currency,
-          amountMinor: p.amountMinor.toString(),
-        })),
-        context: {
-          ...(entry.merchantId === null ? {} : { merchantId: entry.merchantId }),
-          ...(entry.paymentId === null ? {} : { paymentId: entry.paymentId }),
-          ...contextIds,
-          ...(context.paymentMethodType === undefined
-            ? {}
-            : { paymentMethodType: context.paymentMethodType as 'card' | 'bank_transfer' | 'wallet' }),
-          ...(context.processor === undefined ? {} : { processor: context.processor }),
-          currency: context.currency,
-          grossAmountMinor: context.grossAmountMinor.toString(),
-          feeAmountMinor: context.feeAmountMinor.toString(),
-          ...(context.fx === undefined
-            ? {}
-            : {
-                fx: {
-                  settlementCurrency: context.fx.settlementCurrency,
-                  settlementAmountMinor: context.fx.settlementAmountMinor.toString(),
-                  rate: context.fx.rate,
-                  rateVersion: context.fx.rateVersion,
-                },
-              }),
-          occurredAt: entry.occurredAt.toISOString(),
-        },
-      },
-      causedBy(event, entry.aggregateEntryCount, decision.entry.aggregateId),
-    );
-    await appendToOutbox(manager, [posted]);
   }
 
-  private async reject(
-    event: AnyEventEnvelope,
-    manager: EntityManager,
-    reason: RejectReason,
-    message: string,
-    ids: RejectionIds,
-  ): Promise<void> {
+  /** Runs the rules of each event in order against the stored state as the events before it changed it. */
+  private decide(
+    relevant: readonly Relevant[],
+    stored: StoredState,
+    alreadyPosted: ReadonlyMap<string, StoredEntry>,
+    refused: ReadonlyMap<AnyEventEnvelope, InsufficientBalanceError>,
+  ): { outcomes: Outcome[]; state: StateSnapshot } {
+    const state = new StateSnapshot(stored);
+    const outcomes: Outcome[] = [];
+    for (const { event } of relevant) {
+      const ruling = ruleFor(event, state);
+      if (ruling === null) continue;
+      const { decision } = ruling;
+      const refusal = refused.get(event);
+      if (decision.outcome === 'ignore') {
+        outcomes.push({ kind: 'skip', event, message: `${event.type} ${event.id}: ${decision.message}` });
+      } else if (decision.outcome === 'reject') {
+        const { reason, message } = decision;
+        outcomes.push({ kind: 'reject', event, reason, message, ids: ruling.rejectionIds });
+      } else if (refusal !== undefined) {
+        const { message } = refusal;
+        outcomes.push({
+          kind: 'reject',
+          event,
+          reason: 'insufficient_balance',
+          message,
+          ids: ruling.rejectionIds,
+        });
+      } else {
+        const existing = alreadyPosted.get(event.id);
+        if (existing === undefined) {
+          state.apply(ruling.change);
+          outcomes.push({ kind: 'post', event, ruling, posted: decision });
+        } else if (sameEntry(existing, decision)) {
+          outcomes.push({
+            kind: 'skip',
+            event,
+            message: `${event.type} ${event.id} already posted as entry ${existing.id}; skipped`,
+          });
+        } else {
+          this.logger.error(
+            `source event ${event.id} reused with different content; entry ${existing.id} kept`,
+          );
+          throw new UnprocessableEventError(
+            `source event ${event.id} was already posted with different content`,
+          );
+        }
+      }
+    }
+    return { outcomes, state };
+  }
+
+  /**
+   * ledger.entry_posted and ledger.entry_rejected in event order, each continuing its source's
+   * trace. Yields to I/O now and then, so that the pending writes keep the database busy.
+   */
+  private async outgoing(
+    relevant: readonly Relevant[],
+    outcomes: readonly Outcome[],
+    entries: readonly AppendedEntry[],
+  ): Promise<TracedEvent[]> {
+    const traceHeaders = new Map(relevant.map((r) => [r.event, r.traceHeaders]));
+    const traced: TracedEvent[] = [];
+    let posted = 0;
+    for (const [index, outcome] of outcomes.entries()) {
+      if (index % OUTGOING_BETWEEN_YIELDS === OUTGOING_BETWEEN_YIELDS - 1) await yieldToIo();
+      const headers = traceHeaders.get(outcome.event) ?? {};
+      if (outcome.kind === 'skip') {
+        this.logger.log(outcome.message);
+      } else if (outcome.kind === 'reject') {
+        traced.push({ event: this.rejected(outcome), traceHeaders: headers });
+      } else {
+        const entry = entries[posted];
+        posted += 1;
+        if (entry === undefined) throw new Error(`no entry appended for ${outcome.event.id}`);
+        traced.push({ event: entryPosted(outcome, entry), traceHeaders: headers });
+      }
+    }
+    return traced;
+  }
+
+  private rejected(outcome: Extract<Outcome, { kind: 'reject' }>) {
+    const { event, reason, message, ids } = outcome;
     this.logger.warn(`${event.type} ${event.id} rejected: ${reason}: ${message}`);
-    const rejected = createEvent(
+    return createEvent(
       'ledger.entry_rejected',
       {
         sourceEventId: event.id,
@@ -354,8 +254,53 @@ export class PostPaymentEvent {
       },
       causedBy(event, 1, ids.paymentId ?? ids.merchantId ?? event.aggregateId),
     );
-    await appendToOutbox(manager, [rejected]);
   }
+}
+
+function entryPosted(outcome: Extract<Outcome, { kind: 'post' }>, entry: AppendedEntry) {
+  const { event, ruling, posted } = outcome;
+  const { context } = posted;
+  return createEvent(
+    'ledger.entry_posted',
+    {
+      entryId: entry.id,
+      sequence: entry.sequence.toString(),
+      hash: entry.hash,
+      kind: posted.entry.kind,
+      sourceEventId: event.id,
+      reversesEntryId: null,
+      postings: entry.postings.map((p) => ({
+        accountCode: p.accountCode,
+        accountType: p.accountType,
+        currency: p.currency,
+        amountMinor: p.amountMinor.toString(),
+      })),
+      context: {
+        ...(entry.merchantId === null ? {} : { merchantId: entry.merchantId }),
+        ...(entry.paymentId === null ? {} : { paymentId: entry.paymentId }),
+        ...ruling.contextIds,
+        ...(context.paymentMethodType === undefined
+          ? {}
+          : { paymentMethodType: context.paymentMethodType as 'card' | 'bank_transfer' | 'wallet' }),
+        ...(context.processor === undefined ? {} : { processor: context.processor }),
+        currency: context.currency,
+        grossAmountMinor: context.grossAmountMinor.toString(),
+        feeAmountMinor: context.feeAmountMinor.toString(),
+        ...(context.fx === undefined
+          ? {}
+          : {
+              fx: {
+                settlementCurrency: context.fx.settlementCurrency,
+                settlementAmountMinor: context.fx.settlementAmountMinor.toString(),
+                rate: context.fx.rate,
+                rateVersion: context.fx.rateVersion,
+              },
+            }),
+        occurredAt: entry.occurredAt.toISOString(),
+      },
+    },
+    causedBy(event, entry.aggregateEntryCount, posted.entry.aggregateId),
+  );
 }
 
 function sameEntry(stored: StoredEntry, posted: Posted<unknown>): boolean {

@@ -139,6 +139,107 @@ describe('JournalRepository against Postgres', () => {
     expect(await journal.digest()).toEqual(before);
   });
 
+  it('appends several entries at once: consecutive sequences, one linked chain, balances summed per account', async () => {
+    const before = await journal.digest();
+    const drafts = [2_001, 2_002, 2_001, 2_003].map((i) => capture(i).entry);
+    const balancesBefore = await dataSource.query<{ code: string; balance_minor: string }[]>(
+      'SELECT code, balance_minor FROM accounts',
+    );
+    const appended = await dataSource.transaction(async (manager) => {
+      const locked = await journal.lockAccounts(
+        manager,
+        drafts.flatMap((d) => d.postings.map((p) => p.account)),
+      );
+      return journal.appendLocked(
+        manager,
+        drafts.map((draft) => ({ draft, sourceEventId: randomUUID() })),
+        locked,
+      );
+    });
+    expect(appended.map((e) => e.sequence)).toEqual([1n, 2n, 3n, 4n].map((n) => before.sequence + n));
+    expect(appended.map((e) => e.aggregateEntryCount)).toEqual([1, 1, 2, 1]);
+    let previous = before.hash;
+    for (const entry of appended) {
+      const stored = await journal.findById(entry.id);
+      expect(stored?.previousHash).toBe(previous);
+      expect(stored === null ? null : entryHash(previous, stored)).toBe(entry.hash);
+      previous = entry.hash;
+    }
+    expect(await journal.digest()).toEqual({ sequence: before.sequence + 4n, hash: previous });
+    // The same account posted by several entries of the batch moved by their sum.
+    const feeCode = 'fee_revenue:USD';
+    const feeBefore = BigInt(balancesBefore.find((b) => b.code === feeCode)?.balance_minor ?? '0');
+    const feePosted = drafts
+      .flatMap((d) => d.postings)
+      .filter((p) => p.account.code === feeCode)
+      .reduce((sum, p) => sum + p.amountMinor, 0n);
+    expect(drafts.filter((d) => d.postings.some((p) => p.account.code === feeCode)).length).toBeGreaterThan(
+      1,
+    );
+    expect((await journal.balance(feeCode, { kind: 'now' }))?.balanceMinor).toBe(feeBefore + feePosted);
+    expect(await journal.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
+  });
+
+  it('lets the head advance over several linked entries at once, never over a gap or a broken link', async () => {
+    const head = await journal.digest();
+    const hash = (n: number) => n.toString(16).padStart(64, '0');
+    /** Inserts rows linked as told, moves the head onto the last, and rolls everything back. */
+    async function advance(links: readonly { offset: bigint; previousHash: string; hash: string }[]) {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        for (const link of links) {
+          await runner.query(
+            `INSERT INTO journal_entries (id, sequence, source_event_id, kind, merchant_id, payment_id, occurred_at,
+               previous_hash, hash) VALUES ($1, $2, $3, 'capture', 'mer_x', 'pay_x', now(), $4, $5)`,
+            [
+              randomUUID(),
+              (head.sequence + link.offset).toString(),
+              randomUUID(),
+              link.previousHash,
+              link.hash,
+            ],
+          );
+        }
+        const last = links[links.length - 1];
+        if (last === undefined) throw new Error('no link');
+        await runner.query('UPDATE ledger_head SET sequence = $1, hash = $2 WHERE id = 1', [
+          (head.sequence + last.offset).toString(),
+          last.hash,
+        ]);
+        return 'advanced';
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+    expect(
+      await advance([
+        { offset: 1n, previousHash: head.hash, hash: hash(1) },
+        { offset: 2n, previousHash: hash(1), hash: hash(2) },
+        { offset: 3n, previousHash: hash(2), hash: hash(3) },
+      ]),
+    ).toBe('advanced');
+    const refused = /ledger head may only advance over linked entries/;
+    expect(
+      await advance([
+        { offset: 1n, previousHash: head.hash, hash: hash(1) },
+        { offset: 3n, previousHash: hash(1), hash: hash(3) },
+      ]),
+    ).toMatch(refused);
+    expect(
+      await advance([
+        { offset: 1n, previousHash: head.hash, hash: hash(1) },
+        { offset: 2n, previousHash: hash(7), hash: hash(2) },
+      ]),
+    ).toMatch(refused);
+    expect(await advance([{ offset: 1n, previousHash: hash(9), hash: hash(1) }])).toMatch(refused);
+    expect(await journal.digest()).toEqual(head);
+  });
+
   it('answers balances at a sequence and statements with running balances', async () => {
     const code = capture(0).entry.postings[0]?.account.code ?? '';
     const now = await journal.balance(code, { kind: 'now' });

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { firstBreachedGuard } from '../domain/balance-guards';
 import type { AccountRef, AccountType } from '../domain/chart-of-accounts';
 import { GENESIS_HASH, entryHash } from '../domain/entry-hash';
 import { assertBalanced, type JournalEntryDraft } from '../domain/journal-entry';
-import { InsufficientBalanceError, LedgerRuleError } from '../domain/ledger-error';
+import { LedgerRuleError } from '../domain/ledger-error';
 import type { BalanceGuard } from '../domain/posting-rules';
 
 export interface StoredPosting {
@@ -106,6 +107,23 @@ export interface VerifyReport {
 
 const VERIFY_BATCH_SIZE = 1_000;
 
+/** Entries appended by one call (one consumer batch): bounds the statements' array parameters. */
+export const APPEND_ENTRIES_MAX = 5_000;
+
+/** An account locked for the caller's transaction, with its balance under that lock. */
+export interface LockedAccount {
+  readonly id: string;
+  readonly balanceMinor: bigint;
+}
+
+/** Locked accounts by code. */
+export type LockedAccounts = ReadonlyMap<string, LockedAccount>;
+
+/** The balances of locked accounts, by code: what balance guards are checked against. */
+export function balancesOf(accounts: LockedAccounts): Map<string, bigint> {
+  return new Map([...accounts].map(([code, account]) => [code, account.balanceMinor]));
+}
+
 /** Accounts listed by one trial balance; the per-currency totals always cover every account. */
 export const TRIAL_BALANCE_ACCOUNTS_MAX = 10_000;
 
@@ -138,9 +156,8 @@ export class JournalRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Appends an entry inside the caller's transaction. Locks, always in this order: the entry's
-   * accounts by ascending code (opened on first use), then the ledger head. Holding the head until
-   * commit makes sequences gapless and in commit order; the hash links to the previous head.
+   * Appends an entry inside the caller's transaction: locks its accounts, checks its guards under
+   * those locks (a refusal leaves only opened, empty accounts), then appends as appendLocked does.
    */
   async append(
     manager: EntityManager,
@@ -149,108 +166,237 @@ export class JournalRepository {
     guards: readonly BalanceGuard[] = [],
   ): Promise<AppendedEntry> {
     assertBalanced(draft.postings);
-    const refs = [...new Map(draft.postings.map((p) => [p.account.code, p.account])).values()].sort((a, b) =>
+    const locked = await this.lockAccounts(
+      manager,
+      draft.postings.map((p) => p.account),
+    );
+    const breached = firstBreachedGuard([{ postings: draft.postings, guards }], balancesOf(locked));
+    if (breached !== null) throw breached.error;
+    const [entry] = await this.appendLocked(manager, [{ draft, sourceEventId }], locked);
+    if (entry === undefined) throw new Error('appendLocked returned no entry');
+    return entry;
+  }
+
+  /**
+   * Opens the accounts not opened yet, then locks them all in ascending code order (the lock
+   * order everywhere: state rows, then accounts by code, then the head). Checks each account is
+   * of the type and currency the entries expect.
+   */
+  async lockAccounts(manager: EntityManager, refs: readonly AccountRef[]): Promise<LockedAccounts> {
+    const unique = [...new Map(refs.map((r) => [r.code, r])).values()].sort((a, b) =>
       a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
     );
-    const locked = await this.openAndLockAccounts(manager, refs);
-    const accountIds = new Map([...locked].map(([code, row]) => [code, row.id]));
-    // Checked under the row locks, before anything is posted: a refusal leaves only opened (empty) accounts.
-    for (const guard of guards) {
-      const posting = draft.postings.find((p) => p.account.code === guard.accountCode);
-      const row = locked.get(guard.accountCode);
-      if (posting === undefined || row === undefined) continue;
-      if (row.balanceMinor + posting.amountMinor > 0n) {
-        throw new InsufficientBalanceError(guard.accountCode, -row.balanceMinor, posting.amountMinor);
+    const codes = unique.map((r) => r.code);
+    // Sent together; the database runs them in order, so the lock sees the accounts just opened.
+    const [, rows] = await Promise.all([
+      manager.query(
+        `INSERT INTO accounts (code, type, currency)
+         SELECT code, type, currency FROM unnest($1::text[], $2::text[], $3::text[]) AS a(code, type, currency)
+          ORDER BY code
+         ON CONFLICT (code) DO NOTHING`,
+        [codes, unique.map((r) => r.type), unique.map((r) => r.currency)],
+      ),
+      manager.query<{ id: string; code: string; type: string; currency: string; balance_minor: string }[]>(
+        'SELECT id, code, type, currency, balance_minor FROM accounts WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE',
+        [codes],
+      ),
+    ]);
+    const byCode = new Map(rows.map((row) => [row.code, row]));
+    const locked = new Map<string, LockedAccount>();
+    for (const ref of unique) {
+      const row = byCode.get(ref.code);
+      if (row === undefined) throw new Error(`account ${ref.code} was not opened`);
+      if (row.type !== ref.type || row.currency !== ref.currency) {
+        throw new LedgerRuleError(
+          `account ${ref.code} is ${row.type} ${row.currency}, the entry expects ${ref.type} ${ref.currency}`,
+        );
       }
+      locked.set(ref.code, { id: row.id, balanceMinor: BigInt(row.balance_minor) });
     }
+    return locked;
+  }
 
-    const [head] = await manager.query<
-      {
-        sequence: string;
-        hash: string;
-      }[]
-    >('SELECT sequence, hash FROM ledger_head WHERE id = 1 FOR UPDATE');
+  /**
+   * Appends entries in the given order inside the caller's transaction, whose accounts it already
+   * locked (lockAccounts): chainEntries, then writeEntries.
+   */
+  async appendLocked(
+    manager: EntityManager,
+    items: readonly { readonly draft: JournalEntryDraft; readonly sourceEventId: string }[],
+    accounts: LockedAccounts,
+  ): Promise<AppendedEntry[]> {
+    const entries = await this.chainEntries(manager, items);
+    await this.writeEntries(manager, entries, accounts);
+    return entries;
+  }
+
+  /**
+   * Takes the ledger head lock, held until commit, which makes sequences gapless and in commit
+   * order, and gives each entry, in the given order, its id, sequence and hash linked to the one
+   * before. Writes nothing: writeEntries does, in the same transaction.
+   */
+  async chainEntries(
+    manager: EntityManager,
+    items: readonly { readonly draft: JournalEntryDraft; readonly sourceEventId: string }[],
+  ): Promise<AppendedEntry[]> {
+    if (items.length === 0) return [];
+    if (items.length > APPEND_ENTRIES_MAX) {
+      throw new Error(`at most ${APPEND_ENTRIES_MAX} entries are appended at once, got ${items.length}`);
+    }
+    for (const { draft } of items) assertBalanced(draft.postings);
+    const aggregateIds = [...new Set(items.map(({ draft }) => draft.aggregateId))];
+    // Sent together; the database counts once it holds the head lock, which every append takes:
+    // no entry can slip in between.
+    const [[head], counted] = await Promise.all([
+      manager.query<{ sequence: string; hash: string }[]>(
+        'SELECT sequence, hash FROM ledger_head WHERE id = 1 FOR UPDATE',
+      ),
+      manager.query<{ aggregate_id: string; entries: number }[]>(
+        `SELECT aggregate_id, count(*)::int AS entries FROM journal_entries
+          WHERE aggregate_id = ANY($1::text[]) GROUP BY aggregate_id`,
+        [aggregateIds],
+      ),
+    ]);
     if (head === undefined) throw new Error('ledger_head row is missing: the migration did not run');
-    const id = randomUUID();
-    const sequence = BigInt(head.sequence) + 1n;
-    const postings: StoredPosting[] = draft.postings.map((p) => ({
-      accountCode: p.account.code,
-      accountType: p.account.type,
-      currency: p.account.currency,
-      amountMinor: p.amountMinor,
-    }));
-    const content = {
-      id,
-      sequence,
-      kind: draft.kind,
-      sourceEventId,
-      merchantId: draft.merchantId,
-      paymentId: draft.paymentId,
-      aggregateId: draft.aggregateId,
-      details: draft.details,
-      reversesEntryId: draft.reversesEntryId,
-      occurredAt: draft.occurredAt,
-      postings,
-    };
-    const hash = entryHash(head.hash, content);
+    const aggregateEntries = new Map(counted.map((row) => [row.aggregate_id, row.entries]));
 
+    let previousHash = head.hash;
+    let sequence = BigInt(head.sequence);
+    const entries: AppendedEntry[] = [];
+    for (const { draft, sourceEventId } of items) {
+      sequence += 1n;
+      const postings: StoredPosting[] = draft.postings.map((p) => ({
+        accountCode: p.account.code,
+        accountType: p.account.type,
+        currency: p.account.currency,
+        amountMinor: p.amountMinor,
+      }));
+      const content = {
+        id: randomUUID(),
+        sequence,
+        kind: draft.kind,
+        sourceEventId,
+        merchantId: draft.merchantId,
+        paymentId: draft.paymentId,
+        aggregateId: draft.aggregateId,
+        details: draft.details,
+        reversesEntryId: draft.reversesEntryId,
+        occurredAt: draft.occurredAt,
+        postings,
+      };
+      const hash = entryHash(previousHash, content);
+      const aggregateEntryCount = (aggregateEntries.get(draft.aggregateId) ?? 0) + 1;
+      aggregateEntries.set(draft.aggregateId, aggregateEntryCount);
+      entries.push({ ...content, previousHash, hash, createdAt: null, aggregateEntryCount });
+      previousHash = hash;
+    }
+    return entries;
+  }
+
+  /**
+   * Writes chained entries (chainEntries, same transaction) with their postings, moves each
+   * account's balance and the head once: a few statements whatever the number of entries.
+   */
+  async writeEntries(
+    manager: EntityManager,
+    entries: readonly AppendedEntry[],
+    accounts: LockedAccounts,
+  ): Promise<void> {
+    const last = entries[entries.length - 1];
+    if (last === undefined) return;
     await manager.query(
       `INSERT INTO journal_entries
          (id, sequence, source_event_id, kind, merchant_id, payment_id, occurred_at, previous_hash, hash,
           aggregate_id, details, reverses_entry_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[],
+         $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::uuid[])`,
       [
-        id,
-        sequence.toString(),
-        sourceEventId,
-        draft.kind,
-        draft.merchantId,
-        draft.paymentId,
-        draft.occurredAt,
-        head.hash,
-        hash,
-        draft.aggregateId,
-        JSON.stringify(draft.details),
-        draft.reversesEntryId,
+        entries.map((e) => e.id),
+        entries.map((e) => e.sequence.toString()),
+        entries.map((e) => e.sourceEventId),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.merchantId),
+        entries.map((e) => e.paymentId),
+        entries.map((e) => e.occurredAt.toISOString()),
+        entries.map((e) => e.previousHash),
+        entries.map((e) => e.hash),
+        entries.map((e) => e.aggregateId),
+        entries.map((e) => JSON.stringify(e.details)),
+        entries.map((e) => e.reversesEntryId),
       ],
     );
-    const accountIdsInOrder = postings.map((p) => accountIds.get(p.accountCode));
+    const lines = entries.flatMap((entry) =>
+      entry.postings.map((p, position) => {
+        const account = accounts.get(p.accountCode);
+        if (account === undefined) throw new Error(`account ${p.accountCode} was not locked`);
+        return {
+          entryId: entry.id,
+          position,
+          accountId: account.id,
+          currency: p.currency,
+          amountMinor: p.amountMinor,
+        };
+      }),
+    );
     await manager.query(
       `INSERT INTO postings (entry_id, position, account_id, currency, amount_minor)
-       SELECT $1, ordinality - 1, account_id, currency, amount_minor
-         FROM unnest($2::bigint[], $3::text[], $4::bigint[]) WITH ORDINALITY AS p(account_id, currency, amount_minor)`,
-      [id, accountIdsInOrder, postings.map((p) => p.currency), postings.map((p) => p.amountMinor.toString())],
+       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::bigint[], $4::text[], $5::bigint[])`,
+      [
+        lines.map((l) => l.entryId),
+        lines.map((l) => l.position),
+        lines.map((l) => l.accountId),
+        lines.map((l) => l.currency),
+        lines.map((l) => l.amountMinor.toString()),
+      ],
     );
+    // One update per account: UPDATE ... FROM applies a single delta row to each target row.
+    const deltas = new Map<string, { amountMinor: bigint; postings: number }>();
+    for (const line of lines) {
+      const delta = deltas.get(line.accountId) ?? { amountMinor: 0n, postings: 0 };
+      deltas.set(line.accountId, {
+        amountMinor: delta.amountMinor + line.amountMinor,
+        postings: delta.postings + 1,
+      });
+    }
     await manager.query(
-      `UPDATE accounts SET balance_minor = accounts.balance_minor + delta.amount_minor, version = accounts.version + 1
-         FROM unnest($1::bigint[], $2::bigint[]) AS delta(account_id, amount_minor)
+      `UPDATE accounts SET balance_minor = accounts.balance_minor + delta.amount_minor,
+              version = accounts.version + delta.postings
+         FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS delta(account_id, amount_minor, postings)
         WHERE accounts.id = delta.account_id`,
-      [accountIdsInOrder, postings.map((p) => p.amountMinor.toString())],
+      [
+        [...deltas.keys()],
+        [...deltas.values()].map((d) => d.amountMinor.toString()),
+        [...deltas.values()].map((d) => d.postings),
+      ],
     );
     await manager.query('UPDATE ledger_head SET sequence = $1, hash = $2 WHERE id = 1', [
-      sequence.toString(),
-      hash,
+      last.sequence.toString(),
+      last.hash,
     ]);
-    const [count] = await manager.query<{ entries: string }[]>(
-      'SELECT count(*) AS entries FROM journal_entries WHERE aggregate_id = $1',
-      [draft.aggregateId],
-    );
-
-    return {
-      ...content,
-      previousHash: head.hash,
-      hash,
-      createdAt: null,
-      aggregateEntryCount: Number(count?.entries ?? 0),
-    };
   }
 
   async findBySourceEvent(manager: EntityManager, sourceEventId: string): Promise<StoredEntry | null> {
-    const [row] = await manager.query<EntryRow[]>(
-      'SELECT * FROM journal_entries WHERE source_event_id = $1',
-      [sourceEventId],
+    return (await this.findBySourceEvents(manager, [sourceEventId])).get(sourceEventId) ?? null;
+  }
+
+  /** The entries already posted for any of these source events, by source event id. */
+  async findBySourceEvents(
+    manager: EntityManager,
+    sourceEventIds: readonly string[],
+  ): Promise<Map<string, StoredEntry>> {
+    const found = new Map<string, StoredEntry>();
+    if (sourceEventIds.length === 0) return found;
+    const rows = await manager.query<EntryRow[]>(
+      'SELECT * FROM journal_entries WHERE source_event_id = ANY($1::uuid[])',
+      [sourceEventIds],
     );
-    return row === undefined ? null : this.withPostings(manager, row);
+    if (rows.length === 0) return found;
+    const postings = await this.postingsOf(
+      manager,
+      rows.map((r) => r.id),
+    );
+    for (const row of rows) found.set(row.source_event_id, this.toStored(row, postings.get(row.id) ?? []));
+    return found;
   }
 
   async findById(id: string): Promise<StoredEntry | null> {
@@ -450,39 +596,6 @@ export class JournalRepository {
     >('SELECT sequence, hash FROM ledger_head WHERE id = 1');
     if (head === undefined) throw new Error('ledger_head row is missing: the migration did not run');
     return { sequence: BigInt(head.sequence), hash: head.hash };
-  }
-
-  /** Opens missing accounts, then locks all of them in ascending code order; returns id by code. */
-  private async openAndLockAccounts(
-    manager: EntityManager,
-    refs: readonly AccountRef[],
-  ): Promise<Map<string, { id: string; balanceMinor: bigint }>> {
-    const codes = refs.map((r) => r.code);
-    await manager.query(
-      `INSERT INTO accounts (code, type, currency)
-       SELECT code, type, currency FROM unnest($1::text[], $2::text[], $3::text[]) AS a(code, type, currency)
-        ORDER BY code
-       ON CONFLICT (code) DO NOTHING`,
-      [codes, refs.map((r) => r.type), refs.map((r) => r.currency)],
-    );
-    const rows = await manager.query<
-      { id: string; code: string; type: string; currency: string; balance_minor: string }[]
-    >(
-      'SELECT id, code, type, currency, balance_minor FROM accounts WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE',
-      [codes],
-    );
-    const ids = new Map<string, { id: string; balanceMinor: bigint }>();
-    for (const row of rows) ids.set(row.code, { id: row.id, balanceMinor: BigInt(row.balance_minor) });
-    for (const ref of refs) {
-      const row = rows.find((r) => r.code === ref.code);
-      if (row === undefined) throw new Error(`account ${ref.code} was not opened`);
-      if (row.type !== ref.type || row.currency !== ref.currency) {
-        throw new LedgerRuleError(
-          `account ${ref.code} is ${row.type} ${row.currency}, the entry expects ${ref.type} ${ref.currency}`,
-        );
-      }
-    }
-    return ids;
   }
 
   private async withPostings(manager: EntityManager, row: EntryRow): Promise<StoredEntry> {

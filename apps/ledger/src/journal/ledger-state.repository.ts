@@ -4,13 +4,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type {
   CaptureRecord,
   DisputeRecord,
+  DisputeStatus,
   HoldStatus,
   PaymentPosition,
   PayoutRecord,
   PayoutStatus,
-  DisputeStatus,
 } from '../domain/ledger-state';
 import type { Pricing } from '../domain/pricing';
+import type { StateKeys, StateWrites, StoredState } from '../domain/state-snapshot';
 
 interface PositionRow {
   payment_id: string;
@@ -40,214 +41,197 @@ interface CaptureRow {
   settlement_id: string | null;
 }
 
+interface PayoutRow {
+  payout_id: string;
+  merchant_id: string;
+  currency: string;
+  amount_minor: string;
+  status: PayoutStatus;
+}
+
+interface DisputeRow {
+  dispute_id: string;
+  payment_id: string;
+  merchant_id: string;
+  processor: string;
+  currency: string;
+  amount_minor: string;
+  merchant_currency: string;
+  merchant_amount_minor: string;
+  status: DisputeStatus;
+}
+
+interface PricingRow {
+  merchant_id: string;
+  currency: string;
+  basis_points: string;
+  fixed_minor: string;
+}
+
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * The state the posting rules consult. Reads lock the rows (FOR UPDATE) for the caller's
- * transaction; lock order is always these rows first (by key), then accounts, then the head.
+ * transaction; lock order is always these rows first (each table by key, in this order), then
+ * accounts, then the head. One statement per table, whatever the number of events.
  */
 @Injectable()
 export class LedgerStateRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async lockPosition(manager: EntityManager, paymentId: string): Promise<PaymentPosition | null> {
-    const [row] = await manager.query<PositionRow[]>(
-      'SELECT * FROM payment_positions WHERE payment_id = $1 FOR UPDATE',
-      [paymentId],
-    );
-    if (row === undefined) return null;
+  /** Locks the rows of these keys and reads the pricing; unknown keys are simply absent. */
+  async lock(manager: EntityManager, keys: StateKeys): Promise<StoredState> {
+    const none = Promise.resolve([]);
+    // Sent together: the database runs them one after the other in this order, the lock order.
+    const [positions, captures, payouts, disputes, pricing] = await Promise.all([
+      keys.paymentIds.length === 0
+        ? none
+        : manager.query<PositionRow[]>(
+            'SELECT * FROM payment_positions WHERE payment_id = ANY($1::text[]) ORDER BY payment_id FOR UPDATE',
+            [keys.paymentIds],
+          ),
+      keys.captureIds.length === 0
+        ? none
+        : manager.query<CaptureRow[]>(
+            'SELECT * FROM captures WHERE capture_id = ANY($1::text[]) ORDER BY capture_id FOR UPDATE',
+            [keys.captureIds],
+          ),
+      keys.payoutIds.length === 0
+        ? none
+        : manager.query<PayoutRow[]>(
+            'SELECT * FROM payouts WHERE payout_id = ANY($1::text[]) ORDER BY payout_id FOR UPDATE',
+            [keys.payoutIds],
+          ),
+      keys.disputeIds.length === 0
+        ? none
+        : manager.query<DisputeRow[]>(
+            'SELECT * FROM disputes WHERE dispute_id = ANY($1::text[]) ORDER BY dispute_id FOR UPDATE',
+            [keys.disputeIds],
+          ),
+      keys.pricing.length === 0
+        ? none
+        : manager.query<PricingRow[]>(
+            `SELECT merchant_id, currency, basis_points, fixed_minor FROM merchant_pricing
+              WHERE (merchant_id, currency) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+            [keys.pricing.map((p) => p.merchantId), keys.pricing.map((p) => p.currency)],
+          ),
+    ]);
     return {
-      paymentId: row.payment_id,
-      merchantId: row.merchant_id,
-      processor: row.processor,
-      paymentMethodType: row.payment_method_type,
-      currency: row.currency,
-      authorizedMinor: BigInt(row.authorized_minor),
-      holdOpenMinor: BigInt(row.hold_open_minor),
-      holdStatus: row.hold_status,
-      capturedMinor: BigInt(row.captured_minor),
-      refundedMinor: BigInt(row.refunded_minor),
-      merchantCurrency: row.merchant_currency,
-      merchantCapturedMinor: BigInt(row.merchant_captured_minor),
-      merchantRefundedMinor: BigInt(row.merchant_refunded_minor),
+      positions: positions.map(toPosition),
+      captures: captures.map(toCapture),
+      payouts: payouts.map(toPayout),
+      disputes: disputes.map(toDispute),
+      pricing: pricing.map((row) => ({
+        merchantId: row.merchant_id,
+        currency: row.currency,
+        pricing: { basisPoints: BigInt(row.basis_points), fixedMinor: BigInt(row.fixed_minor) },
+      })),
     };
   }
 
-  async savePosition(manager: EntityManager, p: PaymentPosition): Promise<void> {
-    await manager.query(
-      `INSERT INTO payment_positions (payment_id, merchant_id, processor, payment_method_type, currency,
-         authorized_minor, hold_open_minor, hold_status, captured_minor, refunded_minor,
-         merchant_currency, merchant_captured_minor, merchant_refunded_minor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (payment_id) DO UPDATE SET
-         authorized_minor = EXCLUDED.authorized_minor, hold_open_minor = EXCLUDED.hold_open_minor,
-         hold_status = EXCLUDED.hold_status, captured_minor = EXCLUDED.captured_minor,
-         refunded_minor = EXCLUDED.refunded_minor, merchant_currency = EXCLUDED.merchant_currency,
-         merchant_captured_minor = EXCLUDED.merchant_captured_minor,
-         merchant_refunded_minor = EXCLUDED.merchant_refunded_minor`,
-      [
-        p.paymentId,
-        p.merchantId,
-        p.processor,
-        p.paymentMethodType,
-        p.currency,
-        p.authorizedMinor.toString(),
-        p.holdOpenMinor.toString(),
-        p.holdStatus,
-        p.capturedMinor.toString(),
-        p.refundedMinor.toString(),
-        p.merchantCurrency,
-        p.merchantCapturedMinor.toString(),
-        p.merchantRefundedMinor.toString(),
-      ],
-    );
-  }
-
-  /** Locks the captures in key order; unknown ids are simply absent from the map. */
-  async lockCaptures(
-    manager: EntityManager,
-    captureIds: readonly string[],
-  ): Promise<Map<string, CaptureRecord>> {
-    const rows = await manager.query<CaptureRow[]>(
-      'SELECT * FROM captures WHERE capture_id = ANY($1::text[]) ORDER BY capture_id FOR UPDATE',
-      [captureIds],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.capture_id,
-        {
-          captureId: r.capture_id,
-          paymentId: r.payment_id,
-          merchantId: r.merchant_id,
-          processor: r.processor,
-          currency: r.currency,
-          grossMinor: BigInt(r.gross_minor),
-          merchantCurrency: r.merchant_currency,
-          netMinor: BigInt(r.net_minor),
-          settlementId: r.settlement_id,
-        },
-      ]),
-    );
-  }
-
-  async insertCapture(manager: EntityManager, c: CaptureRecord): Promise<void> {
-    await manager.query(
-      `INSERT INTO captures (capture_id, payment_id, merchant_id, processor, currency, gross_minor,
-         merchant_currency, net_minor, settlement_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        c.captureId,
-        c.paymentId,
-        c.merchantId,
-        c.processor,
-        c.currency,
-        c.grossMinor.toString(),
-        c.merchantCurrency,
-        c.netMinor.toString(),
-        c.settlementId,
-      ],
-    );
-  }
-
-  /** Marks captures settled; a capture already settled is never settled again. */
-  async markSettled(
-    manager: EntityManager,
-    captureIds: readonly string[],
-    settlementId: string,
-  ): Promise<void> {
-    // Counted through a CTE: TypeORM returns [rows, rowCount] for a bare UPDATE.
-    const [updated] = await manager.query<{ n: number }[]>(
-      `WITH settled AS (
-         UPDATE captures SET settlement_id = $2 WHERE capture_id = ANY($1::text[]) AND settlement_id IS NULL
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM settled`,
-      [captureIds, settlementId],
-    );
-    if (updated?.n !== captureIds.length)
-      throw new Error(`settlement ${settlementId}: captures changed under lock`);
-  }
-
-  async lockPayout(manager: EntityManager, payoutId: string): Promise<PayoutRecord | null> {
-    const [row] = await manager.query<
-      {
-        payout_id: string;
-        merchant_id: string;
-        currency: string;
-        amount_minor: string;
-        status: PayoutStatus;
-      }[]
-    >('SELECT * FROM payouts WHERE payout_id = $1 FOR UPDATE', [payoutId]);
-    if (row === undefined) return null;
-    return {
-      payoutId: row.payout_id,
-      merchantId: row.merchant_id,
-      currency: row.currency,
-      amountMinor: BigInt(row.amount_minor),
-      status: row.status,
-    };
-  }
-
-  async savePayout(manager: EntityManager, p: PayoutRecord): Promise<void> {
-    await manager.query(
-      `INSERT INTO payouts (payout_id, merchant_id, currency, amount_minor, status) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (payout_id) DO UPDATE SET status = EXCLUDED.status`,
-      [p.payoutId, p.merchantId, p.currency, p.amountMinor.toString(), p.status],
-    );
-  }
-
-  async lockDispute(manager: EntityManager, disputeId: string): Promise<DisputeRecord | null> {
-    const [row] = await manager.query<
-      {
-        dispute_id: string;
-        payment_id: string;
-        merchant_id: string;
-        processor: string;
-        currency: string;
-        amount_minor: string;
-        merchant_currency: string;
-        merchant_amount_minor: string;
-        status: DisputeStatus;
-      }[]
-    >('SELECT * FROM disputes WHERE dispute_id = $1 FOR UPDATE', [disputeId]);
-    if (row === undefined) return null;
-    return {
-      disputeId: row.dispute_id,
-      paymentId: row.payment_id,
-      merchantId: row.merchant_id,
-      processor: row.processor,
-      currency: row.currency,
-      amountMinor: BigInt(row.amount_minor),
-      merchantCurrency: row.merchant_currency,
-      merchantAmountMinor: BigInt(row.merchant_amount_minor),
-      status: row.status,
-    };
-  }
-
-  async saveDispute(manager: EntityManager, d: DisputeRecord): Promise<void> {
-    await manager.query(
-      `INSERT INTO disputes (dispute_id, payment_id, merchant_id, processor, currency, amount_minor,
-         merchant_currency, merchant_amount_minor, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (dispute_id) DO UPDATE SET status = EXCLUDED.status`,
-      [
-        d.disputeId,
-        d.paymentId,
-        d.merchantId,
-        d.processor,
-        d.currency,
-        d.amountMinor.toString(),
-        d.merchantCurrency,
-        d.merchantAmountMinor.toString(),
-        d.status,
-      ],
-    );
-  }
-
-  /** The merchant's pricing for a currency, or null when the default applies. */
-  async pricingFor(manager: EntityManager, merchantId: string, currency: string): Promise<Pricing | null> {
-    const [row] = await manager.query<{ basis_points: string; fixed_minor: string }[]>(
-      'SELECT basis_points, fixed_minor FROM merchant_pricing WHERE merchant_id = $1 AND currency = $2',
-      [merchantId, currency],
-    );
-    return row === undefined
-      ? null
-      : { basisPoints: BigInt(row.basis_points), fixedMinor: BigInt(row.fixed_minor) };
+  /** Writes each changed record once, in its final state; a capture is never settled twice. */
+  async write(manager: EntityManager, writes: StateWrites): Promise<void> {
+    const positions = [...writes.positions].sort((a, b) => byKey(a.paymentId, b.paymentId));
+    if (positions.length > 0) {
+      await manager.query(
+        `INSERT INTO payment_positions (payment_id, merchant_id, processor, payment_method_type, currency,
+           authorized_minor, hold_open_minor, hold_status, captured_minor, refunded_minor,
+           merchant_currency, merchant_captured_minor, merchant_refunded_minor)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+           $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::bigint[], $13::bigint[])
+         ON CONFLICT (payment_id) DO UPDATE SET
+           authorized_minor = EXCLUDED.authorized_minor, hold_open_minor = EXCLUDED.hold_open_minor,
+           hold_status = EXCLUDED.hold_status, captured_minor = EXCLUDED.captured_minor,
+           refunded_minor = EXCLUDED.refunded_minor, merchant_currency = EXCLUDED.merchant_currency,
+           merchant_captured_minor = EXCLUDED.merchant_captured_minor,
+           merchant_refunded_minor = EXCLUDED.merchant_refunded_minor`,
+        [
+          positions.map((p) => p.paymentId),
+          positions.map((p) => p.merchantId),
+          positions.map((p) => p.processor),
+          positions.map((p) => p.paymentMethodType),
+          positions.map((p) => p.currency),
+          positions.map((p) => p.authorizedMinor.toString()),
+          positions.map((p) => p.holdOpenMinor.toString()),
+          positions.map((p) => p.holdStatus),
+          positions.map((p) => p.capturedMinor.toString()),
+          positions.map((p) => p.refundedMinor.toString()),
+          positions.map((p) => p.merchantCurrency),
+          positions.map((p) => p.merchantCapturedMinor.toString()),
+          positions.map((p) => p.merchantRefundedMinor.toString()),
+        ],
+      );
+    }
+    const captures = [...writes.newCaptures].sort((a, b) => byKey(a.captureId, b.captureId));
+    if (captures.length > 0) {
+      await manager.query(
+        `INSERT INTO captures (capture_id, payment_id, merchant_id, processor, currency, gross_minor,
+           merchant_currency, net_minor, settlement_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+           $7::text[], $8::bigint[], $9::text[])`,
+        [
+          captures.map((c) => c.captureId),
+          captures.map((c) => c.paymentId),
+          captures.map((c) => c.merchantId),
+          captures.map((c) => c.processor),
+          captures.map((c) => c.currency),
+          captures.map((c) => c.grossMinor.toString()),
+          captures.map((c) => c.merchantCurrency),
+          captures.map((c) => c.netMinor.toString()),
+          captures.map((c) => c.settlementId),
+        ],
+      );
+    }
+    const settled = [...writes.settledCaptures].sort((a, b) => byKey(a.captureId, b.captureId));
+    if (settled.length > 0) {
+      // Counted through a CTE: TypeORM returns [rows, rowCount] for a bare UPDATE.
+      const [updated] = await manager.query<{ n: number }[]>(
+        `WITH settled AS (
+           UPDATE captures SET settlement_id = s.settlement_id
+             FROM unnest($1::text[], $2::text[]) AS s(capture_id, settlement_id)
+            WHERE captures.capture_id = s.capture_id AND captures.settlement_id IS NULL
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM settled`,
+        [settled.map((c) => c.captureId), settled.map((c) => c.settlementId)],
+      );
+      if (updated?.n !== settled.length) throw new Error('captures changed under lock while settling');
+    }
+    const payouts = [...writes.payouts].sort((a, b) => byKey(a.payoutId, b.payoutId));
+    if (payouts.length > 0) {
+      await manager.query(
+        `INSERT INTO payouts (payout_id, merchant_id, currency, amount_minor, status)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+         ON CONFLICT (payout_id) DO UPDATE SET status = EXCLUDED.status`,
+        [
+          payouts.map((p) => p.payoutId),
+          payouts.map((p) => p.merchantId),
+          payouts.map((p) => p.currency),
+          payouts.map((p) => p.amountMinor.toString()),
+          payouts.map((p) => p.status),
+        ],
+      );
+    }
+    const disputes = [...writes.disputes].sort((a, b) => byKey(a.disputeId, b.disputeId));
+    if (disputes.length > 0) {
+      await manager.query(
+        `INSERT INTO disputes (dispute_id, payment_id, merchant_id, processor, currency, amount_minor,
+           merchant_currency, merchant_amount_minor, status)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+           $7::text[], $8::bigint[], $9::text[])
+         ON CONFLICT (dispute_id) DO UPDATE SET status = EXCLUDED.status`,
+        [
+          disputes.map((d) => d.disputeId),
+          disputes.map((d) => d.paymentId),
+          disputes.map((d) => d.merchantId),
+          disputes.map((d) => d.processor),
+          disputes.map((d) => d.currency),
+          disputes.map((d) => d.amountMinor.toString()),
+          disputes.map((d) => d.merchantCurrency),
+          disputes.map((d) => d.merchantAmountMinor.toString()),
+          disputes.map((d) => d.status),
+        ],
+      );
+    }
   }
 
   async setPricing(merchantId: string, currency: string, pricing: Pricing): Promise<void> {
@@ -258,4 +242,60 @@ export class LedgerStateRepository {
       [merchantId, currency, pricing.basisPoints.toString(), pricing.fixedMinor.toString()],
     );
   }
+}
+
+function toPosition(row: PositionRow): PaymentPosition {
+  return {
+    paymentId: row.payment_id,
+    merchantId: row.merchant_id,
+    processor: row.processor,
+    paymentMethodType: row.payment_method_type,
+    currency: row.currency,
+    authorizedMinor: BigInt(row.authorized_minor),
+    holdOpenMinor: BigInt(row.hold_open_minor),
+    holdStatus: row.hold_status,
+    capturedMinor: BigInt(row.captured_minor),
+    refundedMinor: BigInt(row.refunded_minor),
+    merchantCurrency: row.merchant_currency,
+    merchantCapturedMinor: BigInt(row.merchant_captured_minor),
+    merchantRefundedMinor: BigInt(row.merchant_refunded_minor),
+  };
+}
+
+function toCapture(row: CaptureRow): CaptureRecord {
+  return {
+    captureId: row.capture_id,
+    paymentId: row.payment_id,
+    merchantId: row.merchant_id,
+    processor: row.processor,
+    currency: row.currency,
+    grossMinor: BigInt(row.gross_minor),
+    merchantCurrency: row.merchant_currency,
+    netMinor: BigInt(row.net_minor),
+    settlementId: row.settlement_id,
+  };
+}
+
+function toPayout(row: PayoutRow): PayoutRecord {
+  return {
+    payoutId: row.payout_id,
+    merchantId: row.merchant_id,
+    currency: row.currency,
+    amountMinor: BigInt(row.amount_minor),
+    status: row.status,
+  };
+}
+
+function toDispute(row: DisputeRow): DisputeRecord {
+  return {
+    disputeId: row.dispute_id,
+    paymentId: row.payment_id,
+    merchantId: row.merchant_id,
+    processor: row.processor,
+    currency: row.currency,
+    amountMinor: BigInt(row.amount_minor),
+    merchantCurrency: row.merchant_currency,
+    merchantAmountMinor: BigInt(row.merchant_amount_minor),
+    status: row.status,
+  };
 }

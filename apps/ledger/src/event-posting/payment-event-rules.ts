@@ -1,0 +1,239 @@
+import type { AnyEventEnvelope, EventData } from '@platform/contracts';
+import { parseMinorAmount } from '@platform/money';
+import {
+  postAuthorization,
+  postCancel,
+  postCapture,
+  postDisputeClosed,
+  postDisputeOpened,
+  postPayoutOutcome,
+  postPayoutRequested,
+  postRefund,
+  postSettlement,
+  type Decision,
+  type FxFacts,
+} from '../domain/posting-rules';
+import { defaultPricing } from '../domain/pricing';
+import type { StateChange, StateKeys, StateSnapshot } from '../domain/state-snapshot';
+
+export type RejectionIds = Pick<
+  EventData<'ledger.entry_rejected'>,
+  'merchantId' | 'paymentId' | 'refundId' | 'payoutId'
+>;
+
+/** What the posting rules made of one payment event, with what its outgoing event names. */
+export interface Ruling {
+  readonly decision: Decision<unknown>;
+  /** The state after the entry: applied only when the decision posts. */
+  readonly change: StateChange;
+  readonly rejectionIds: RejectionIds;
+  /** Ids for the context of ledger.entry_posted besides the merchant and the payment. */
+  readonly contextIds: Readonly<Record<string, string>>;
+}
+
+const NO_KEYS: StateKeys = { paymentIds: [], captureIds: [], payoutIds: [], disputeIds: [], pricing: [] };
+
+/** The state rows an event's rules read, or null for an event that moves no money. */
+export function stateKeysOf(event: AnyEventEnvelope): StateKeys | null {
+  switch (event.type) {
+    case 'payment.authorized':
+    case 'payment.canceled':
+    case 'refund.succeeded':
+      return { ...NO_KEYS, paymentIds: [event.data.paymentId] };
+    case 'payment.captured': {
+      const d = event.data;
+      return {
+        ...NO_KEYS,
+        paymentIds: [d.paymentId],
+        captureIds: [d.captureId],
+        pricing: [{ merchantId: event.merchantId, currency: d.fx?.settlementCurrency ?? d.currency }],
+      };
+    }
+    case 'settlement.reported':
+      return { ...NO_KEYS, captureIds: event.data.captureIds };
+    case 'payout.requested':
+    case 'payout.paid':
+    case 'payout.failed':
+      return { ...NO_KEYS, payoutIds: [event.data.payoutId] };
+    case 'dispute.opened':
+    case 'dispute.closed':
+      return { ...NO_KEYS, paymentIds: [event.data.paymentId], disputeIds: [event.data.disputeId] };
+    default:
+      return null;
+  }
+}
+
+function ruling<S>(
+  decision: Decision<S>,
+  changeOf: (state: S) => StateChange,
+  rejectionIds: RejectionIds,
+  contextIds: Record<string, string> = {},
+): Ruling {
+  return {
+    decision,
+    change: decision.outcome === 'post' ? changeOf(decision.state) : {},
+    rejectionIds,
+    contextIds,
+  };
+}
+
+/**
+ * Runs the posting rules of a payment event against the state as the events before it left it.
+ * Null for an event that moves no money. Throws MoneyError or LedgerRuleError for malformed input.
+ */
+export function ruleFor(event: AnyEventEnvelope, state: StateSnapshot): Ruling | null {
+  const occurredAt = new Date(event.occurredAt);
+  switch (event.type) {
+    case 'payment.authorized': {
+      const d = event.data;
+      const decision = postAuthorization(state.position(d.paymentId), {
+        merchantId: event.merchantId,
+        paymentId: d.paymentId,
+        processor: d.processor,
+        paymentMethodType: d.paymentMethodType,
+        currency: d.currency,
+        amountMinor: parseMinorAmount(d.amountMinor),
+        occurredAt,
+      });
+      return ruling(decision, (s) => ({ positions: [s] }), {
+        merchantId: event.merchantId,
+        paymentId: d.paymentId,
+      });
+    }
+    case 'payment.captured': {
+      const d = event.data;
+      const fx: FxFacts | null =
+        d.fx === undefined
+          ? null
+          : {
+              settlementCurrency: d.fx.settlementCurrency,
+              settlementAmountMinor: parseMinorAmount(d.fx.settlementAmountMinor),
+              rate: d.fx.rate,
+              rateVersion: d.fx.rateVersion,
+            };
+      const merchantCurrency = fx?.settlementCurrency ?? d.currency;
+      const decision = postCapture(state.position(d.paymentId), state.capture(d.captureId), {
+        merchantId: event.merchantId,
+        paymentId: d.paymentId,
+        captureId: d.captureId,
+        final: d.final,
+        processor: d.processor,
+        paymentMethodType: d.paymentMethodType,
+        currency: d.currency,
+        grossAmountMinor: parseMinorAmount(d.amountMinor),
+        fx,
+        pricing: state.pricingFor(event.merchantId, merchantCurrency) ?? defaultPricing(merchantCurrency),
+        occurredAt,
+      });
+      return ruling(
+        decision,
+        (s) => ({ positions: [s.position], captures: [s.capture] }),
+        { merchantId: event.merchantId, paymentId: d.paymentId },
+        { captureId: d.captureId },
+      );
+    }
+    case 'payment.canceled': {
+      const d = event.data;
+      const decision = postCancel(state.position(d.paymentId), {
+        paymentId: d.paymentId,
+        reason: d.reason,
+        releasedAmountMinor: parseMinorAmount(d.releasedAmountMinor),
+        occurredAt,
+      });
+      return ruling(decision, (s) => ({ positions: [s] }), {
+        merchantId: event.merchantId,
+        paymentId: d.paymentId,
+      });
+    }
+    case 'refund.succeeded': {
+      const d = event.data;
+      const decision = postRefund(state.position(d.paymentId), {
+        refundId: d.refundId,
+        paymentId: d.paymentId,
+        currency: d.currency,
+        amountMinor: parseMinorAmount(d.amountMinor),
+        occurredAt,
+      });
+      return ruling(
+        decision,
+        (s) => ({ positions: [s] }),
+        { merchantId: event.merchantId, paymentId: d.paymentId, refundId: d.refundId },
+        { refundId: d.refundId },
+      );
+    }
+    case 'settlement.reported': {
+      const d = event.data;
+      const decision = postSettlement(state.capturesOf(d.captureIds), {
+        settlementId: d.settlementId,
+        processor: d.processor,
+        currency: d.currency,
+        settlementDate: d.settlementDate,
+        grossAmountMinor: parseMinorAmount(d.grossAmountMinor),
+        processorFeeAmountMinor: parseMinorAmount(d.processorFeeAmountMinor),
+        netAmountMinor: parseMinorAmount(d.netAmountMinor),
+        captureIds: d.captureIds,
+        occurredAt,
+      });
+      return ruling(decision, (settled) => ({ captures: settled }), {}, { settlementId: d.settlementId });
+    }
+    case 'payout.requested': {
+      const d = event.data;
+      const decision = postPayoutRequested(state.payout(d.payoutId), {
+        payoutId: d.payoutId,
+        merchantId: d.merchantId,
+        currency: d.currency,
+        amountMinor: parseMinorAmount(d.amountMinor),
+        occurredAt,
+      });
+      return ruling(
+        decision,
+        (s) => ({ payouts: [s] }),
+        { merchantId: d.merchantId, payoutId: d.payoutId },
+        { payoutId: d.payoutId },
+      );
+    }
+    case 'payout.paid':
+    case 'payout.failed': {
+      const d = event.data;
+      const decision = postPayoutOutcome(state.payout(d.payoutId), {
+        payoutId: d.payoutId,
+        merchantId: d.merchantId,
+        currency: d.currency,
+        amountMinor: parseMinorAmount(d.amountMinor),
+        outcome: event.type === 'payout.paid' ? 'paid' : 'failed',
+        occurredAt,
+      });
+      return ruling(
+        decision,
+        (s) => ({ payouts: [s] }),
+        { merchantId: d.merchantId, payoutId: d.payoutId },
+        { payoutId: d.payoutId },
+      );
+    }
+    case 'dispute.opened':
+    case 'dispute.closed': {
+      const d = event.data;
+      const position = state.position(d.paymentId);
+      const existing = state.dispute(d.disputeId);
+      const facts = {
+        disputeId: d.disputeId,
+        paymentId: d.paymentId,
+        currency: d.currency,
+        amountMinor: parseMinorAmount(d.amountMinor),
+        occurredAt,
+      };
+      const decision =
+        event.type === 'dispute.opened'
+          ? postDisputeOpened(position, existing, facts)
+          : postDisputeClosed(position, existing, { ...facts, outcome: event.data.outcome });
+      return ruling(
+        decision,
+        (s) => ({ disputes: [s] }),
+        { merchantId: event.merchantId, paymentId: d.paymentId },
+        { disputeId: d.disputeId },
+      );
+    }
+    default:
+      return null;
+  }
+}

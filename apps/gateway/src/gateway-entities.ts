@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { CommandRejectionEntity } from './command-rejections/command-rejection.entity';
 import { DisputeEntity } from './disputes/dispute.entity';
 import { MerchantEventEntity } from './events/merchant-event.entity';
 import { MerchantEntity } from './merchants/merchant.entity';
@@ -19,4 +20,5 @@ export const GATEWAY_ENTITIES = [
   WebhookEndpointEntity,
   PayoutEntity,
   DisputeEntity,
+  CommandRejectionEntity,
 ];

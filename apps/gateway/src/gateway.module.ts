@@ -9,6 +9,8 @@ import { BalanceController } from './balance/balance.controller';
 import { BalanceRepository } from './balance/balance.repository';
 import { LedgerEventsConsumer } from './balance/ledger-events.consumer';
 import { DisputesController } from './disputes/disputes.controller';
+import { CommandRefusals } from './command-rejections/command-refusal.service';
+import { CommandRejectionsRepository } from './command-rejections/command-rejections.repository';
 import { DisputesRepository } from './disputes/disputes.repository';
 import { SubmitEvidenceService } from './disputes/submit-evidence.service';
 import { EventsController } from './events/events.controller';
@@ -88,6 +90,8 @@ export class GatewayModule implements NestModule {
         RefundsRepository,
         PayoutsRepository,
         DisputesRepository,
+        CommandRejectionsRepository,
+        CommandRefusals,
         BalanceRepository,
         MerchantEventsRepository,
         WebhooksRepository,

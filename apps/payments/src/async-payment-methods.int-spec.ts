@@ -286,6 +286,7 @@ describe('bank transfers, wallets, FX and risk timeouts in the payments service'
       'payment.created',
       'payment.requires_action',
       'payment.failed',
+      'payment.command_rejected',
       'refund.failed',
     ]);
   });

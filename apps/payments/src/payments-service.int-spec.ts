@@ -388,6 +388,7 @@ describe('payments and risk as processes', () => {
       'payment.created',
       'payment.authorized',
       'payment.canceled',
+      'payment.command_rejected',
       'refund.failed',
     ]);
     expect(await chargesAtProcessors(running(), id)).toEqual([expect.objectContaining({ status: 'voided' })]);

@@ -15,6 +15,7 @@ import {
   paymentAuthorizedSchema,
   paymentCanceledSchema,
   paymentCapturedSchema,
+  paymentCommandRejectedSchema,
   paymentCreatedSchema,
   paymentFailedSchema,
   paymentRequiresActionSchema,
@@ -60,6 +61,8 @@ export const EVENT_CATALOGUE = Object.freeze({
   'payout.failed': entry(TOPICS.paymentsEvents, payoutFailedSchema),
   'dispute.opened': entry(TOPICS.paymentsEvents, disputeOpenedSchema),
   'dispute.closed': entry(TOPICS.paymentsEvents, disputeClosedSchema),
+  // A client's command that payments refused (it had no effect).
+  'payment.command_rejected': entry(TOPICS.paymentsEvents, paymentCommandRejectedSchema),
   // Risk.
   'risk.assessed': entry(TOPICS.riskEvents, riskAssessedSchema),
   // Ledger.

@@ -29,6 +29,10 @@ export class DisputeEntity {
   @Column({ name: 'evidence_submitted_at', type: 'timestamptz', nullable: true })
   evidenceSubmittedAt!: Date | null;
 
+  /** The last dispute.submit_evidence sent: its refusal puts the dispute back to needs_response. */
+  @Column({ name: 'evidence_command_id', type: 'uuid', nullable: true })
+  evidenceCommandId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -13,11 +13,19 @@ export class DisputesRepository {
   /** Records an opened dispute once; a replay changes nothing. Returns it when it is new. */
   async open(
     manager: EntityManager,
-    dispute: Omit<DisputeEntity, 'createdAt' | 'updatedAt' | 'status' | 'evidenceSubmittedAt'>,
+    dispute: Omit<
+      DisputeEntity,
+      'createdAt' | 'updatedAt' | 'status' | 'evidenceSubmittedAt' | 'evidenceCommandId'
+    >,
   ): Promise<DisputeEntity | null> {
     const repository = manager.getRepository(DisputeEntity);
     if ((await repository.findOneBy({ id: dispute.id })) !== null) return null;
-    await repository.insert({ ...dispute, status: 'needs_response', evidenceSubmittedAt: null });
+    await repository.insert({
+      ...dispute,
+      status: 'needs_response',
+      evidenceSubmittedAt: null,
+      evidenceCommandId: null,
+    });
     return repository.findOneBy({ id: dispute.id });
   }
 
@@ -49,10 +57,40 @@ export class DisputesRepository {
       .getOne();
   }
 
-  async markEvidenceSubmitted(manager: EntityManager, id: string): Promise<void> {
+  /** Under review, waiting on the dispute.submit_evidence command sent with the evidence. */
+  async markEvidenceSubmitted(manager: EntityManager, id: string, commandId: string): Promise<void> {
     await manager
       .getRepository(DisputeEntity)
-      .update({ id }, { status: 'under_review', evidenceSubmittedAt: () => 'now()' });
+      .update(
+        { id },
+        { status: 'under_review', evidenceSubmittedAt: () => 'now()', evidenceCommandId: commandId },
+      );
+  }
+
+  /**
+   * The payments service refused that evidence command: the dispute needs a response again, so the
+   * evidence can be submitted anew. Only the dispute still under review for that very command.
+   */
+  async reopenForEvidence(
+    manager: EntityManager,
+    merchantId: string,
+    commandId: string,
+  ): Promise<DisputeEntity | null> {
+    const repository = manager.getRepository(DisputeEntity);
+    const dispute = await repository
+      .createQueryBuilder('dispute')
+      .setLock('pessimistic_write')
+      .where(
+        "dispute.evidence_command_id = :commandId AND dispute.merchant_id = :merchantId AND dispute.status = 'under_review'",
+        { commandId, merchantId },
+      )
+      .getOne();
+    if (dispute === null) return null;
+    await repository.update(
+      { id: dispute.id },
+      { status: 'needs_response', evidenceSubmittedAt: null, evidenceCommandId: null },
+    );
+    return repository.findOneBy({ id: dispute.id });
   }
 
   /** Whether a dispute of the payment is open or was lost: then it cannot be refunded. */

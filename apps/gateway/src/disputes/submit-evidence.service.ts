@@ -17,7 +17,11 @@ export class SubmitEvidenceDto {
   evidence!: string;
 }
 
-/** Evidence goes once, while the dispute needs a response; the payments service takes it from there. */
+/**
+ * Evidence goes once, while the dispute needs a response; the payments service takes it from there.
+ * Answered at once (under_review); if payments or the processor refuses the evidence, the
+ * dispute needs a response again (payment.command_rejected) and evidence can be submitted anew.
+ */
 @Injectable()
 export class SubmitEvidenceService {
   constructor(
@@ -60,7 +64,8 @@ export class SubmitEvidenceService {
         },
       );
       await appendToOutbox(manager, [command]);
-      await this.disputes.markEvidenceSubmitted(manager, dispute.id);
+      // Remembered with the dispute: if payments refuses this command, the dispute reopens.
+      await this.disputes.markEvidenceSubmitted(manager, dispute.id, command.id);
     });
     const updated = await this.disputes.findForMerchant(merchant.id, disputeId);
     if (updated === null) throw new Error(`dispute ${disputeId} vanished`);

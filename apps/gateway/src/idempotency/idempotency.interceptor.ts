@@ -17,8 +17,9 @@ import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 /**
  * Idempotency-Key on merchant POSTs (Stripe's rules): the first answer is stored and replayed
  * for the same key and body; the same key with another body, or while the first request still
- * runs, is an idempotency_error. A request refused with an error (validation, state checks,
- * all before any write) stores nothing, so the key can be used again.
+ * runs, is an idempotency_error. A request refused with an error (validation, state checks
+ * before any write, or a 409 because the payments service refused its command: no effect either
+ * way) stores nothing, so the key can be used again.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {

@@ -4,6 +4,7 @@ import { GatewayWebhooks1764300000000 } from './1764300000000-gateway-webhooks';
 import { GatewayPayoutsDisputes1764400000000 } from './1764400000000-gateway-payouts-disputes';
 import { GatewayPaymentMethods1764500000000 } from './1764500000000-gateway-payment-methods';
 import { GatewaySettlementSecurity1764600000000 } from './1764600000000-gateway-settlement-security';
+import { GatewayCommandRejections1764700000000 } from './1764700000000-gateway-command-rejections';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -12,4 +13,5 @@ export const GATEWAY_MIGRATIONS = [
   GatewayPayoutsDisputes1764400000000,
   GatewayPaymentMethods1764500000000,
   GatewaySettlementSecurity1764600000000,
+  GatewayCommandRejections1764700000000,
 ];

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
+import { CommandRefusals } from '../command-rejections/command-refusal.service';
 import { checkCancel, checkCapture, checkResolveAction, type CommandRefusal } from '../domain/payment-view';
 import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
@@ -33,6 +34,7 @@ export class PaymentCommandsService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly payments: PaymentsRepository,
+    private readonly refusals: CommandRefusals,
   ) {}
 
   async capture(
@@ -41,7 +43,7 @@ export class PaymentCommandsService {
     request: CapturePaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
-    const before = await this.dataSource.transaction(async (manager) => {
+    const sent = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const checked = checkCapture(
         {
@@ -68,9 +70,14 @@ export class PaymentCommandsService {
         },
       );
       await appendToOutbox(manager, [command]);
-      return payment;
+      return { payment, commandId: command.id };
     });
-    return this.waitForChange(merchant.id, before);
+    // Done once a capture shows: a concurrent cancel or expiry refuses this one instead.
+    return this.waitFor(
+      merchant.id,
+      sent,
+      (payment) => payment.amountCapturedMinor !== sent.payment.amountCapturedMinor,
+    );
   }
 
   async cancel(
@@ -79,7 +86,7 @@ export class PaymentCommandsService {
     request: CancelPaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
-    const before = await this.dataSource.transaction(async (manager) => {
+    const sent = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const refusal = checkCancel(payment);
       if (refusal !== null) throw refusalError(refusal);
@@ -99,9 +106,10 @@ export class PaymentCommandsService {
         },
       );
       await appendToOutbox(manager, [command]);
-      return payment;
+      return { payment, commandId: command.id };
     });
-    return this.waitForChange(merchant.id, before);
+    // Done once canceled: a concurrent capture refuses this one instead.
+    return this.waitFor(merchant.id, sent, (payment) => payment.status === 'canceled');
   }
 
   /**
@@ -114,7 +122,7 @@ export class PaymentCommandsService {
     request: ResolveActionDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
-    await this.dataSource.transaction(async (manager) => {
+    const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const refusal = checkResolveAction(payment);
       if (refusal !== null) throw refusalError(refusal);
@@ -131,6 +139,7 @@ export class PaymentCommandsService {
         },
       );
       await appendToOutbox(manager, [command]);
+      return command.id;
     });
     return readUntilSettled(
       async () => {
@@ -140,6 +149,7 @@ export class PaymentCommandsService {
       },
       (payment) => !ACTION_PENDING_STATUSES.has(payment.status),
       this.config.PAYMENT_SETTLE_WAIT_MS,
+      this.refusals.of(merchant.id, commandId),
     );
   }
 
@@ -155,16 +165,25 @@ export class PaymentCommandsService {
     return payment;
   }
 
-  /** Answers once the payments service has moved the payment on (or the bounded wait ran out). */
-  private waitForChange(merchantId: string, before: PaymentEntity): Promise<PaymentEntity> {
+  /**
+   * Answers once the command's effect shows in the read model, with a 409 as soon as the payments
+   * service refused the command, or with the payment as it is when the bounded wait runs out.
+   */
+  private waitFor(
+    merchantId: string,
+    sent: { payment: PaymentEntity; commandId: string },
+    applied: (payment: PaymentEntity) => boolean,
+  ): Promise<PaymentEntity> {
+    const paymentId = sent.payment.id;
     return readUntilSettled(
       async () => {
-        const payment = await this.payments.findForMerchant(merchantId, before.id);
-        if (payment === null) throw new Error(`payment ${before.id} vanished`);
+        const payment = await this.payments.findForMerchant(merchantId, paymentId);
+        if (payment === null) throw new Error(`payment ${paymentId} vanished`);
         return payment;
       },
-      (payment) => payment.lastEventSequence !== before.lastEventSequence,
+      applied,
       this.config.PAYMENT_SETTLE_WAIT_MS,
+      this.refusals.of(merchantId, sent.commandId),
     );
   }
 }

@@ -2,6 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import type { EntityManager } from 'typeorm';
 import { TOPICS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
+import { CommandRejectionsRepository } from '../command-rejections/command-rejections.repository';
+import { repairFor } from '../domain/command-rejection';
 import { storedNextAction } from '../domain/next-action';
 import { evolvePaymentView, type PaymentViewState } from '../domain/payment-view';
 import { toDisputeResource } from '../disputes/dispute-resource';
@@ -29,6 +31,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     private readonly recorder: MerchantEventRecorder,
     private readonly payouts: PayoutsRepository,
     private readonly disputes: DisputesRepository,
+    private readonly rejections: CommandRejectionsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -58,6 +61,8 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
         return this.openDispute(event, manager);
       case 'dispute.closed':
         return this.closeDispute(event, manager);
+      case 'payment.command_rejected':
+        return this.applyRejection(event, manager);
       default:
         return;
     }
@@ -152,6 +157,70 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     });
     if (dispute === null) return;
     await this.recorder.record(manager, dispute.merchantId, event.type, event.id, toDisputeResource(dispute));
+  }
+
+  /**
+   * A command this gateway sent was refused: recorded by command id (the request waiting on it
+   * answers 409), and the row the command left waiting put right, so the merchant can try again.
+   */
+  private async applyRejection(
+    event: EventEnvelope<'payment.command_rejected'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const { data } = event;
+    const recorded = await this.rejections.record(manager, {
+      commandId: data.commandId,
+      merchantId: event.merchantId,
+      commandType: data.commandType,
+      paymentId: data.paymentId ?? null,
+      code: data.code,
+      message: data.message,
+      sourceEventId: event.id,
+    });
+    if (!recorded) {
+      this.logger.warn(`${event.type} ${event.id}: command ${data.commandId} was refused before; ignored`);
+      return;
+    }
+    switch (repairFor(data.commandType)) {
+      case 'reopen_dispute': {
+        const dispute = await this.disputes.reopenForEvidence(manager, event.merchantId, data.commandId);
+        if (dispute === null) return;
+        await this.recorder.record(
+          manager,
+          dispute.merchantId,
+          'dispute.updated',
+          event.id,
+          toDisputeResource(dispute),
+        );
+        return;
+      }
+      case 'fail_refund': {
+        const refund = await this.refunds.failRefused(manager, event.merchantId, data.commandId, data.code);
+        if (refund === null) return;
+        await this.recorder.record(
+          manager,
+          refund.merchantId,
+          'refund.failed',
+          event.id,
+          toRefundResource(refund),
+        );
+        return;
+      }
+      case 'fail_payout': {
+        const payout = await this.payouts.failRefused(manager, event.merchantId, data.commandId, data.code);
+        if (payout === null) return;
+        await this.recorder.record(
+          manager,
+          payout.merchantId,
+          'payout.failed',
+          event.id,
+          toPayoutResource(payout),
+        );
+        return;
+      }
+      case 'none':
+        return;
+    }
   }
 
   private async closeDispute(event: EventEnvelope<'dispute.closed'>, manager: EntityManager): Promise<void> {

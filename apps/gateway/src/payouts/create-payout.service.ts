@@ -5,6 +5,7 @@ import { appendToOutbox } from '@platform/db';
 import { isKnownCurrency } from '@platform/money';
 import { ApiError } from '@platform/service-runtime';
 import { BalanceRepository } from '../balance/balance.repository';
+import { CommandRefusals } from '../command-rejections/command-refusal.service';
 import { newPayoutId } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import type { MerchantEntity } from '../merchants/merchant.entity';
@@ -24,6 +25,7 @@ export class CreatePayoutService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly payouts: PayoutsRepository,
     private readonly balances: BalanceRepository,
+    private readonly refusals: CommandRefusals,
   ) {}
 
   async create(
@@ -37,7 +39,7 @@ export class CreatePayoutService {
     }
     const payoutId = newPayoutId();
     const amountMinor = BigInt(request.amount);
-    await this.dataSource.transaction(async (manager) => {
+    const commandId = await this.dataSource.transaction(async (manager) => {
       const sequence = await this.payouts.lockMerchantForPayout(manager, merchant.id);
       const balance = (await this.balances.forMerchant(merchant.id)).find((row) => row.currency === currency);
       // An early answer for the plain case; the ledger's reservation is the real check (two quick
@@ -52,14 +54,6 @@ export class CreatePayoutService {
           'amount',
         );
       }
-      await this.payouts.insert(manager, {
-        id: payoutId,
-        merchantId: merchant.id,
-        amountMinor: amountMinor.toString(),
-        currency,
-        status: 'pending',
-        failureCode: null,
-      });
       const command = createEvent(
         'payout.create',
         { payoutId, merchantId: merchant.id, amountMinor: amountMinor.toString(), currency },
@@ -71,7 +65,17 @@ export class CreatePayoutService {
           causationId: null,
         },
       );
+      await this.payouts.insert(manager, {
+        id: payoutId,
+        merchantId: merchant.id,
+        amountMinor: amountMinor.toString(),
+        currency,
+        status: 'pending',
+        failureCode: null,
+        commandId: command.id,
+      });
       await appendToOutbox(manager, [command]);
+      return command.id;
     });
     return readUntilSettled(
       async () => {
@@ -81,6 +85,7 @@ export class CreatePayoutService {
       },
       (payout) => payout.status !== 'pending',
       this.config.PAYMENT_SETTLE_WAIT_MS,
+      this.refusals.of(merchant.id, commandId),
     );
   }
 }

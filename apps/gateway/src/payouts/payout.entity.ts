@@ -23,6 +23,10 @@ export class PayoutEntity {
   @Column({ name: 'failure_code', type: 'text', nullable: true })
   failureCode!: string | null;
 
+  /** The payout.create sent for it: a refusal of that command fails the payout. */
+  @Column({ name: 'command_id', type: 'uuid', nullable: true })
+  commandId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

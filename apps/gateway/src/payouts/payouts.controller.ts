@@ -27,6 +27,8 @@ export class PayoutsController {
     status: 200,
     body: CREATE_PAYOUT_SCHEMA,
     response: PAYOUT_SCHEMA,
+    // 409: the payments service refused the payout.create (payment.command_rejected).
+    errors: [409],
   })
   @Post()
   @HttpCode(200)

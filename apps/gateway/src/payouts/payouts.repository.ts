@@ -57,4 +57,21 @@ export class PayoutsRepository {
     await repository.update({ id }, { status, failureCode });
     return { ...payout, status, failureCode };
   }
+
+  /** The payments service refused the payout.create of a pending payout: it fails with that code. */
+  async failRefused(
+    manager: EntityManager,
+    merchantId: string,
+    commandId: string,
+    failureCode: string,
+  ): Promise<PayoutEntity | null> {
+    const payout = await manager
+      .getRepository(PayoutEntity)
+      .createQueryBuilder('payout')
+      .setLock('pessimistic_write')
+      .where('payout.command_id = :commandId AND payout.merchant_id = :merchantId', { commandId, merchantId })
+      .getOne();
+    if (payout === null) return null;
+    return this.settle(manager, merchantId, payout.id, 'failed', failureCode);
+  }
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
+import { CommandRefusals } from '../command-rejections/command-refusal.service';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { checkRefund } from '../domain/payment-view';
 import { newRefundId } from '../domain/random-identifiers';
@@ -28,6 +29,7 @@ export class CreateRefundService {
     private readonly payments: PaymentsRepository,
     private readonly refunds: RefundsRepository,
     private readonly disputes: DisputesRepository,
+    private readonly refusals: CommandRefusals,
   ) {}
 
   async create(
@@ -36,7 +38,7 @@ export class CreateRefundService {
     correlationId: string,
   ): Promise<RefundEntity> {
     const refundId = newRefundId();
-    await this.dataSource.transaction(async (manager) => {
+    const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.payments.lockForMerchant(manager, merchant.id, request.payment);
       if (payment === null) throw ApiError.notFound('payment', request.payment, 'payment');
       const checked = checkRefund(
@@ -49,16 +51,6 @@ export class CreateRefundService {
         request.amount === undefined ? null : BigInt(request.amount),
       );
       if (!checked.ok) throw refusalError(checked.refusal);
-      await this.refunds.insert(manager, {
-        id: refundId,
-        merchantId: merchant.id,
-        paymentId: payment.id,
-        amountMinor: checked.amountMinor.toString(),
-        currency: payment.currency,
-        status: 'pending',
-        reason: request.reason ?? null,
-        failureCode: null,
-      });
       const sequence = await this.payments.nextCommandSequence(manager, payment);
       // The amount is always explicit: the one this check allowed, not the service's own default.
       const command = createEvent(
@@ -77,7 +69,19 @@ export class CreateRefundService {
           causationId: null,
         },
       );
+      await this.refunds.insert(manager, {
+        id: refundId,
+        merchantId: merchant.id,
+        paymentId: payment.id,
+        amountMinor: checked.amountMinor.toString(),
+        currency: payment.currency,
+        status: 'pending',
+        reason: request.reason ?? null,
+        failureCode: null,
+        commandId: command.id,
+      });
       await appendToOutbox(manager, [command]);
+      return command.id;
     });
     return readUntilSettled(
       async () => {
@@ -87,6 +91,7 @@ export class CreateRefundService {
       },
       (refund) => refund.status !== 'pending',
       this.config.PAYMENT_SETTLE_WAIT_MS,
+      this.refusals.of(merchant.id, commandId),
     );
   }
 }

@@ -30,6 +30,10 @@ export class RefundEntity {
   @Column({ name: 'failure_code', type: 'text', nullable: true })
   failureCode!: string | null;
 
+  /** The refund.create sent for it: a refusal of that command fails the refund. */
+  @Column({ name: 'command_id', type: 'uuid', nullable: true })
+  commandId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -59,4 +59,21 @@ export class RefundsRepository {
     await repository.update({ id: refundId }, { status, failureCode });
     return { ...refund, status, failureCode };
   }
+
+  /** The payments service refused the refund.create of a pending refund: it fails with that code. */
+  async failRefused(
+    manager: EntityManager,
+    merchantId: string,
+    commandId: string,
+    failureCode: string,
+  ): Promise<RefundEntity | null> {
+    const refund = await manager
+      .getRepository(RefundEntity)
+      .createQueryBuilder('refund')
+      .setLock('pessimistic_write')
+      .where('refund.command_id = :commandId AND refund.merchant_id = :merchantId', { commandId, merchantId })
+      .getOne();
+    if (refund === null) return null;
+    return this.settle(manager, merchantId, refund.id, 'failed', failureCode);
+  }
 }

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createEvent, type AnyEventEnvelope, type NewEventMetadata } from '@platform/contracts';
+import {
+  causedBy,
+  createEvent,
+  type AnyEventEnvelope,
+  type EventData,
+  type EventEnvelope,
+  type NewEventMetadata,
+} from '@platform/contracts';
 import type { PaymentEvent, PaymentFx, PaymentMethod, PendingAction } from '../domain/payment-state-machine';
 
 /**
@@ -126,6 +133,41 @@ function contractFx(fx: PaymentFx | undefined) {
       rateVersion: fx.rateVersion,
     },
   };
+}
+
+/** The commands a client sends on payments.commands: the only ones whose refusal is reported. */
+export type ClientCommand = EventEnvelope<EventData<'payment.command_rejected'>['commandType']>;
+
+/** Why a command had no effect: the decider's rejection, or the processor's error. */
+export interface CommandRefusal {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The contract caps the message; a processor's may be longer. */
+export const COMMAND_REJECTION_MESSAGE_MAX = 500;
+
+/**
+ * payment.command_rejected for a refused command: keyed like the command, caused by it, numbered
+ * with the aggregate's current sequence (the refusal changes nothing, so it takes no number).
+ */
+export function commandRejectedEvent(
+  command: ClientCommand,
+  refusal: CommandRefusal,
+  aggregateSequence: number,
+): EventEnvelope<'payment.command_rejected'> {
+  const paymentId = 'paymentId' in command.data ? command.data.paymentId : undefined;
+  return createEvent(
+    'payment.command_rejected',
+    {
+      commandId: command.id,
+      commandType: command.type,
+      ...(paymentId === undefined ? {} : { paymentId }),
+      code: refusal.code,
+      message: refusal.message.slice(0, COMMAND_REJECTION_MESSAGE_MAX),
+    },
+    causedBy(command, Math.max(aggregateSequence, 1)),
+  );
 }
 
 /**

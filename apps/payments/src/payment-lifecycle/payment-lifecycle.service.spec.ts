@@ -494,7 +494,7 @@ describe('PaymentLifecycle', () => {
   });
 
   it('cancels an authorization, voiding it at the processor', async () => {
-    const { lifecycle, manager, processor, outbox } = setup();
+    const { lifecycle, manager, payments, processor, outbox } = setup();
     await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
     await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
     await lifecycle.cancel(
@@ -506,9 +506,26 @@ describe('PaymentLifecycle', () => {
       data: { reason: 'duplicate', releasedAmountMinor: '10000', currency: 'USD' },
     });
     expect(processor.simulator.chargesFor(PAYMENT_ID)).toMatchObject([{ status: 'voided' }]);
-    // Capturing a canceled payment is an illegal transition: logged, nothing emitted.
-    await lifecycle.capture(command('payment.capture', { paymentId: PAYMENT_ID }), manager);
-    expect(outbox).toHaveLength(3);
+    // Capturing a canceled payment is an illegal transition: nothing changes, the refusal is reported.
+    const capture = command('payment.capture', { paymentId: PAYMENT_ID });
+    await lifecycle.capture(capture, manager);
+    expect(outbox).toHaveLength(4);
+    expect(outbox[3]).toMatchObject({
+      type: 'payment.command_rejected',
+      aggregateId: PAYMENT_ID,
+      aggregateSequence: 3,
+      merchantId: MERCHANT_ID,
+      correlationId: 'req_correlation_2',
+      causationId: capture.id,
+      data: {
+        commandId: capture.id,
+        commandType: 'payment.capture',
+        paymentId: PAYMENT_ID,
+        code: 'invalid_state_transition',
+      },
+    });
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ status: 'canceled', version: 3 });
+    expect(payments.history.map((event) => event.type)).not.toContain('payment.command_rejected');
   });
 
   it('expires an authorization seen at its current version only', async () => {
@@ -526,8 +543,8 @@ describe('PaymentLifecycle', () => {
     expect(payments.rows.get(PAYMENT_ID)?.state.status).toBe('canceled');
   });
 
-  it("ignores a command for another merchant's payment", async () => {
-    const { lifecycle, manager, outbox } = setup();
+  it("refuses a command for another merchant's payment as payment_not_found, told to that merchant", async () => {
+    const { lifecycle, manager, payments, outbox } = setup();
     await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
     await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
     await lifecycle.cancel(
@@ -538,7 +555,19 @@ describe('PaymentLifecycle', () => {
       command('payment.capture', { paymentId: PAYMENT_ID }, 'mer_SomeoneElse01'),
       manager,
     );
-    expect(outbox).toHaveLength(2);
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ status: 'requires_capture', version: 2 });
+    expect(outbox.slice(2)).toMatchObject([
+      {
+        type: 'payment.command_rejected',
+        merchantId: 'mer_SomeoneElse01',
+        data: { commandType: 'payment.cancel', code: 'payment_not_found' },
+      },
+      {
+        type: 'payment.command_rejected',
+        merchantId: 'mer_SomeoneElse01',
+        data: { commandType: 'payment.capture', code: 'payment_not_found' },
+      },
+    ]);
   });
 
   it('opens a dispute on 4000 0000 0000 0259 after capture, and closes it on evidence', async () => {
@@ -561,7 +590,10 @@ describe('PaymentLifecycle', () => {
       }),
       manager,
     );
-    expect(outbox).toHaveLength(4);
+    expect(outbox[4]).toMatchObject({
+      type: 'payment.command_rejected',
+      data: { commandType: 'dispute.submit_evidence', code: 'dispute_not_open' },
+    });
     await lifecycle.submitDisputeEvidence(
       command('dispute.submit_evidence', {
         disputeId,
@@ -570,8 +602,84 @@ describe('PaymentLifecycle', () => {
       }),
       manager,
     );
-    expect(outbox[4]).toMatchObject({ type: 'dispute.closed', data: { disputeId, outcome: 'won' } });
+    expect(outbox[5]).toMatchObject({ type: 'dispute.closed', data: { disputeId, outcome: 'won' } });
     expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ dispute: { status: 'won' } });
+  });
+
+  it('reports evidence the processor did not take, and takes it when submitted again', async () => {
+    const { lifecycle, manager, payments, outbox } = setup();
+    await lifecycle.create(createCommand('4000000000000259'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    const opened = outbox[3];
+    const disputeId = opened?.type === 'dispute.opened' ? opened.data.disputeId : '';
+    const refused = command('dispute.submit_evidence', {
+      disputeId,
+      paymentId: PAYMENT_ID,
+      evidence: 'receipt (processor_unavailable)',
+    });
+    await lifecycle.submitDisputeEvidence(refused, manager);
+    expect(outbox[4]).toMatchObject({
+      type: 'payment.command_rejected',
+      causationId: refused.id,
+      data: { commandId: refused.id, commandType: 'dispute.submit_evidence', code: 'processor_error' },
+    });
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ dispute: { status: 'open' } });
+    await lifecycle.submitDisputeEvidence(
+      command('dispute.submit_evidence', { disputeId, paymentId: PAYMENT_ID, evidence: 'winning_evidence' }),
+      manager,
+    );
+    expect(outbox[5]).toMatchObject({ type: 'dispute.closed', data: { disputeId, outcome: 'won' } });
+  });
+
+  it('reports a capture the processor did not take; the authorization stands', async () => {
+    const { lifecycle, manager, payments, processor, outbox } = setup();
+    await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    processor.captureAnswer = {
+      outcome: 'error',
+      code: 'processor_error',
+      retryable: true,
+      message: 'x'.repeat(600),
+    };
+    const capture = command('payment.capture', { paymentId: PAYMENT_ID });
+    await lifecycle.capture(capture, manager);
+    expect(outbox[2]).toMatchObject({
+      type: 'payment.command_rejected',
+      causationId: capture.id,
+      data: { commandType: 'payment.capture', code: 'processor_error', message: 'x'.repeat(500) },
+    });
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ status: 'requires_capture', version: 2 });
+  });
+
+  it('refuses a command for an unknown payment, and a create with a bad amount', async () => {
+    const { lifecycle, manager, outbox } = setup();
+    const refund = command('refund.create', { refundId: 're_0123456789abcdefghij', paymentId: PAYMENT_ID });
+    await lifecycle.refund(refund, manager);
+    expect(outbox).toMatchObject([
+      {
+        type: 'payment.command_rejected',
+        aggregateSequence: 1,
+        causationId: refund.id,
+        data: { commandType: 'refund.create', code: 'payment_not_found', paymentId: PAYMENT_ID },
+      },
+    ]);
+    const create = createCommand('4242424242424242', 'automatic', '0');
+    await lifecycle.create(create, manager);
+    expect(outbox[1]).toMatchObject({
+      type: 'payment.command_rejected',
+      causationId: create.id,
+      data: { commandType: 'payment.create', code: 'amount_invalid' },
+    });
+  });
+
+  it('reports nothing for internal commands: a late risk decision or an expiry that no longer applies', async () => {
+    const { lifecycle, manager, outbox } = setup();
+    await lifecycle.create(createCommand(), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    const settled = outbox.length;
+    await lifecycle.applyRiskAssessment(riskAssessed('decline'), manager);
+    await lifecycle.expire(PAYMENT_ID, 3, manager);
+    expect(outbox).toHaveLength(settled);
   });
 });
 

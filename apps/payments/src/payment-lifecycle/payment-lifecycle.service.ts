@@ -14,6 +14,7 @@ import {
   handleCommand,
   isRejection,
   refundableAmountMinor,
+  type Rejection,
   type Payment,
   type PaymentCommand,
   type PaymentEvent,
@@ -34,7 +35,14 @@ import { ProcessorRegistry } from '../processors/processor-registry';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import type { StoredPaymentMethod } from './payment.entity';
 import { PaymentRepository, type LockedPayment } from './payment.repository';
-import { captureIdFor, disputeIdFor, toContractEvents } from './contract-events';
+import {
+  captureIdFor,
+  commandRejectedEvent,
+  disputeIdFor,
+  toContractEvents,
+  type ClientCommand,
+  type CommandRefusal,
+} from './contract-events';
 
 /** A retryable failure is tried once more, at the next processor: two attempts at most. */
 export const AUTHORIZATION_ATTEMPTS_MAX = 2;
@@ -165,8 +173,12 @@ export class PaymentLifecycle {
       if (result.code === 'capture_method_unsupported') {
         throw new UnprocessableEventError(`payment.create ${command.id}: ${result.message}`);
       }
-      this.logger.warn(`payment.create ${command.id} for ${data.paymentId} ignored: ${result.code}`);
-      return;
+      // A create for an existing payment repeats one taken before: its outcome is on its way.
+      if (result.code === 'payment_already_exists') {
+        this.logger.warn(`payment.create ${command.id} for ${data.paymentId} ignored: ${result.code}`);
+        return;
+      }
+      return this.refuse(manager, command, result, existing?.state.version ?? 1);
     }
     const state = result.state as Payment;
     const inserted = await this.payments.insert(manager, {
@@ -249,7 +261,7 @@ export class PaymentLifecycle {
       { type: 'ResolveAction', data: { outcome: command.data.outcome } },
       locked.state,
     );
-    if (isRejection(resolved)) return this.logRejection(command, resolved);
+    if (isRejection(resolved)) return this.refuse(manager, command, resolved, locked.state.version);
     let step: Step = { state: resolved.state as Payment, events: [...resolved.events] };
     const { pendingAction, processor } = locked.state;
     if (command.data.outcome === 'approved' && pendingAction !== null && processor !== null) {
@@ -284,7 +296,10 @@ export class PaymentLifecycle {
       locked.state,
       amountMinor === undefined ? undefined : BigInt(amountMinor),
     );
-    if (isRejection(captured)) return this.logRejection(command, captured);
+    if (isRejection(captured)) return this.refuse(manager, command, captured, locked.state.version);
+    if (captured.notTaken !== undefined) {
+      return this.refuse(manager, command, captured.notTaken, locked.state.version);
+    }
     await this.save(manager, locked, captured, (sequence) =>
       causedBy(command, sequence, locked.state.paymentId),
     );
@@ -299,7 +314,7 @@ export class PaymentLifecycle {
       { type: 'Cancel', data: reason === undefined ? {} : { reason } },
       locked.state,
     );
-    if (isRejection(canceled)) return this.logRejection(command, canceled);
+    if (isRejection(canceled)) return this.refuse(manager, command, canceled, locked.state.version);
     await this.releaseAtProcessor(locked.state);
     await this.save(manager, locked, canceled as Step, (sequence) =>
       causedBy(command, sequence, locked.state.paymentId),
@@ -329,7 +344,7 @@ export class PaymentLifecycle {
       { type: 'RecordRefund', data: { ...request, outcome: 'succeeded' } },
       state,
     );
-    if (isRejection(planned)) return this.logRejection(command, planned);
+    if (isRejection(planned)) return this.refuse(manager, command, planned, locked.state.version);
     let step = planned as Step;
     if (
       step.events[0]?.type === 'RefundSucceeded' &&
@@ -375,8 +390,11 @@ export class PaymentLifecycle {
     const { disputeId, evidence } = command.data;
     // Checked before the processor is asked: only an open dispute of this payment takes evidence.
     const precheck = handleCommand({ type: 'CloseDispute', data: { disputeId, outcome: 'lost' } }, state);
-    if (isRejection(precheck)) return this.logRejection(command, precheck);
-    if (state.processor === null || state.processorReference === null) return;
+    if (isRejection(precheck)) return this.refuse(manager, command, precheck, state.version);
+    if (state.processor === null || state.processorReference === null) {
+      const missing = { code: 'processor_reference_missing', message: 'the payment has no processor charge' };
+      return this.refuse(manager, command, missing, state.version);
+    }
     const result = await withTimeout(
       this.processors.byName(state.processor).submitDisputeEvidence({
         idempotencyKey: idempotencyKeys.evidence(disputeId),
@@ -387,9 +405,9 @@ export class PaymentLifecycle {
       state.processor,
     );
     if (result.outcome === 'error') {
-      // Nothing is recorded: the evidence can be submitted again.
+      // The dispute stays open: the evidence can be submitted again.
       this.logger.warn(`dispute ${disputeId}: evidence not taken by ${state.processor}: ${result.message}`);
-      return;
+      return this.refuse(manager, command, result, state.version);
     }
     const closed = mustApply({ type: 'CloseDispute', data: { disputeId, outcome: result.outcome } }, state);
     await this.save(manager, locked, closed, (sequence) => causedBy(command, sequence, state.paymentId));
@@ -542,7 +560,10 @@ export class PaymentLifecycle {
    * A capture is decided first (amount within the authorization), then made at the processor
    * under an idempotency key per capture; a processor error leaves the authorization standing.
    */
-  private async captureAtProcessor(state: Payment, amountMinor: bigint | undefined) {
+  private async captureAtProcessor(
+    state: Payment,
+    amountMinor: bigint | undefined,
+  ): Promise<Rejection | (Step & { readonly notTaken?: CommandRefusal })> {
     const captureNumber = state.captureCount + 1;
     const decided = handleCommand(
       {
@@ -572,7 +593,8 @@ export class PaymentLifecycle {
       this.logger.warn(
         `payment ${state.paymentId}: capture failed at ${event.data.processor}: ${result.message}`,
       );
-      return { state, events: [] };
+      const notTaken: CommandRefusal = { code: result.code, message: result.message };
+      return { state, events: [], notTaken };
     }
     const step: Step = { state: decided.state as Payment, events: decided.events };
     if (result.dispute === undefined) return step;
@@ -603,29 +625,39 @@ export class PaymentLifecycle {
     }
   }
 
-  /** Loads the payment a gateway command names, or logs why the command is dropped. */
+  /** Loads the payment a gateway command names, or refuses the command (payment_not_found). */
   private async lockForCommand(
-    command: AnyEventEnvelope,
+    command: ClientCommand,
     paymentId: string,
     manager: EntityManager,
   ): Promise<LockedPayment | null> {
     const locked = await this.payments.findForUpdate(manager, paymentId);
-    if (locked === null) {
-      this.logger.warn(`${command.type} ${command.id} rejected: payment_not_found (${paymentId})`);
-      return null;
-    }
-    if (locked.state.merchantId !== command.merchantId) {
-      // Reported exactly like an unknown payment: another merchant's payments do not exist for it.
-      this.logger.warn(
-        `${command.type} ${command.id} rejected: payment_not_found (${paymentId}, other merchant)`,
+    // Another merchant's payment is refused exactly like an unknown one: for it, it does not exist.
+    if (locked === null || locked.state.merchantId !== command.merchantId) {
+      await this.refuse(
+        manager,
+        command,
+        { code: 'payment_not_found', message: `no such payment ${paymentId}` },
+        1,
       );
       return null;
     }
     return locked;
   }
 
-  private logRejection(command: AnyEventEnvelope, rejection: { code: string; message: string }): void {
-    this.logger.warn(`${command.type} ${command.id} rejected: ${rejection.code} (${rejection.message})`);
+  /**
+   * A client's command had no effect: payment.command_rejected goes out in this transaction, so the
+   * gateway can answer the request waiting for it and put its read model back. A redelivered
+   * command never gets here (the consumer skips event ids it has processed), so it is sent once.
+   */
+  private async refuse(
+    manager: EntityManager,
+    command: ClientCommand,
+    refusal: CommandRefusal,
+    aggregateSequence: number,
+  ): Promise<void> {
+    this.logger.warn(`${command.type} ${command.id} rejected: ${refusal.code} (${refusal.message})`);
+    await appendToOutbox(manager, [commandRejectedEvent(command, refusal, aggregateSequence)]);
   }
 
   private chain(first: Step, second: Step): Step {

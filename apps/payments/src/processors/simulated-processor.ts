@@ -38,6 +38,12 @@ export const SIMULATED_TEST_CARDS: ReadonlyMap<string, TestCardOutcome> = new Ma
 /** Evidence containing this wins a dispute at the simulator; any other evidence loses it. */
 export const WINNING_EVIDENCE = 'winning_evidence';
 
+/**
+ * Evidence containing this meets a simulated outage: a retryable processor_error, not remembered
+ * (nothing was taken), so the same dispute's evidence can be submitted again.
+ */
+export const UNAVAILABLE_EVIDENCE = 'processor_unavailable';
+
 /** A test amount: the first processor records the authorization but answers too late. */
 export const SIMULATED_TIMEOUT_AMOUNT_MINOR = 408n;
 
@@ -210,6 +216,9 @@ export class SimulatedProcessor implements ProcessorConnector {
 
   async submitDisputeEvidence(request: DisputeEvidenceRequest): Promise<DisputeEvidenceResult> {
     await this.delay(this.options.latencyMs);
+    if (request.evidence.includes(UNAVAILABLE_EVIDENCE)) {
+      return processorError('The processor is unavailable; the evidence was not taken.', true);
+    }
     const fingerprint = `evidence|${request.processorReference}|${request.evidence}`;
     return this.remember(
       this.answers,

@@ -1,0 +1,247 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Consumer } from 'kafkajs';
+import {
+  TOPICS,
+  allTopicDefinitions,
+  createEvent,
+  decodeEvent,
+  encodeEvent,
+  type AnyEventEnvelope,
+  type EventData,
+  type EventEnvelope,
+  type EventType,
+} from '@platform/contracts';
+import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import {
+  ServiceProcess,
+  TEST_KAFKA_BROKERS,
+  createScratchDatabase,
+  uniqueNamespace,
+  waitFor,
+  type ScratchDatabase,
+} from '@platform/testing';
+
+/**
+ * payment.command_rejected against the real broker and Postgres: the payments service runs as a
+ * process in a namespace of its own; the test plays the gateway (commands on payments.commands)
+ * and risk (risk.assessed), and reads payments.events.
+ */
+const PAYMENTS = join(__dirname, '..', 'dist', 'main.js');
+const PORT = 3950;
+const ADMIN_TOKEN = 'payments-rejections-int-admin-token';
+const MERCHANT_ID = `mer_rej${randomBytes(6).toString('hex')}`;
+const SETTLE_LIMIT_MS = 20_000;
+
+interface Running {
+  readonly settings: KafkaSettings;
+  readonly producer: EventProducer;
+  readonly consumer: Consumer;
+  readonly events: AnyEventEnvelope[];
+  readonly database: ScratchDatabase;
+  readonly service: ServiceProcess;
+}
+
+async function startPayments(): Promise<Running> {
+  const settings: KafkaSettings = {
+    brokers: TEST_KAFKA_BROKERS,
+    clientId: 'command-rejections-test',
+    namespace: uniqueNamespace('itest-rej'),
+  };
+  const kafka = createKafka(settings);
+  await ensureTopics(kafka, settings, allTopicDefinitions());
+  const producer = new EventProducer(kafka, settings);
+  await producer.connect();
+  const events: AnyEventEnvelope[] = [];
+  const consumer = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topicFor(settings, TOPICS.paymentsEvents.name)], fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      events.push(decodeEvent(message.value));
+      return Promise.resolve();
+    },
+  });
+  const database = await createScratchDatabase('itest_rejections_payments');
+  const service = await ServiceProcess.start({
+    name: 'payments',
+    main: PAYMENTS,
+    port: PORT,
+    env: {
+      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+      KAFKA_NAMESPACE: settings.namespace,
+      DATABASE_URL: database.url,
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+    },
+  }).catch(async (error: unknown) => {
+    await releaseTestResources({ settings, producer, consumer, database });
+    throw error;
+  });
+  return { settings, producer, consumer, events, database, service };
+}
+
+async function releaseTestResources(
+  running: Pick<Running, 'settings' | 'producer' | 'consumer' | 'database'>,
+): Promise<void> {
+  await running.consumer.disconnect();
+  await running.producer.disconnect();
+  await running.database.drop();
+  const admin = createKafka(running.settings).admin();
+  await admin.connect();
+  try {
+    const prefix = `${running.settings.namespace}.`;
+    await admin.deleteTopics({
+      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
+
+describe('payment.command_rejected from the payments service', () => {
+  let running: Running | undefined;
+  const platform = (): Running => {
+    if (running === undefined) throw new Error('payments did not start');
+    return running;
+  };
+
+  beforeAll(async () => {
+    running = await startPayments();
+  });
+
+  afterAll(async () => {
+    if (running === undefined) return;
+    await running.service.stop();
+    await releaseTestResources(running);
+  });
+
+  async function send<T extends EventType>(
+    type: T,
+    data: EventData<T>,
+    paymentId: string,
+  ): Promise<EventEnvelope<T>> {
+    const event = createEvent(type, data, {
+      aggregateId: paymentId,
+      aggregateSequence: 1,
+      merchantId: MERCHANT_ID,
+      correlationId: randomUUID(),
+      causationId: null,
+    });
+    await platform().producer.send([
+      {
+        topic: type.startsWith('risk.') ? TOPICS.riskEvents.name : TOPICS.paymentsCommands.name,
+        key: paymentId,
+        value: encodeEvent(event),
+        headers: {},
+      },
+    ]);
+    return event;
+  }
+
+  function waitForEvent<T extends EventType>(paymentId: string, type: T, nth = 1) {
+    return waitFor(`${type} #${nth} for ${paymentId}`, SETTLE_LIMIT_MS, () => {
+      const found = platform().events.filter(
+        (event) => event.aggregateId === paymentId && event.type === type,
+      );
+      return found[nth - 1] as EventEnvelope<T> | undefined;
+    });
+  }
+
+  async function authorizedManualPayment(): Promise<string> {
+    const paymentId = newPaymentId();
+    await send(
+      'payment.create',
+      {
+        paymentId,
+        merchantId: MERCHANT_ID,
+        amountMinor: '2500',
+        currency: 'USD',
+        captureMethod: 'manual',
+        paymentMethod: {
+          type: 'card',
+          card: {
+            token: `tok_${randomBytes(8).toString('hex')}`,
+            brand: 'visa',
+            bin: '424242',
+            last4: '4242',
+            expMonth: 12,
+            expYear: 2034,
+            fingerprint: `fp_${randomBytes(10).toString('hex')}`,
+          },
+        },
+        metadata: {},
+      },
+      paymentId,
+    );
+    await waitForEvent(paymentId, 'payment.created');
+    await send('risk.assessed', { paymentId, decision: 'approve', score: 1, reasons: [] }, paymentId);
+    await waitForEvent(paymentId, 'payment.authorized');
+    return paymentId;
+  }
+
+  it('answers a capture of a canceled payment with payment.command_rejected, caused by the capture', async () => {
+    const paymentId = await authorizedManualPayment();
+    const cancel = await send('payment.cancel', { paymentId }, paymentId);
+    const capture = await send('payment.capture', { paymentId }, paymentId);
+    const rejected = await waitForEvent(paymentId, 'payment.command_rejected');
+    const canceled = await waitForEvent(paymentId, 'payment.canceled');
+    expect(canceled.causationId).toBe(cancel.id);
+    expect(rejected).toMatchObject({
+      aggregateId: paymentId,
+      merchantId: MERCHANT_ID,
+      correlationId: capture.correlationId,
+      causationId: capture.id,
+      data: {
+        commandId: capture.id,
+        commandType: 'payment.capture',
+        paymentId,
+        code: 'invalid_state_transition',
+      },
+    });
+    // Nothing was captured: the canceled payment's events end with payment.canceled.
+    const types = platform()
+      .events.filter((event) => event.aggregateId === paymentId)
+      .map((event) => event.type);
+    expect(types).toEqual([
+      'payment.created',
+      'payment.authorized',
+      'payment.canceled',
+      'payment.command_rejected',
+    ]);
+  });
+
+  it('sends one rejection per command: a redelivered command is skipped, not refused again', async () => {
+    const paymentId = await authorizedManualPayment();
+    await send('payment.cancel', { paymentId }, paymentId);
+    const capture = await send('payment.capture', { paymentId }, paymentId);
+    await waitForEvent(paymentId, 'payment.command_rejected');
+    // The same envelope again, then a second capture as a marker: its rejection comes after the redelivery's.
+    await platform().producer.send([
+      { topic: TOPICS.paymentsCommands.name, key: paymentId, value: encodeEvent(capture), headers: {} },
+    ]);
+    const marker = await send('payment.capture', { paymentId }, paymentId);
+    const second = await waitForEvent(paymentId, 'payment.command_rejected', 2);
+    expect(second.causationId).toBe(marker.id);
+    const refusalsOfCapture = platform().events.filter(
+      (event) => event.type === 'payment.command_rejected' && event.causationId === capture.id,
+    );
+    expect(refusalsOfCapture).toHaveLength(1);
+  });
+
+  it('refuses a command about an unknown payment as payment_not_found', async () => {
+    const paymentId = newPaymentId();
+    const refund = await send(
+      'refund.create',
+      { refundId: `re_${randomBytes(10).toString('hex')}`, paymentId },
+      paymentId,
+    );
+    const rejected = await waitForEvent(paymentId, 'payment.command_rejected');
+    expect(rejected).toMatchObject({
+      causationId: refund.id,
+      data: { commandId: refund.id, commandType: 'refund.create', code: 'payment_not_found' },
+    });
+  });
+});

@@ -38,6 +38,18 @@ export interface CaptureRecord {
   readonly settlementId: string | null;
 }
 
+/** A refund the processor will deduct from a settlement (what it owes shrinks by it). */
+export interface RefundRecord {
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly merchantId: string;
+  readonly processor: string;
+  /** Currency and amount taken off the receivable (presentment). */
+  readonly currency: string;
+  readonly amountMinor: bigint;
+  readonly settlementId: string | null;
+}
+
 export type PayoutStatus = 'reserved' | 'paid' | 'failed';
 
 export interface PayoutRecord {
@@ -60,4 +72,6 @@ export interface DisputeRecord {
   readonly merchantCurrency: string;
   readonly merchantAmountMinor: bigint;
   readonly status: DisputeStatus;
+  /** The settlement that deducted the chargeback of a lost dispute. */
+  readonly settlementId: string | null;
 }

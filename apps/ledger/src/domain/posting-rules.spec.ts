@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { sumByCurrency } from './journal-entry';
-import type { CaptureRecord, PaymentPosition } from './ledger-state';
+import type {
+  CaptureRecord,
+  DisputeRecord,
+  DisputeStatus,
+  PaymentPosition,
+  RefundRecord,
+} from './ledger-state';
 import {
   postAuthorization,
   postCancel,
@@ -15,6 +21,8 @@ import {
   type CaptureFacts,
   type Decision,
   type Posted,
+  type SettlementFacts,
+  type SettlementItems,
 } from './posting-rules';
 import { defaultPricing } from './pricing';
 
@@ -272,23 +280,41 @@ describe('postRefund', () => {
   });
 
   it('takes the refund from the merchant available balance and the processor receivable', () => {
-    expect(lines(postRefund(captured, refund(2_500n)))).toEqual([
+    const decision = postRefund(captured, null, refund(2_500n));
+    expect(lines(decision)).toEqual([
       ['merchant_available:mer_abcdefgh:USD', 2_500n],
       ['processor_receivable:simulated-a:USD', -2_500n],
     ]);
+    // Remembered until a settlement deducts it.
+    expect(posted(decision).state.refund).toEqual({
+      refundId: 're_0000000001',
+      paymentId: PAYMENT,
+      merchantId: MERCHANT,
+      processor: 'simulated-a',
+      currency: 'USD',
+      amountMinor: 2_500n,
+      settlementId: null,
+    });
+  });
+
+  it('refuses a refund id posted before', () => {
+    const first = posted(postRefund(captured, null, refund(1_000n))).state;
+    expect(postRefund(first.position, first.refund, refund(1_000n))).toMatchObject({
+      reason: 'invalid_amount',
+    });
   });
 
   it('allows several partial refunds up to the captured total, never beyond', () => {
-    const first = posted(postRefund(captured, refund(6_000n))).state;
-    const second = posted(postRefund(first, refund(4_000n, 're_0000000002'))).state;
+    const first = posted(postRefund(captured, null, refund(6_000n))).state.position;
+    const second = posted(postRefund(first, null, refund(4_000n, 're_0000000002'))).state.position;
     expect(second.refundedMinor).toBe(10_000n);
-    expect(postRefund(second, refund(1n, 're_0000000003'))).toMatchObject({
+    expect(postRefund(second, null, refund(1n, 're_0000000003'))).toMatchObject({
       reason: 'refund_exceeds_captured',
     });
-    expect(postRefund(first, refund(4_001n, 're_0000000003'))).toMatchObject({
+    expect(postRefund(first, null, refund(4_001n, 're_0000000003'))).toMatchObject({
       reason: 'refund_exceeds_captured',
     });
-    expect(postRefund(null, refund(1n))).toMatchObject({ reason: 'refund_exceeds_captured' });
+    expect(postRefund(null, null, refund(1n))).toMatchObject({ reason: 'refund_exceeds_captured' });
   });
 
   it('converts an FX refund at the payment ratio and makes the last one exact', () => {
@@ -303,15 +329,15 @@ describe('postRefund', () => {
       ),
     ).state.position;
     const eur = (amountMinor: bigint) => ({ ...refund(amountMinor), currency: 'EUR' });
-    const first = posted(postRefund(fxCaptured, eur(333n)));
+    const first = posted(postRefund(fxCaptured, null, eur(333n)));
     expect(first.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
       ['merchant_available:mer_abcdefgh:USD', 361n], // 333 × 1.085 = 361.3
       ['processor_receivable:simulated-a:EUR', -333n],
       ['fx_position:USD', -361n],
       ['fx_position:EUR', 333n],
     ]);
-    const last = posted(postRefund(first.state, eur(667n)));
-    expect(last.state.merchantRefundedMinor).toBe(1_085n);
+    const last = posted(postRefund(first.state.position, null, { ...eur(667n), refundId: 're_0000000002' }));
+    expect(last.state.position.merchantRefundedMinor).toBe(1_085n);
   });
 });
 
@@ -327,25 +353,70 @@ describe('postSettlement', () => {
     netMinor,
     settlementId: null,
   });
-  const captures = new Map([
-    ['cap_0000000001', capture('cap_0000000001', 'mer_aaaaaaaa', 900n)],
-    ['cap_0000000002', capture('cap_0000000002', 'mer_aaaaaaaa', 400n)],
-    ['cap_0000000003', capture('cap_0000000003', 'mer_bbbbbbbb', 1_900n)],
-  ]);
-  const facts = {
+  const refundRecord = (id: string, amountMinor: bigint): RefundRecord => ({
+    refundId: id,
+    paymentId: PAYMENT,
+    merchantId: 'mer_aaaaaaaa',
+    processor: 'simulated-a',
+    currency: 'USD',
+    amountMinor,
+    settlementId: null,
+  });
+  const disputeRecord = (id: string, amountMinor: bigint, status: DisputeStatus): DisputeRecord => ({
+    disputeId: id,
+    paymentId: PAYMENT,
+    merchantId: 'mer_bbbbbbbb',
+    processor: 'simulated-a',
+    currency: 'USD',
+    amountMinor,
+    merchantCurrency: 'USD',
+    merchantAmountMinor: amountMinor,
+    status,
+    settlementId: null,
+  });
+  const items: SettlementItems = {
+    captures: new Map([
+      ['cap_0000000001', capture('cap_0000000001', 'mer_aaaaaaaa', 900n)],
+      ['cap_0000000002', capture('cap_0000000002', 'mer_aaaaaaaa', 400n)],
+      ['cap_0000000003', capture('cap_0000000003', 'mer_bbbbbbbb', 1_900n)],
+    ]),
+    refunds: new Map([
+      ['re_0000000001', refundRecord('re_0000000001', 300n)],
+      ['re_0000000002', refundRecord('re_0000000002', 200n)],
+    ]),
+    disputes: new Map([
+      ['dp_0000000001', disputeRecord('dp_0000000001', 700n, 'lost')],
+      ['dp_0000000002', disputeRecord('dp_0000000002', 600n, 'open')],
+      ['dp_0000000003', disputeRecord('dp_0000000003', 500n, 'won')],
+    ]),
+  };
+  const facts: SettlementFacts = {
     settlementId: 'stl_0000000001',
     processor: 'simulated-a',
     currency: 'USD',
     settlementDate: '2025-11-21',
     grossAmountMinor: 3_500n,
+    refundedAmountMinor: 0n,
+    chargebackAmountMinor: 0n,
     processorFeeAmountMinor: 50n,
     netAmountMinor: 3_450n,
     captureIds: ['cap_0000000001', 'cap_0000000002', 'cap_0000000003'],
+    refundIds: [],
+    disputeIds: [],
     occurredAt,
+  };
+  /** The captures less both refunds and the lost dispute: 3 500 − 500 − 700 − 50 = 2 250. */
+  const netted: SettlementFacts = {
+    ...facts,
+    refundedAmountMinor: 500n,
+    chargebackAmountMinor: 700n,
+    netAmountMinor: 2_250n,
+    refundIds: ['re_0000000001', 're_0000000002'],
+    disputeIds: ['dp_0000000001'],
   };
 
   it('pays the bank less the processor fee and moves each merchant net from pending to available', () => {
-    const decision = posted(postSettlement(captures, facts));
+    const decision = posted(postSettlement(items, facts));
     expect(decision.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
       ['platform_bank:USD', 3_450n],
       ['processor_fees:USD', 50n],
@@ -355,7 +426,7 @@ describe('postSettlement', () => {
       ['merchant_pending:mer_bbbbbbbb:USD', 1_900n],
       ['merchant_available:mer_bbbbbbbb:USD', -1_900n],
     ]);
-    expect(decision.state.every((c) => c.settlementId === 'stl_0000000001')).toBe(true);
+    expect(decision.state.captures.every((c) => c.settlementId === 'stl_0000000001')).toBe(true);
     expect(decision.entry).toMatchObject({
       merchantId: null,
       paymentId: null,
@@ -363,20 +434,132 @@ describe('postSettlement', () => {
     });
   });
 
-  it('refuses an unknown or already settled capture and totals that do not add up', () => {
-    expect(postSettlement(captures, { ...facts, captureIds: ['cap_9999999999'] })).toMatchObject({
-      reason: 'unknown_hold',
+  it('nets out refunds and lost chargebacks: the receivable goes down only by what is left of it', () => {
+    const decision = posted(postSettlement(items, netted));
+    expect(decision.entry.postings.slice(0, 3).map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['platform_bank:USD', 2_250n],
+      ['processor_fees:USD', 50n],
+      ['processor_receivable:simulated-a:USD', -2_300n],
+    ]);
+    expect(decision.state.refunds.map((r) => [r.refundId, r.settlementId])).toEqual([
+      ['re_0000000001', 'stl_0000000001'],
+      ['re_0000000002', 'stl_0000000001'],
+    ]);
+    expect(decision.state.disputes).toEqual([
+      { ...disputeRecord('dp_0000000001', 700n, 'lost'), settlementId: 'stl_0000000001' },
+    ]);
+    expect(decision.entry.details).toMatchObject({ refunds: '2', chargebacks: '1' });
+  });
+
+  it('books a day of deductions only as a debit of the bank: negative net, receivable back up', () => {
+    const decision = posted(
+      postSettlement(items, {
+        ...facts,
+        grossAmountMinor: 0n,
+        refundedAmountMinor: 300n,
+        chargebackAmountMinor: 700n,
+        processorFeeAmountMinor: 0n,
+        netAmountMinor: -1_000n,
+        captureIds: [],
+        refundIds: ['re_0000000001'],
+        disputeIds: ['dp_0000000001'],
+      }),
+    );
+    expect(decision.entry.postings.map((p) => [p.account.code, p.amountMinor])).toEqual([
+      ['platform_bank:USD', -1_000n],
+      ['processor_receivable:simulated-a:USD', 1_000n],
+    ]);
+  });
+
+  it('refuses an item the ledger never booked', () => {
+    for (const unknown of [
+      { captureIds: ['cap_9999999999'] },
+      { refundIds: ['re_9999999999'] },
+      { disputeIds: ['dp_9999999999'] },
+    ]) {
+      expect(postSettlement(items, { ...facts, ...unknown })).toMatchObject({
+        reason: 'unknown_settlement_item',
+      });
+    }
+  });
+
+  it('refuses an item already settled: a capture, a refund or a chargeback settles once', () => {
+    const settledBefore = { settlementId: 'stl_x0000000' };
+    const capture1 = items.captures.get('cap_0000000001') as CaptureRecord;
+    const refund1 = items.refunds.get('re_0000000001') as RefundRecord;
+    const dispute1 = items.disputes.get('dp_0000000001') as DisputeRecord;
+    const stamped: SettlementItems[] = [
+      {
+        ...items,
+        captures: new Map([...items.captures, [capture1.captureId, { ...capture1, ...settledBefore }]]),
+      },
+      {
+        ...items,
+        refunds: new Map([...items.refunds, [refund1.refundId, { ...refund1, ...settledBefore }]]),
+      },
+      {
+        ...items,
+        disputes: new Map([...items.disputes, [dispute1.disputeId, { ...dispute1, ...settledBefore }]]),
+      },
+    ];
+    for (const settled of stamped) {
+      expect(postSettlement(settled, netted)).toMatchObject({
+        reason: 'already_settled',
+        message: expect.stringContaining('stl_x0000000') as unknown,
+      });
+    }
+  });
+
+  it('refuses an item of another processor or currency', () => {
+    expect(postSettlement(items, { ...facts, processor: 'simulated-b' })).toMatchObject({
+      reason: 'settlement_item_mismatch',
     });
-    const settled = new Map(captures);
-    settled.set('cap_0000000001', {
-      ...capture('cap_0000000001', 'mer_aaaaaaaa', 900n),
-      settlementId: 'stl_x0000000',
-    });
-    expect(postSettlement(settled, facts)).toMatchObject({ reason: 'invalid_amount' });
-    expect(postSettlement(captures, { ...facts, netAmountMinor: 3_449n })).toMatchObject({
-      reason: 'invalid_amount',
-    });
-    expect(postSettlement(captures, { ...facts, processor: 'simulated-b' })).toMatchObject({
+    const eurRefund = { ...refundRecord('re_0000000001', 300n), currency: 'EUR' };
+    expect(
+      postSettlement(
+        { ...items, refunds: new Map([['re_0000000001', eurRefund]]) },
+        { ...netted, refundIds: ['re_0000000001'], refundedAmountMinor: 300n, netAmountMinor: 2_450n },
+      ),
+    ).toMatchObject({ reason: 'settlement_item_mismatch' });
+    const otherProcessor = { ...disputeRecord('dp_0000000001', 700n, 'lost'), processor: 'simulated-b' };
+    expect(
+      postSettlement({ ...items, disputes: new Map([['dp_0000000001', otherProcessor]]) }, netted),
+    ).toMatchObject({ reason: 'settlement_item_mismatch' });
+  });
+
+  it('refuses to deduct a dispute that is open or was won', () => {
+    for (const disputeId of ['dp_0000000002', 'dp_0000000003']) {
+      expect(postSettlement(items, { ...netted, disputeIds: [disputeId] })).toMatchObject({
+        reason: 'dispute_not_lost',
+      });
+    }
+  });
+
+  it('refuses totals that are not the sums of what the ledger booked', () => {
+    const mismatched: Partial<SettlementFacts>[] = [
+      // The gross claimed is not the captures' gross (the net follows it, so only the sum is off).
+      { grossAmountMinor: 3_600n, netAmountMinor: 2_350n },
+      { refundedAmountMinor: 400n, netAmountMinor: 2_350n },
+      { chargebackAmountMinor: 600n, netAmountMinor: 2_350n },
+      // The net is not gross − refunded − chargebacks − fee.
+      { netAmountMinor: 2_249n },
+      { processorFeeAmountMinor: 51n },
+    ];
+    for (const wrong of mismatched) {
+      expect(postSettlement(items, { ...netted, ...wrong })).toMatchObject({
+        reason: 'settlement_totals_mismatch',
+      });
+    }
+  });
+
+  it('refuses an empty or repeated list and negative amounts', () => {
+    expect(
+      postSettlement(items, { ...facts, captureIds: [], grossAmountMinor: 0n, netAmountMinor: -50n }),
+    ).toMatchObject({ reason: 'invalid_amount' });
+    expect(
+      postSettlement(items, { ...facts, captureIds: ['cap_0000000001', 'cap_0000000001'] }),
+    ).toMatchObject({ reason: 'invalid_amount' });
+    expect(postSettlement(items, { ...facts, refundedAmountMinor: -1n })).toMatchObject({
       reason: 'invalid_amount',
     });
   });

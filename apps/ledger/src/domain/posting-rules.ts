@@ -8,7 +8,13 @@ import {
   type JournalEntryDraft,
   type Posting,
 } from './journal-entry';
-import type { CaptureRecord, DisputeRecord, PaymentPosition, PayoutRecord } from './ledger-state';
+import type {
+  CaptureRecord,
+  DisputeRecord,
+  PaymentPosition,
+  PayoutRecord,
+  RefundRecord,
+} from './ledger-state';
 import { feeFor, type Pricing } from './pricing';
 
 /** The contract's ledger.entry_rejected reasons. */
@@ -17,7 +23,12 @@ export type RejectReason =
   | 'refund_exceeds_captured'
   | 'hold_already_resolved'
   | 'unknown_hold'
-  | 'invalid_amount';
+  | 'invalid_amount'
+  | 'settlement_totals_mismatch'
+  | 'unknown_settlement_item'
+  | 'settlement_item_mismatch'
+  | 'already_settled'
+  | 'dispute_not_lost';
 
 export interface Rejection {
   readonly outcome: 'reject';
@@ -417,9 +428,20 @@ export interface RefundFacts extends Common {
   readonly amountMinor: bigint;
 }
 
-export function postRefund(position: PaymentPosition | null, facts: RefundFacts): Decision<PaymentPosition> {
+export interface RefundState {
+  readonly position: PaymentPosition;
+  /** What the processor will deduct from a settlement, until one does. */
+  readonly refund: RefundRecord;
+}
+
+export function postRefund(
+  position: PaymentPosition | null,
+  existingRefund: RefundRecord | null,
+  facts: RefundFacts,
+): Decision<RefundState> {
   const invalid = validAmount(facts.amountMinor, 'a refund');
   if (invalid) return invalid;
+  if (existingRefund !== null) return reject('invalid_amount', `refund ${facts.refundId} was already posted`);
   if (position === null || position.capturedMinor === 0n) {
     return reject('refund_exceeds_captured', `payment ${facts.paymentId} has nothing captured`);
   }
@@ -451,9 +473,20 @@ export function postRefund(position: PaymentPosition | null, facts: RefundFacts)
     entry,
     guards: [],
     state: {
-      ...position,
-      refundedMinor: position.refundedMinor + facts.amountMinor,
-      merchantRefundedMinor: position.merchantRefundedMinor + merchantAmountMinor,
+      position: {
+        ...position,
+        refundedMinor: position.refundedMinor + facts.amountMinor,
+        merchantRefundedMinor: position.merchantRefundedMinor + merchantAmountMinor,
+      },
+      refund: {
+        refundId: facts.refundId,
+        paymentId: position.paymentId,
+        merchantId: position.merchantId,
+        processor: position.processor,
+        currency: position.currency,
+        amountMinor: facts.amountMinor,
+        settlementId: null,
+      },
     },
     context: {
       currency: position.currency,
@@ -466,9 +499,14 @@ export function postRefund(position: PaymentPosition | null, facts: RefundFacts)
 }
 
 // ---------------------------------------------------------------------------------------------
-// settlement.reported → settlement: the processor pays the platform bank the net and keeps its
-// fee (+platform_bank, +processor_fees, −processor_receivable gross); each listed capture's net
-// moves from the merchant's pending to its available balance. A capture settles once.
+// settlement.reported → settlement: the processor pays the platform bank what it owes for the
+// listed captures, less the listed refunds and lost chargebacks it deducted and its fee:
+// +platform_bank net, +processor_fees fee, −processor_receivable (gross − refunded − chargebacks).
+// Refunds and lost disputes took the receivable down when they were booked, so once everything
+// has settled the receivable is zero. A net below zero (more deducted than captured that day) is
+// the processor debiting the bank: platform_bank is credited. Each listed capture's net moves from
+// the merchant's pending to its available balance. Every item settles once, and the totals must
+// be the sums of what the ledger booked for the items.
 
 export interface SettlementFacts extends Common {
   readonly settlementId: string;
@@ -476,45 +514,141 @@ export interface SettlementFacts extends Common {
   readonly currency: string;
   readonly settlementDate: string;
   readonly grossAmountMinor: bigint;
+  readonly refundedAmountMinor: bigint;
+  readonly chargebackAmountMinor: bigint;
   readonly processorFeeAmountMinor: bigint;
   readonly netAmountMinor: bigint;
   readonly captureIds: readonly string[];
+  readonly refundIds: readonly string[];
+  readonly disputeIds: readonly string[];
 }
 
-export function postSettlement(
-  captures: ReadonlyMap<string, CaptureRecord>,
-  facts: SettlementFacts,
-): Decision<CaptureRecord[]> {
-  const invalid = validCurrency(facts.currency) ?? validAmount(facts.grossAmountMinor, 'a settlement');
+/** The records of the items a settlement lists, as the ledger knows them; unknown ids are absent. */
+export interface SettlementItems {
+  readonly captures: ReadonlyMap<string, CaptureRecord>;
+  readonly refunds: ReadonlyMap<string, RefundRecord>;
+  readonly disputes: ReadonlyMap<string, DisputeRecord>;
+}
+
+/** The listed records, stamped with the settlement. */
+export interface SettledItems {
+  readonly captures: readonly CaptureRecord[];
+  readonly refunds: readonly RefundRecord[];
+  readonly disputes: readonly DisputeRecord[];
+}
+
+interface Settleable {
+  readonly processor: string;
+  readonly currency: string;
+  readonly settlementId: string | null;
+}
+
+function validTotal(amountMinor: bigint, what: string): Rejection | null {
+  if (amountMinor < 0n) return reject('invalid_amount', `${what} must not be negative, got ${amountMinor}`);
+  if (amountMinor > AMOUNT_MINOR_MAX) return reject('invalid_amount', `${what} too large: ${amountMinor}`);
+  return null;
+}
+
+/** Null when the item can be settled by this settlement, else why not. */
+function unsettleable(what: string, item: Settleable, facts: SettlementFacts): Rejection | null {
+  if (item.processor !== facts.processor || item.currency !== facts.currency) {
+    return reject(
+      'settlement_item_mismatch',
+      `${what} is ${item.processor} ${item.currency}, not ${facts.processor} ${facts.currency}`,
+    );
+  }
+  if (item.settlementId !== null) {
+    return reject('already_settled', `${what} was already settled by ${item.settlementId}`);
+  }
+  return null;
+}
+
+function unknownItem(what: string): Rejection {
+  return reject('unknown_settlement_item', `${what} is unknown to the ledger`);
+}
+
+function totalMismatch(what: string, reported: bigint, booked: bigint): Rejection | null {
+  return reported === booked
+    ? null
+    : reject('settlement_totals_mismatch', `${what} ${reported} is not the ${booked} the ledger booked`);
+}
+
+export function postSettlement(items: SettlementItems, facts: SettlementFacts): Decision<SettledItems> {
+  const invalid =
+    validCurrency(facts.currency) ??
+    validTotal(facts.grossAmountMinor, 'a settlement gross') ??
+    validTotal(facts.refundedAmountMinor, 'a settlement refunded amount') ??
+    validTotal(facts.chargebackAmountMinor, 'a settlement chargeback amount') ??
+    validTotal(facts.processorFeeAmountMinor, 'a settlement processor fee');
   if (invalid) return invalid;
-  if (facts.netAmountMinor + facts.processorFeeAmountMinor !== facts.grossAmountMinor) {
-    return reject('invalid_amount', 'settlement net plus processor fee is not its gross');
+  const listed = [...facts.captureIds, ...facts.refundIds, ...facts.disputeIds];
+  if (listed.length === 0) return reject('invalid_amount', 'a settlement lists nothing');
+  if (new Set(listed).size !== listed.length) return reject('invalid_amount', 'an item is listed twice');
+  const receivableMinor = facts.grossAmountMinor - facts.refundedAmountMinor - facts.chargebackAmountMinor;
+  if (facts.netAmountMinor !== receivableMinor - facts.processorFeeAmountMinor) {
+    return reject(
+      'settlement_totals_mismatch',
+      'settlement net is not its gross less refunds, chargebacks and the processor fee',
+    );
   }
-  if (new Set(facts.captureIds).size !== facts.captureIds.length) {
-    return reject('invalid_amount', 'a capture is listed twice');
+
+  const captures: CaptureRecord[] = [];
+  for (const captureId of facts.captureIds) {
+    const capture = items.captures.get(captureId);
+    if (capture === undefined) return unknownItem(`capture ${captureId}`);
+    const refused = unsettleable(`capture ${captureId}`, capture, facts);
+    if (refused) return refused;
+    captures.push({ ...capture, settlementId: facts.settlementId });
   }
-  const settled: CaptureRecord[] = [];
+  const refunds: RefundRecord[] = [];
+  for (const refundId of facts.refundIds) {
+    const refund = items.refunds.get(refundId);
+    if (refund === undefined) return unknownItem(`refund ${refundId}`);
+    const refused = unsettleable(`refund ${refundId}`, refund, facts);
+    if (refused) return refused;
+    refunds.push({ ...refund, settlementId: facts.settlementId });
+  }
+  const disputes: DisputeRecord[] = [];
+  for (const disputeId of facts.disputeIds) {
+    const dispute = items.disputes.get(disputeId);
+    if (dispute === undefined) return unknownItem(`dispute ${disputeId}`);
+    const refused = unsettleable(`dispute ${disputeId}`, dispute, facts);
+    if (refused) return refused;
+    if (dispute.status !== 'lost') {
+      return reject(
+        'dispute_not_lost',
+        `dispute ${disputeId} is ${dispute.status}: nothing was charged back`,
+      );
+    }
+    disputes.push({ ...dispute, settlementId: facts.settlementId });
+  }
+  const mismatch =
+    totalMismatch(
+      'settlement gross',
+      facts.grossAmountMinor,
+      sumOf(captures, (c) => c.grossMinor),
+    ) ??
+    totalMismatch(
+      'settlement refunded',
+      facts.refundedAmountMinor,
+      sumOf(refunds, (r) => r.amountMinor),
+    ) ??
+    totalMismatch(
+      'settlement chargebacks',
+      facts.chargebackAmountMinor,
+      sumOf(disputes, (d) => d.amountMinor),
+    );
+  if (mismatch) return mismatch;
+
   const postings: Posting[] = [
     { account: accounts.platformBank(facts.currency), amountMinor: facts.netAmountMinor },
     { account: accounts.processorFees(facts.currency), amountMinor: facts.processorFeeAmountMinor },
     {
       account: accounts.processorReceivable(facts.processor, facts.currency),
-      amountMinor: -facts.grossAmountMinor,
+      amountMinor: -receivableMinor,
     },
   ];
-  for (const captureId of facts.captureIds) {
-    const capture = captures.get(captureId);
-    if (capture === undefined) return reject('unknown_hold', `capture ${captureId} is unknown to the ledger`);
-    if (capture.settlementId !== null) {
-      return reject('invalid_amount', `capture ${captureId} was already settled by ${capture.settlementId}`);
-    }
-    if (capture.processor !== facts.processor || capture.currency !== facts.currency) {
-      return reject(
-        'invalid_amount',
-        `capture ${captureId} is not a ${facts.processor} ${facts.currency} capture`,
-      );
-    }
-    settled.push({ ...capture, settlementId: facts.settlementId });
+  for (const capture of captures) {
     postings.push(
       {
         account: accounts.merchantPending(capture.merchantId, capture.merchantCurrency),
@@ -534,14 +668,18 @@ export function postSettlement(
     {
       settlementId: facts.settlementId,
       settlementDate: facts.settlementDate,
-      captures: String(settled.length),
+      captures: String(captures.length),
+      refunds: String(refunds.length),
+      chargebacks: String(disputes.length),
+      refundedAmountMinor: facts.refundedAmountMinor.toString(),
+      chargebackAmountMinor: facts.chargebackAmountMinor.toString(),
     },
   );
   return {
     outcome: 'post',
     entry,
     guards: [],
-    state: settled,
+    state: { captures, refunds, disputes },
     context: {
       currency: facts.currency,
       grossAmountMinor: facts.grossAmountMinor,
@@ -549,6 +687,10 @@ export function postSettlement(
       processor: facts.processor,
     },
   };
+}
+
+function sumOf<T>(rows: readonly T[], amountOf: (row: T) => bigint): bigint {
+  return rows.reduce((sum, row) => sum + amountOf(row), 0n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -703,6 +845,7 @@ export function postDisputeOpened(
       merchantCurrency: position.merchantCurrency,
       merchantAmountMinor,
       status: 'open',
+      settlementId: null,
     },
     context: {
       currency: position.currency,

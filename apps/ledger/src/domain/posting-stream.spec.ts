@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { sumByCurrency, type JournalEntryDraft } from './journal-entry';
-import type { CaptureRecord, DisputeRecord, PaymentPosition, PayoutRecord } from './ledger-state';
+import type {
+  CaptureRecord,
+  DisputeRecord,
+  PaymentPosition,
+  PayoutRecord,
+  RefundRecord,
+} from './ledger-state';
 import {
   postAuthorization,
   postCancel,
@@ -12,6 +18,8 @@ import {
   postRefund,
   postSettlement,
   type Decision,
+  type SettledItems,
+  type SettlementItems,
 } from './posting-rules';
 import { defaultPricing } from './pricing';
 
@@ -26,7 +34,16 @@ type StreamEvent =
   | { id: string; type: 'captured'; payment: number; capture: number; amount: bigint; final: boolean }
   | { id: string; type: 'canceled'; payment: number }
   | { id: string; type: 'refunded'; payment: number; refund: number; amount: bigint }
-  | { id: string; type: 'settled'; settlement: number; captures: string[] }
+  | {
+      id: string;
+      type: 'settled';
+      settlement: number;
+      captures: string[];
+      refunds: string[];
+      disputes: string[];
+      /** Added to the reported gross: a settlement that does not add up must never post. */
+      skew: bigint;
+    }
   | { id: string; type: 'payout_requested'; merchant: number; payout: number; amount: bigint }
   | { id: string; type: 'payout_done'; merchant: number; payout: number; amount: bigint; paid: boolean }
   | { id: string; type: 'dispute_opened'; payment: number; amount: bigint }
@@ -39,6 +56,10 @@ const paymentId = (n: number) => `pay_${String(n).padStart(12, '0')}`;
 const merchantOf = (payment: number) => `mer_${String(payment % MERCHANTS).padStart(8, '0')}`;
 const currencyOf = (payment: number) => (payment % 3 === 0 ? 'JPY' : 'USD');
 const captureId = (payment: number, n: number) => `cap_${payment}x${String(n).padStart(8, '0')}`;
+const refundId = (payment: number, n: number) => `re_${payment}x${String(n).padStart(8, '0')}`;
+const disputeId = (payment: number) => `dp_${String(payment).padStart(8, '0')}`;
+const CURRENCIES = ['USD', 'JPY'];
+const PROCESSOR_FEE_BASIS_POINTS = 100n;
 
 class InMemoryBooks {
   readonly processed = new Set<string>();
@@ -46,9 +67,13 @@ class InMemoryBooks {
   readonly balances = new Map<string, { currency: string; balance: bigint }>();
   readonly positions = new Map<string, PaymentPosition>();
   readonly captures = new Map<string, CaptureRecord>();
+  readonly refunds = new Map<string, RefundRecord>();
   readonly payouts = new Map<string, PayoutRecord>();
   readonly disputes = new Map<string, DisputeRecord>();
   rejections = 0;
+  /** Settlements whose totals did not add up yet were posted: must stay zero. */
+  skewedPosted = 0;
+  settlements = 0;
 
   apply(event: StreamEvent): void {
     if (this.processed.has(event.id)) return;
@@ -110,37 +135,31 @@ class InMemoryBooks {
       }
       case 'refunded': {
         const id = paymentId(event.payment);
+        const refund = refundId(event.payment, event.refund);
         return this.post(
           event.id,
-          postRefund(this.positions.get(id) ?? null, {
-            refundId: `re_${event.refund}xxxxxxxx`,
+          postRefund(this.positions.get(id) ?? null, this.refunds.get(refund) ?? null, {
+            refundId: refund,
             paymentId: id,
             currency: currencyOf(event.payment),
             amountMinor: event.amount,
             occurredAt,
           }),
-          (s) => this.positions.set(id, s),
+          (s) => {
+            this.positions.set(id, s.position);
+            this.refunds.set(refund, s.refund);
+          },
         );
       }
       case 'settled': {
-        const captures = new Map([...this.captures].filter(([id]) => event.captures.includes(id)));
-        const known = [...captures.values()].filter((c) => c.currency === 'USD');
-        const gross = known.reduce((sum, c) => sum + c.grossMinor, 0n);
-        return this.post(
-          event.id,
-          postSettlement(captures, {
-            settlementId: `stl_${String(event.settlement).padStart(8, '0')}`,
-            processor: 'sim',
-            currency: 'USD',
-            settlementDate: '2025-11-21',
-            grossAmountMinor: gross,
-            processorFeeAmountMinor: gross / 100n,
-            netAmountMinor: gross - gross / 100n,
-            captureIds: event.captures,
-            occurredAt,
-          }),
-          (settled) => settled.forEach((c) => this.captures.set(c.captureId, c)),
+        const decision = this.settle(
+          `stl_${String(event.settlement).padStart(8, '0')}`,
+          'USD',
+          { captureIds: event.captures, refundIds: event.refunds, disputeIds: event.disputes },
+          event.skew,
         );
+        if (event.skew !== 0n && decision.outcome === 'post') this.skewedPosted += 1;
+        return this.post(event.id, decision, (settled) => this.saveSettled(settled));
       }
       case 'payout_requested':
       case 'payout_done': {
@@ -162,23 +181,93 @@ class InMemoryBooks {
       case 'dispute_opened':
       case 'dispute_closed': {
         const id = paymentId(event.payment);
-        const disputeId = `dp_${String(event.payment).padStart(8, '0')}`;
+        const dispute = disputeId(event.payment);
         const facts = {
-          disputeId,
+          disputeId: dispute,
           paymentId: id,
           currency: currencyOf(event.payment),
           amountMinor: event.amount,
           occurredAt,
         };
         const position = this.positions.get(id) ?? null;
-        const existing = this.disputes.get(disputeId) ?? null;
+        const existing = this.disputes.get(dispute) ?? null;
         const decision =
           event.type === 'dispute_opened'
             ? postDisputeOpened(position, existing, facts)
             : postDisputeClosed(position, existing, { ...facts, outcome: event.won ? 'won' : 'lost' });
-        return this.post(event.id, decision, (s) => this.disputes.set(disputeId, s));
+        return this.post(event.id, decision, (s) => this.disputes.set(dispute, s));
       }
     }
+  }
+
+  /**
+   * A settlement of the listed items as a processor would report it: its totals summed from what
+   * the ledger booked for the known items of the currency (an unknown or foreign item makes the
+   * ledger reject it), the processor keeping 1 % of the gross.
+   */
+  settle(
+    settlementId: string,
+    currency: string,
+    ids: { captureIds: string[]; refundIds: string[]; disputeIds: string[] },
+    skew = 0n,
+  ): Decision<SettledItems> {
+    const items: SettlementItems = {
+      captures: new Map([...this.captures].filter(([id]) => ids.captureIds.includes(id))),
+      refunds: new Map([...this.refunds].filter(([id]) => ids.refundIds.includes(id))),
+      disputes: new Map([...this.disputes].filter(([id]) => ids.disputeIds.includes(id))),
+    };
+    const sum = <T extends { currency: string }>(
+      rows: ReadonlyMap<string, T>,
+      amountOf: (row: T) => bigint,
+    ) =>
+      [...rows.values()].filter((r) => r.currency === currency).reduce((total, r) => total + amountOf(r), 0n);
+    const gross = sum(items.captures, (c) => c.grossMinor) + skew;
+    const refunded = sum(items.refunds, (r) => r.amountMinor);
+    const chargebacks = sum(items.disputes, (d) => d.amountMinor);
+    const fee = (gross * PROCESSOR_FEE_BASIS_POINTS) / 10_000n;
+    return postSettlement(items, {
+      settlementId,
+      processor: 'sim',
+      currency,
+      settlementDate: '2025-11-21',
+      grossAmountMinor: gross,
+      refundedAmountMinor: refunded,
+      chargebackAmountMinor: chargebacks,
+      processorFeeAmountMinor: fee,
+      netAmountMinor: gross - refunded - chargebacks - fee,
+      ...ids,
+      occurredAt,
+    });
+  }
+
+  /** Every day has an end: the processor settles all that is left, per currency. */
+  settleEverything(): void {
+    for (const currency of CURRENCIES) {
+      const unsettled = <T extends { currency: string; settlementId: string | null }>(
+        rows: ReadonlyMap<string, T>,
+        include: (row: T) => boolean = () => true,
+      ) =>
+        [...rows]
+          .filter(([, r]) => r.currency === currency && r.settlementId === null && include(r))
+          .map(([id]) => id);
+      const ids = {
+        captureIds: unsettled(this.captures),
+        refundIds: unsettled(this.refunds),
+        disputeIds: unsettled(this.disputes, (d) => d.status === 'lost'),
+      };
+      if (ids.captureIds.length + ids.refundIds.length + ids.disputeIds.length === 0) continue;
+      const decision = this.settle(`stl_final${currency}0000`, currency, ids);
+      if (decision.outcome !== 'post')
+        throw new Error(`the final settlement was refused: ${decision.message}`);
+      this.post(`final-${currency}`, decision, (settled) => this.saveSettled(settled));
+    }
+  }
+
+  private saveSettled(settled: SettledItems): void {
+    this.settlements += 1;
+    settled.captures.forEach((c) => this.captures.set(c.captureId, c));
+    settled.refunds.forEach((r) => this.refunds.set(r.refundId, r));
+    settled.disputes.forEach((d) => this.disputes.set(d.disputeId, d));
   }
 
   private post<S>(sourceEventId: string, decision: Decision<S>, save: (state: S) => void): void {
@@ -234,8 +323,14 @@ const eventArb: fc.Arbitrary<Omit<StreamEvent, 'id'>> = fc.oneof(
       settlement: small,
       captures: fc.uniqueArray(
         fc.tuple(payment, small).map(([p, c]) => captureId(p, c)),
-        { minLength: 1, maxLength: 4 },
+        { maxLength: 4 },
       ),
+      refunds: fc.uniqueArray(
+        fc.tuple(payment, small).map(([p, r]) => refundId(p, r)),
+        { maxLength: 3 },
+      ),
+      disputes: fc.uniqueArray(payment.map(disputeId), { maxLength: 2 }),
+      skew: fc.oneof({ weight: 4, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.constant(1n) }),
     }),
   },
   {
@@ -282,11 +377,12 @@ const streamArb = fc.array(eventArb, { minLength: 1, maxLength: 80 }).chain((eve
 });
 
 describe('the posting rules over random event streams with duplicates and retries', () => {
-  it('keep the books: balanced entries, zero trial balance, cached = folded, refunds ≤ captures, holds resolve once', () => {
+  it('keep the books: balanced entries, zero trial balance, cached = folded, refunds ≤ captures, holds resolve once, receivables zero once all settles', () => {
     fc.assert(
       fc.property(streamArb, (stream) => {
         const books = new InMemoryBooks();
         for (const event of stream) books.apply(event);
+        books.settleEverything();
 
         // Each source event posts at most once.
         const sources = books.entries.map((e) => e.sourceEventId);
@@ -343,6 +439,39 @@ describe('the posting rules over random event streams with duplicates and retrie
           .filter((p) => p.account.code.startsWith('merchant_pending:'));
         const pendingCredits = [...books.captures.values()].reduce((sum, c) => sum + c.netMinor, 0n);
         expect(settled.reduce((sum, p) => sum + p.amountMinor, 0n) <= pendingCredits).toBe(true);
+
+        // A settlement that does not add up never posts.
+        expect(books.skewedPosted).toBe(0);
+        // Once everything has settled the processors owe nothing and are owed nothing: refunds and
+        // lost chargebacks were netted out of the settlements, not left on the receivable.
+        for (const [code, { balance }] of books.balances) {
+          if (code.startsWith('processor_receivable:')) expect([code, balance]).toEqual([code, 0n]);
+        }
+        for (const record of [...books.captures.values(), ...books.refunds.values()]) {
+          expect(record.settlementId).not.toBeNull();
+        }
+        for (const dispute of books.disputes.values()) {
+          expect(dispute.settlementId !== null).toBe(dispute.status === 'lost');
+        }
+        // The bank got what was captured less refunds, chargebacks and fees, less the payouts paid.
+        for (const currency of CURRENCIES) {
+          const ofKind = (kind: string, prefix: string) =>
+            books.entries
+              .filter(({ entry }) => entry.kind === kind)
+              .flatMap(({ entry }) => entry.postings)
+              .filter(
+                (p) =>
+                  p.account.code === `${prefix}:${currency}` ||
+                  p.account.code.startsWith(`${prefix}:sim:${currency}`),
+              )
+              .reduce((sum, p) => sum + p.amountMinor, 0n);
+          const receivedMinor =
+            ofKind('capture', 'processor_receivable') +
+            ofKind('refund', 'processor_receivable') +
+            ofKind('dispute_lost', 'processor_receivable') -
+            ofKind('settlement', 'processor_fees');
+          expect(ofKind('settlement', 'platform_bank')).toBe(receivedMinor);
+        }
       }),
       { numRuns: 300 },
     );

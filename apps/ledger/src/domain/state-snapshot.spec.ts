@@ -1,4 +1,4 @@
-import type { CaptureRecord, PaymentPosition } from './ledger-state';
+import type { CaptureRecord, PaymentPosition, RefundRecord } from './ledger-state';
 import { StateSnapshot, mergeStateKeys } from './state-snapshot';
 
 const position: PaymentPosition = {
@@ -29,7 +29,7 @@ const capture = (captureId: string): CaptureRecord => ({
   settlementId: null,
 });
 
-const empty = { positions: [], captures: [], payouts: [], disputes: [], pricing: [] };
+const empty = { positions: [], captures: [], refunds: [], payouts: [], disputes: [], pricing: [] };
 
 describe('the state a batch is decided against', () => {
   it('shows each change to the events after it and writes each changed record once, as it ends', () => {
@@ -50,6 +50,8 @@ describe('the state a batch is decided against', () => {
       positions: [],
       newCaptures: [],
       settledCaptures: [],
+      newRefunds: [],
+      settledRefunds: [],
       payouts: [],
       disputes: [],
     });
@@ -77,6 +79,32 @@ describe('the state a batch is decided against', () => {
     expect(writes.settledCaptures).toEqual([{ ...stored, settlementId: 'stl_snapshot0001' }]);
   });
 
+  it('tells refunds posted in the batch from stored refunds it settles', () => {
+    const refund = (refundId: string): RefundRecord => ({
+      refundId,
+      paymentId: position.paymentId,
+      merchantId: position.merchantId,
+      processor: 'simulated-a',
+      currency: 'USD',
+      amountMinor: 100n,
+      settlementId: null,
+    });
+    const stored = refund('re_snapshot0001');
+    const snapshot = new StateSnapshot({ ...empty, refunds: [stored] });
+    const fresh = refund('re_snapshot0002');
+    snapshot.apply({ refunds: [fresh] });
+    expect(snapshot.refundsOf(['re_snapshot0001', 're_snapshot0002', 're_unknown00001'])).toEqual(
+      new Map([
+        [stored.refundId, stored],
+        [fresh.refundId, fresh],
+      ]),
+    );
+    snapshot.apply({ refunds: [{ ...stored, settlementId: 'stl_snapshot0001' }] });
+    const writes = snapshot.writes();
+    expect(writes.newRefunds).toEqual([fresh]);
+    expect(writes.settledRefunds).toEqual([{ ...stored, settlementId: 'stl_snapshot0001' }]);
+  });
+
   it('answers a merchant pricing by merchant and currency, null for the default', () => {
     const snapshot = new StateSnapshot({
       ...empty,
@@ -94,6 +122,7 @@ describe('the state a batch is decided against', () => {
       {
         paymentIds: ['pay_a0000001'],
         captureIds: ['cap_a0000001'],
+        refundIds: ['re_a0000001'],
         payoutIds: [],
         disputeIds: [],
         pricing: [{ merchantId: 'mer_a0000001', currency: 'USD' }],
@@ -101,6 +130,7 @@ describe('the state a batch is decided against', () => {
       {
         paymentIds: ['pay_a0000001', 'pay_b0000001'],
         captureIds: [],
+        refundIds: ['re_a0000001'],
         payoutIds: ['po_a0000001'],
         disputeIds: ['dp_a0000001'],
         pricing: [{ merchantId: 'mer_a0000001', currency: 'USD' }],
@@ -109,6 +139,7 @@ describe('the state a batch is decided against', () => {
     expect(merged).toEqual({
       paymentIds: ['pay_a0000001', 'pay_b0000001'],
       captureIds: ['cap_a0000001'],
+      refundIds: ['re_a0000001'],
       payoutIds: ['po_a0000001'],
       disputeIds: ['dp_a0000001'],
       pricing: [{ merchantId: 'mer_a0000001', currency: 'USD' }],

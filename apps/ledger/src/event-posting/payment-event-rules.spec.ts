@@ -10,6 +10,8 @@ const pad = (n: number) => String(n).padStart(8, '0');
 const paymentId = (p: number) => `pay_${pad(p)}`;
 const merchantOf = (p: number) => `mer_${pad(p % MERCHANTS)}`;
 const captureId = (p: number, c: number) => `cap_${p}x${pad(c)}`;
+const refundId = (p: number, r: number) => `re_${p}x${pad(r)}`;
+const disputeId = (p: number) => `dp_${pad(p)}`;
 
 function event<T extends EventType>(type: T, data: EventData<T>, merchantId: string): AnyEventEnvelope {
   return createEvent(type, data, {
@@ -55,7 +57,7 @@ const eventArb: fc.Arbitrary<AnyEventEnvelope> = fc.oneof(
     event(
       'refund.succeeded',
       {
-        refundId: `re_${p}x${pad(r)}`,
+        refundId: refundId(p, r),
         paymentId: paymentId(p),
         amountMinor: a.toString(),
         currency: 'USD',
@@ -72,8 +74,13 @@ const eventArb: fc.Arbitrary<AnyEventEnvelope> = fc.oneof(
         fc.tuple(payment, small).map(([p, c]) => captureId(p, c)),
         { minLength: 1, maxLength: 3 },
       ),
+      fc.uniqueArray(
+        fc.tuple(payment, small).map(([p, r]) => refundId(p, r)),
+        { maxLength: 2 },
+      ),
+      fc.uniqueArray(payment.map(disputeId), { maxLength: 2 }),
     )
-    .map(([s, captureIds]) =>
+    .map(([s, captureIds, refundIds, disputeIds]) =>
       event(
         'settlement.reported',
         {
@@ -82,9 +89,13 @@ const eventArb: fc.Arbitrary<AnyEventEnvelope> = fc.oneof(
           currency: 'USD',
           settlementDate: '2025-11-21',
           grossAmountMinor: '1000',
+          refundedAmountMinor: '0',
+          chargebackAmountMinor: '0',
           processorFeeAmountMinor: '10',
           netAmountMinor: '990',
           captureIds,
+          refundIds,
+          disputeIds,
         },
         merchantOf(0),
       ),
@@ -104,7 +115,7 @@ const eventArb: fc.Arbitrary<AnyEventEnvelope> = fc.oneof(
     }),
   fc.tuple(payment, amount, fc.constantFrom('opened', 'won', 'lost')).map(([p, a, what]) => {
     const data = {
-      disputeId: `dp_${pad(p)}`,
+      disputeId: disputeId(p),
       paymentId: paymentId(p),
       amountMinor: a.toString(),
       currency: 'USD',
@@ -115,7 +126,14 @@ const eventArb: fc.Arbitrary<AnyEventEnvelope> = fc.oneof(
   }),
 );
 
-const NOTHING_STORED: StoredState = { positions: [], captures: [], payouts: [], disputes: [], pricing: [] };
+const NOTHING_STORED: StoredState = {
+  positions: [],
+  captures: [],
+  refunds: [],
+  payouts: [],
+  disputes: [],
+  pricing: [],
+};
 
 function upsert<T>(rows: readonly T[], updates: readonly T[], key: (row: T) => string): T[] {
   const byKey = new Map(rows.map((row) => [key(row), row]));
@@ -128,6 +146,7 @@ function persist(stored: StoredState, writes: StateWrites): StoredState {
   return {
     positions: upsert(stored.positions, writes.positions, (p) => p.paymentId),
     captures: upsert(stored.captures, [...writes.newCaptures, ...writes.settledCaptures], (c) => c.captureId),
+    refunds: upsert(stored.refunds, [...writes.newRefunds, ...writes.settledRefunds], (r) => r.refundId),
     payouts: upsert(stored.payouts, writes.payouts, (p) => p.payoutId),
     disputes: upsert(stored.disputes, writes.disputes, (d) => d.disputeId),
     pricing: stored.pricing,
@@ -157,6 +176,34 @@ function decideInBatches(events: readonly AnyEventEnvelope[], sizes: readonly nu
     start += size;
   }
   return outcomes;
+}
+
+function settlement(
+  captureIds: string[],
+  refundIds: string[],
+  disputeIds: string[],
+  grossMinor: bigint,
+  refundedMinor: bigint,
+  feeMinor: bigint,
+): AnyEventEnvelope {
+  return event(
+    'settlement.reported',
+    {
+      settlementId: 'stl_netting000001',
+      processor: 'simulated-a',
+      currency: 'USD',
+      settlementDate: '2025-11-21',
+      grossAmountMinor: grossMinor.toString(),
+      refundedAmountMinor: refundedMinor.toString(),
+      chargebackAmountMinor: '0',
+      processorFeeAmountMinor: feeMinor.toString(),
+      netAmountMinor: (grossMinor - refundedMinor - feeMinor).toString(),
+      captureIds,
+      refundIds,
+      disputeIds,
+    },
+    merchantOf(0),
+  );
 }
 
 describe('payment events decided in a batch', () => {
@@ -192,6 +239,40 @@ describe('payment events decided in a batch', () => {
     expect(again).toBe(`reject capture ${captureId(1, 1)} was already posted`);
   });
 
+  it('let a settlement net out a refund booked earlier in the same batch, and name itself when refused', () => {
+    const batch = [
+      event('payment.authorized', card(1, 1_000n), merchantOf(1)),
+      event(
+        'payment.captured',
+        { ...card(1, 1_000n), captureId: captureId(1, 1), final: true },
+        merchantOf(1),
+      ),
+      event(
+        'refund.succeeded',
+        {
+          refundId: refundId(1, 1),
+          paymentId: paymentId(1),
+          amountMinor: '400',
+          currency: 'USD',
+          paymentMethodType: 'card',
+          processor: 'simulated-a',
+        },
+        merchantOf(1),
+      ),
+      settlement([captureId(1, 1)], [refundId(1, 1)], [], 1_000n, 400n, 10n),
+      settlement([captureId(1, 1)], [], [], 1_000n, 0n, 10n),
+    ];
+    const outcomes = decideInBatches(batch, [batch.length]);
+    expect(outcomes[3]).toContain('platform_bank:USD 590');
+    expect(outcomes[3]).toContain('processor_receivable:simulated-a:USD -600');
+    expect(outcomes[4]).toMatch(/^reject capture cap_1x00000001 was already settled by stl_/);
+
+    const snapshot = new StateSnapshot(NOTHING_STORED);
+    const refused = ruleFor(batch[4] as AnyEventEnvelope, snapshot);
+    expect(refused?.decision).toMatchObject({ outcome: 'reject', reason: 'unknown_settlement_item' });
+    expect(refused?.rejectionIds).toEqual({ settlementId: 'stl_netting000001' });
+  });
+
   it('name the state rows each event reads, and none for an event that moves no money', () => {
     const captured = event(
       'payment.captured',
@@ -201,6 +282,7 @@ describe('payment events decided in a batch', () => {
     expect(stateKeysOf(captured)).toEqual({
       paymentIds: [paymentId(1)],
       captureIds: [captureId(1, 1)],
+      refundIds: [],
       payoutIds: [],
       disputeIds: [],
       pricing: [{ merchantId: merchantOf(1), currency: 'USD' }],
@@ -211,6 +293,12 @@ describe('payment events decided in a batch', () => {
       merchantOf(1),
     );
     expect(stateKeysOf(failed)).toBeNull();
+    const settled = settlement(['cap_1x00000001'], ['re_1x00000001'], ['dp_00000001'], 1_000n, 100n, 0n);
+    expect(stateKeysOf(settled)).toMatchObject({
+      captureIds: ['cap_1x00000001'],
+      refundIds: ['re_1x00000001'],
+      disputeIds: ['dp_00000001'],
+    });
     expect(ruleFor(failed, new StateSnapshot(NOTHING_STORED))).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ import type { StateChange, StateKeys, StateSnapshot } from '../domain/state-snap
 
 export type RejectionIds = Pick<
   EventData<'ledger.entry_rejected'>,
-  'merchantId' | 'paymentId' | 'refundId' | 'payoutId'
+  'merchantId' | 'paymentId' | 'refundId' | 'payoutId' | 'settlementId'
 >;
 
 /** What the posting rules made of one payment event, with what its outgoing event names. */
@@ -31,15 +31,23 @@ export interface Ruling {
   readonly contextIds: Readonly<Record<string, string>>;
 }
 
-const NO_KEYS: StateKeys = { paymentIds: [], captureIds: [], payoutIds: [], disputeIds: [], pricing: [] };
+const NO_KEYS: StateKeys = {
+  paymentIds: [],
+  captureIds: [],
+  refundIds: [],
+  payoutIds: [],
+  disputeIds: [],
+  pricing: [],
+};
 
 /** The state rows an event's rules read, or null for an event that moves no money. */
 export function stateKeysOf(event: AnyEventEnvelope): StateKeys | null {
   switch (event.type) {
     case 'payment.authorized':
     case 'payment.canceled':
-    case 'refund.succeeded':
       return { ...NO_KEYS, paymentIds: [event.data.paymentId] };
+    case 'refund.succeeded':
+      return { ...NO_KEYS, paymentIds: [event.data.paymentId], refundIds: [event.data.refundId] };
     case 'payment.captured': {
       const d = event.data;
       return {
@@ -50,7 +58,12 @@ export function stateKeysOf(event: AnyEventEnvelope): StateKeys | null {
       };
     }
     case 'settlement.reported':
-      return { ...NO_KEYS, captureIds: event.data.captureIds };
+      return {
+        ...NO_KEYS,
+        captureIds: event.data.captureIds,
+        refundIds: event.data.refundIds,
+        disputeIds: event.data.disputeIds,
+      };
     case 'payout.requested':
     case 'payout.paid':
     case 'payout.failed':
@@ -147,7 +160,7 @@ export function ruleFor(event: AnyEventEnvelope, state: StateSnapshot): Ruling |
     }
     case 'refund.succeeded': {
       const d = event.data;
-      const decision = postRefund(state.position(d.paymentId), {
+      const decision = postRefund(state.position(d.paymentId), state.refund(d.refundId), {
         refundId: d.refundId,
         paymentId: d.paymentId,
         currency: d.currency,
@@ -156,25 +169,43 @@ export function ruleFor(event: AnyEventEnvelope, state: StateSnapshot): Ruling |
       });
       return ruling(
         decision,
-        (s) => ({ positions: [s] }),
+        (s) => ({ positions: [s.position], refunds: [s.refund] }),
         { merchantId: event.merchantId, paymentId: d.paymentId, refundId: d.refundId },
         { refundId: d.refundId },
       );
     }
     case 'settlement.reported': {
       const d = event.data;
-      const decision = postSettlement(state.capturesOf(d.captureIds), {
+      const items = {
+        captures: state.capturesOf(d.captureIds),
+        refunds: state.refundsOf(d.refundIds),
+        disputes: state.disputesOf(d.disputeIds),
+      };
+      const decision = postSettlement(items, {
         settlementId: d.settlementId,
         processor: d.processor,
         currency: d.currency,
         settlementDate: d.settlementDate,
         grossAmountMinor: parseMinorAmount(d.grossAmountMinor),
+        refundedAmountMinor: parseMinorAmount(d.refundedAmountMinor),
+        chargebackAmountMinor: parseMinorAmount(d.chargebackAmountMinor),
         processorFeeAmountMinor: parseMinorAmount(d.processorFeeAmountMinor),
         netAmountMinor: parseMinorAmount(d.netAmountMinor),
         captureIds: d.captureIds,
+        refundIds: d.refundIds,
+        disputeIds: d.disputeIds,
         occurredAt,
       });
-      return ruling(decision, (settled) => ({ captures: settled }), {}, { settlementId: d.settlementId });
+      return ruling(
+        decision,
+        (settled) => ({
+          captures: settled.captures,
+          refunds: settled.refunds,
+          disputes: settled.disputes,
+        }),
+        { settlementId: d.settlementId },
+        { settlementId: d.settlementId },
+      );
     }
     case 'payout.requested': {
       const d = event.data;

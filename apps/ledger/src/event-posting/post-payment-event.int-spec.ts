@@ -75,7 +75,7 @@ describe('PostPaymentEvent against Postgres', () => {
     processorReference: 'ref_1',
   };
 
-  it('walks a payment through hold, partial captures, refunds, settlement, payouts and a dispute', async () => {
+  it('walks a payment through hold, partial captures, refunds, settlements netting them and a chargeback, payouts and a dispute', async () => {
     await state.setPricing(merchantId, 'USD', { basisPoints: 100n, fixedMinor: 10n });
     const authorized = event('payment.authorized', payment);
     await deliver(authorized);
@@ -118,26 +118,23 @@ describe('PostPaymentEvent against Postgres', () => {
     ]);
     expect(await balance(`merchant_available:${merchantId}:USD`)).toBe(7_000n);
 
+    // The processor pays the captures less the two refunds it deducted and its fee:
+    // 9000 − 7000 − 50 = 1950; the receivable the refunds took down is settled to zero.
     const settlementId = 'stl_lifecycle0001';
     await deliver(
-      event(
-        'settlement.reported',
-        {
-          settlementId,
-          processor: 'simulated-a',
-          currency: 'USD',
-          settlementDate: '2025-11-21',
-          grossAmountMinor: '2000',
-          processorFeeAmountMinor: '50',
-          netAmountMinor: '1950',
-          captureIds: ['cap_lifecycle0001', 'cap_lifecycle0002'],
-        },
-        settlementId,
-      ),
+      settlementEvent(settlementId, {
+        grossAmountMinor: '9000',
+        refundedAmountMinor: '7000',
+        processorFeeAmountMinor: '50',
+        netAmountMinor: '1950',
+        captureIds: ['cap_lifecycle0001', 'cap_lifecycle0002'],
+        refundIds: ['re_lifecycle0001', 're_lifecycle0003'],
+      }),
     );
     expect(await balance(`merchant_pending:${merchantId}:USD`)).toBe(0n);
     expect(await balance(`merchant_available:${merchantId}:USD`)).toBe(7_000n - 8_890n);
     expect(await balance('platform_bank:USD')).toBe(1_950n);
+    expect(await balance('processor_receivable:simulated-a:USD')).toBe(0n);
 
     const payout = (payoutId: string, amountMinor: string) => ({
       payoutId,
@@ -168,6 +165,64 @@ describe('PostPaymentEvent against Postgres', () => {
     await deliver(event('dispute.closed', { ...dispute, outcome: 'won' }));
     expect(await balance(`chargebacks_in_flight:${merchantId}:USD`)).toBe(0n);
     expect(await balance(`merchant_available:${merchantId}:USD`)).toBe(-390n);
+    expect(await balance('processor_receivable:simulated-a:USD')).toBe(-500n);
+
+    // Refused, each naming the settlement: a refund settled already, a total that is not the sum of
+    // its items, a dispute still to be lost. Then a day of only the chargeback: the processor
+    // debits the bank.
+    const rejectedBefore = (await outbox('ledger.entry_rejected')).length;
+    await deliver(
+      settlementEvent('stl_lifecycle0002', {
+        refundedAmountMinor: '6000',
+        netAmountMinor: '-6000',
+        refundIds: ['re_lifecycle0001'],
+      }),
+    );
+    await deliver(
+      settlementEvent('stl_lifecycle0003', {
+        chargebackAmountMinor: '499',
+        netAmountMinor: '-499',
+        disputeIds: ['dp_lifecycle0001'],
+      }),
+    );
+    await deliver(event('dispute.opened', { ...dispute, disputeId: 'dp_lifecycle0002', reason: 'general' }));
+    await deliver(
+      settlementEvent('stl_lifecycle0004', {
+        chargebackAmountMinor: '500',
+        netAmountMinor: '-500',
+        disputeIds: ['dp_lifecycle0002'],
+      }),
+    );
+    expect(
+      (await outbox('ledger.entry_rejected'))
+        .slice(rejectedBefore)
+        .map((e) => [e.data.reason, e.data.settlementId]),
+    ).toEqual([
+      ['already_settled', 'stl_lifecycle0002'],
+      ['settlement_totals_mismatch', 'stl_lifecycle0003'],
+      ['dispute_not_lost', 'stl_lifecycle0004'],
+    ]);
+    await deliver(
+      settlementEvent('stl_lifecycle0005', {
+        chargebackAmountMinor: '500',
+        netAmountMinor: '-500',
+        disputeIds: ['dp_lifecycle0001'],
+      }),
+    );
+    expect(await balance('processor_receivable:simulated-a:USD')).toBe(0n);
+    // The settlement's 1950, less the 10.00 payout paid, less the chargeback the processor debited.
+    expect(await balance('platform_bank:USD')).toBe(1_950n - 1_000n - 500n);
+    const stamped = await migrated.dataSource.query<{ id: string; settlement_id: string }[]>(
+      `SELECT refund_id AS id, settlement_id FROM refunds WHERE payment_id = $1
+       UNION ALL SELECT dispute_id, settlement_id FROM disputes WHERE payment_id = $1 ORDER BY id`,
+      [paymentId],
+    );
+    expect(stamped).toEqual([
+      { id: 'dp_lifecycle0001', settlement_id: 'stl_lifecycle0005' },
+      { id: 'dp_lifecycle0002', settlement_id: null },
+      { id: 're_lifecycle0001', settlement_id: settlementId },
+      { id: 're_lifecycle0003', settlement_id: settlementId },
+    ]);
 
     const posted = await outbox('ledger.entry_posted');
     expect(posted.map((e) => e.data.kind)).toEqual([
@@ -181,6 +236,8 @@ describe('PostPaymentEvent against Postgres', () => {
       'payout_paid',
       'dispute_hold',
       'dispute_lost',
+      'dispute_hold',
+      'settlement',
     ]);
     expect(posted.map((e) => e.data.sequence)).toEqual(posted.map((_, i) => String(i + 1)));
     const report = await journal.verify();
@@ -239,10 +296,7 @@ describe('PostPaymentEvent against Postgres', () => {
       ofMerchant(
         'settlement.reported',
         {
-          settlementId: 'stl_batchposting01',
-          processor: 'simulated-a',
-          currency: 'USD',
-          settlementDate: '2025-11-21',
+          ...settlementData('stl_batchposting01'),
           grossAmountMinor: '10000',
           processorFeeAmountMinor: '100',
           netAmountMinor: '9900',
@@ -291,6 +345,57 @@ describe('PostPaymentEvent against Postgres', () => {
     expect(await journal.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
   });
 
+  it('settles a refund posted earlier in the same batch, once, and leaves its processor owed nothing', async () => {
+    const nettingPayment = 'pay_batchnetting0001';
+    const processor = 'simulated-n';
+    const card = { ...payment, paymentId: nettingPayment, processor };
+    const settlement = (settlementId: string) =>
+      settlementEvent(settlementId, {
+        processor,
+        grossAmountMinor: '10000',
+        refundedAmountMinor: '2500',
+        processorFeeAmountMinor: '100',
+        netAmountMinor: '7400',
+        captureIds: ['cap_batchnetting01'],
+        refundIds: ['re_batchnetting01'],
+      });
+    const batch = [
+      event('payment.authorized', card, nettingPayment),
+      event('payment.captured', { ...card, captureId: 'cap_batchnetting01', final: true }, nettingPayment),
+      event(
+        'refund.succeeded',
+        { ...refund('re_batchnetting01'), paymentId: nettingPayment, processor, amountMinor: '2500' },
+        nettingPayment,
+      ),
+      settlement('stl_batchnetting01'),
+    ];
+    const bankBefore = (await balance('platform_bank:USD')) ?? 0n;
+    await migrated.dataSource.transaction((manager) =>
+      post.executeBatch(
+        batch.map((e) => ({ event: e, inSpan: (work) => work() })),
+        manager,
+      ),
+    );
+    expect(await balance(`processor_receivable:${processor}:USD`)).toBe(0n);
+    expect(await balance('platform_bank:USD')).toBe(bankBefore + 7_400n);
+    const [stored] = await migrated.dataSource.query<{ settlement_id: string; amount_minor: string }[]>(
+      `SELECT settlement_id, amount_minor FROM refunds WHERE refund_id = 're_batchnetting01'`,
+    );
+    expect(stored).toEqual({ settlement_id: 'stl_batchnetting01', amount_minor: '2500' });
+
+    // Settled once: listed again, in a later batch, it is refused and names the settlement.
+    const rejectedBefore = (await outbox('ledger.entry_rejected')).length;
+    await deliver(settlement('stl_batchnetting02'));
+    expect((await outbox('ledger.entry_rejected')).slice(rejectedBefore).map((e) => e.data)).toMatchObject([
+      {
+        reason: 'already_settled',
+        settlementId: 'stl_batchnetting02',
+        sourceEventType: 'settlement.reported',
+      },
+    ]);
+    expect(await journal.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
+  });
+
   it('skips an event already in the journal and refuses its id reused with other content, writing nothing', async () => {
     const skipPayment = 'pay_batchposting0002';
     const first = event('payment.authorized', { ...payment, paymentId: skipPayment }, skipPayment);
@@ -335,6 +440,31 @@ describe('PostPaymentEvent against Postgres', () => {
     ).rejects.toThrow(UnprocessableEventError);
     expect(await journal.digest()).toEqual(head);
   });
+
+  /** A simulated-a USD settlement of nothing, to be given its items and totals. */
+  function settlementData(settlementId: string): EventData<'settlement.reported'> {
+    return {
+      settlementId,
+      processor: 'simulated-a',
+      currency: 'USD',
+      settlementDate: '2025-11-21',
+      grossAmountMinor: '0',
+      refundedAmountMinor: '0',
+      chargebackAmountMinor: '0',
+      processorFeeAmountMinor: '0',
+      netAmountMinor: '0',
+      captureIds: [],
+      refundIds: [],
+      disputeIds: [],
+    };
+  }
+
+  function settlementEvent(
+    settlementId: string,
+    items: Partial<EventData<'settlement.reported'>>,
+  ): AnyEventEnvelope {
+    return event('settlement.reported', { ...settlementData(settlementId), ...items }, settlementId);
+  }
 
   function refund(refundId: string) {
     return {

@@ -9,6 +9,7 @@ import type {
   PaymentPosition,
   PayoutRecord,
   PayoutStatus,
+  RefundRecord,
 } from '../domain/ledger-state';
 import type { Pricing } from '../domain/pricing';
 import type { StateKeys, StateWrites, StoredState } from '../domain/state-snapshot';
@@ -41,6 +42,16 @@ interface CaptureRow {
   settlement_id: string | null;
 }
 
+interface RefundRow {
+  refund_id: string;
+  payment_id: string;
+  merchant_id: string;
+  processor: string;
+  currency: string;
+  amount_minor: string;
+  settlement_id: string | null;
+}
+
 interface PayoutRow {
   payout_id: string;
   merchant_id: string;
@@ -59,6 +70,7 @@ interface DisputeRow {
   merchant_currency: string;
   merchant_amount_minor: string;
   status: DisputeStatus;
+  settlement_id: string | null;
 }
 
 interface PricingRow {
@@ -83,7 +95,7 @@ export class LedgerStateRepository {
   async lock(manager: EntityManager, keys: StateKeys): Promise<StoredState> {
     const none = Promise.resolve([]);
     // Sent together: the database runs them one after the other in this order, the lock order.
-    const [positions, captures, payouts, disputes, pricing] = await Promise.all([
+    const [positions, captures, refunds, payouts, disputes, pricing] = await Promise.all([
       keys.paymentIds.length === 0
         ? none
         : manager.query<PositionRow[]>(
@@ -95,6 +107,12 @@ export class LedgerStateRepository {
         : manager.query<CaptureRow[]>(
             'SELECT * FROM captures WHERE capture_id = ANY($1::text[]) ORDER BY capture_id FOR UPDATE',
             [keys.captureIds],
+          ),
+      keys.refundIds.length === 0
+        ? none
+        : manager.query<RefundRow[]>(
+            'SELECT * FROM refunds WHERE refund_id = ANY($1::text[]) ORDER BY refund_id FOR UPDATE',
+            [keys.refundIds],
           ),
       keys.payoutIds.length === 0
         ? none
@@ -119,6 +137,7 @@ export class LedgerStateRepository {
     return {
       positions: positions.map(toPosition),
       captures: captures.map(toCapture),
+      refunds: refunds.map(toRefund),
       payouts: payouts.map(toPayout),
       disputes: disputes.map(toDispute),
       pricing: pricing.map((row) => ({
@@ -129,7 +148,7 @@ export class LedgerStateRepository {
     };
   }
 
-  /** Writes each changed record once, in its final state; a capture is never settled twice. */
+  /** Writes each changed record once, in its final state; a capture or refund is never settled twice. */
   async write(manager: EntityManager, writes: StateWrites): Promise<void> {
     const positions = [...writes.positions].sort((a, b) => byKey(a.paymentId, b.paymentId));
     if (positions.length > 0) {
@@ -182,20 +201,33 @@ export class LedgerStateRepository {
         ],
       );
     }
-    const settled = [...writes.settledCaptures].sort((a, b) => byKey(a.captureId, b.captureId));
-    if (settled.length > 0) {
-      // Counted through a CTE: TypeORM returns [rows, rowCount] for a bare UPDATE.
-      const [updated] = await manager.query<{ n: number }[]>(
-        `WITH settled AS (
-           UPDATE captures SET settlement_id = s.settlement_id
-             FROM unnest($1::text[], $2::text[]) AS s(capture_id, settlement_id)
-            WHERE captures.capture_id = s.capture_id AND captures.settlement_id IS NULL
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM settled`,
-        [settled.map((c) => c.captureId), settled.map((c) => c.settlementId)],
+    await stampSettled(
+      manager,
+      'captures',
+      writes.settledCaptures.map((c) => ({ id: c.captureId, settlementId: c.settlementId })),
+    );
+    const refunds = [...writes.newRefunds].sort((a, b) => byKey(a.refundId, b.refundId));
+    if (refunds.length > 0) {
+      await manager.query(
+        `INSERT INTO refunds (refund_id, payment_id, merchant_id, processor, currency, amount_minor, settlement_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+           $7::text[])`,
+        [
+          refunds.map((r) => r.refundId),
+          refunds.map((r) => r.paymentId),
+          refunds.map((r) => r.merchantId),
+          refunds.map((r) => r.processor),
+          refunds.map((r) => r.currency),
+          refunds.map((r) => r.amountMinor.toString()),
+          refunds.map((r) => r.settlementId),
+        ],
       );
-      if (updated?.n !== settled.length) throw new Error('captures changed under lock while settling');
     }
+    await stampSettled(
+      manager,
+      'refunds',
+      writes.settledRefunds.map((r) => ({ id: r.refundId, settlementId: r.settlementId })),
+    );
     const payouts = [...writes.payouts].sort((a, b) => byKey(a.payoutId, b.payoutId));
     if (payouts.length > 0) {
       await manager.query(
@@ -215,10 +247,11 @@ export class LedgerStateRepository {
     if (disputes.length > 0) {
       await manager.query(
         `INSERT INTO disputes (dispute_id, payment_id, merchant_id, processor, currency, amount_minor,
-           merchant_currency, merchant_amount_minor, status)
+           merchant_currency, merchant_amount_minor, status, settlement_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
-           $7::text[], $8::bigint[], $9::text[])
-         ON CONFLICT (dispute_id) DO UPDATE SET status = EXCLUDED.status`,
+           $7::text[], $8::bigint[], $9::text[], $10::text[])
+         ON CONFLICT (dispute_id) DO UPDATE
+           SET status = EXCLUDED.status, settlement_id = EXCLUDED.settlement_id`,
         [
           disputes.map((d) => d.disputeId),
           disputes.map((d) => d.paymentId),
@@ -229,6 +262,7 @@ export class LedgerStateRepository {
           disputes.map((d) => d.merchantCurrency),
           disputes.map((d) => d.merchantAmountMinor.toString()),
           disputes.map((d) => d.status),
+          disputes.map((d) => d.settlementId),
         ],
       );
     }
@@ -276,6 +310,43 @@ function toCapture(row: CaptureRow): CaptureRecord {
   };
 }
 
+/**
+ * Stamps stored captures or refunds with the settlement that paid them; each must still be
+ * unsettled (the rows are locked, so anything else is a bug, and the transaction fails).
+ */
+async function stampSettled(
+  manager: EntityManager,
+  table: 'captures' | 'refunds',
+  stamps: readonly { id: string; settlementId: string | null }[],
+): Promise<void> {
+  if (stamps.length === 0) return;
+  const sorted = [...stamps].sort((a, b) => byKey(a.id, b.id));
+  const key = table === 'captures' ? 'capture_id' : 'refund_id';
+  // Counted through a CTE: TypeORM returns [rows, rowCount] for a bare UPDATE.
+  const [updated] = await manager.query<{ n: number }[]>(
+    `WITH settled AS (
+       UPDATE ${table} SET settlement_id = s.settlement_id
+         FROM unnest($1::text[], $2::text[]) AS s(id, settlement_id)
+        WHERE ${table}.${key} = s.id AND ${table}.settlement_id IS NULL
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM settled`,
+    [sorted.map((s) => s.id), sorted.map((s) => s.settlementId)],
+  );
+  if (updated?.n !== sorted.length) throw new Error(`${table} changed under lock while settling`);
+}
+
+function toRefund(row: RefundRow): RefundRecord {
+  return {
+    refundId: row.refund_id,
+    paymentId: row.payment_id,
+    merchantId: row.merchant_id,
+    processor: row.processor,
+    currency: row.currency,
+    amountMinor: BigInt(row.amount_minor),
+    settlementId: row.settlement_id,
+  };
+}
+
 function toPayout(row: PayoutRow): PayoutRecord {
   return {
     payoutId: row.payout_id,
@@ -297,5 +368,6 @@ function toDispute(row: DisputeRow): DisputeRecord {
     merchantCurrency: row.merchant_currency,
     merchantAmountMinor: BigInt(row.merchant_amount_minor),
     status: row.status,
+    settlementId: row.settlement_id,
   };
 }

@@ -3,6 +3,7 @@ import { PaymentLifecycleColumns1764200000000 } from './1764200000000-payment-li
 import { PaymentDisputes1764200000100 } from './1764200000100-payment-disputes';
 import { PaymentMethodsFxRiskDeadline1764300000000 } from './1764300000000-payment-methods-fx-risk-deadline';
 import { SettlementsPayouts1764410000000 } from './1764410000000-settlements-payouts';
+import { SettlementDeductions1764800000000 } from './1764800000000-settlement-deductions';
 
 export const PAYMENTS_MIGRATIONS = [
   PaymentsTables1764100000000,
@@ -10,4 +11,5 @@ export const PAYMENTS_MIGRATIONS = [
   PaymentDisputes1764200000100,
   PaymentMethodsFxRiskDeadline1764300000000,
   SettlementsPayouts1764410000000,
+  SettlementDeductions1764800000000,
 ];

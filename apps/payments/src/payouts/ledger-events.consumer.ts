@@ -8,9 +8,10 @@ import { PayoutsRepository } from './payouts.repository';
 import { PayoutsService } from './payouts.service';
 
 /**
- * What payments learns from the ledger (group payments-ledger): which captures it booked (only
- * those can be settled), the merchants' available balances (for daily payouts), and its answer to
- * each payout.requested. Everything else on ledger.events is ignored.
+ * What payments learns from the ledger (group payments-ledger): which captures, refunds and lost
+ * chargebacks it booked against the processor receivables (only those are settled), the merchants'
+ * available balances (for daily payouts), and its answer to each payout.requested. Everything else
+ * on ledger.events is ignored.
  */
 @Injectable()
 export class LedgerEventsConsumer implements OnApplicationBootstrap {
@@ -35,9 +36,11 @@ export class LedgerEventsConsumer implements OnApplicationBootstrap {
   async handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
     if (event.type === 'ledger.entry_rejected') {
       if (event.data.sourceEventType === 'settlement.reported') {
-        // Never expected (only captures the ledger booked are settled): its captures stay in pending.
+        // Never expected (only what the ledger booked is settled, summed as it booked it): the
+        // captures stay in pending and the receivable open until an operator looks.
         this.logger.error(
-          `settlement.reported ${event.data.sourceEventId} rejected by the ledger: ${event.data.reason}: ${event.data.message}`,
+          `settlement ${event.data.settlementId ?? '?'} (event ${event.data.sourceEventId}) rejected by the ledger: ` +
+            `${event.data.reason}: ${event.data.message}`,
         );
         return;
       }
@@ -55,6 +58,12 @@ export class LedgerEventsConsumer implements OnApplicationBootstrap {
     }
     if (kind === 'capture' && context.captureId !== undefined) {
       await this.settlements.recordBookedCapture(manager, context.captureId, sourceEventId);
+    }
+    if (kind === 'refund' && context.refundId !== undefined) {
+      await this.settlements.recordBookedDeduction(manager, 'refund', context.refundId, sourceEventId);
+    }
+    if (kind === 'dispute_lost' && context.disputeId !== undefined) {
+      await this.settlements.recordBookedDeduction(manager, 'chargeback', context.disputeId, sourceEventId);
     }
     if (kind === 'payout') await this.payouts.onReserved(event, manager);
   }

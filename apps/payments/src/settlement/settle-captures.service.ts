@@ -11,6 +11,8 @@ import { SettlementRepository } from './settlement.repository';
 
 /** Captures settled per transaction; a run takes batches until none is left. */
 export const SETTLEMENT_BATCH_CAPTURES_MAX = 2_000;
+/** Refunds and chargebacks deducted per transaction, likewise. */
+export const SETTLEMENT_BATCH_DEDUCTIONS_MAX = 2_000;
 /** A bound on one run, so an endless stream of new captures cannot keep it going forever. */
 export const SETTLEMENT_RUN_BATCHES_MAX = 100;
 
@@ -18,10 +20,11 @@ export const SETTLEMENT_RUN_BATCHES_MAX = 100;
 const PLATFORM_MERCHANT = 'platform';
 
 /**
- * Settles the captures the ledger booked: each batch's settlements, the stamps on their captures
- * and their settlement.reported events commit in one transaction, so a crash never half-settles
- * and a capture is never settled twice. A refunded or disputed capture settles at its full gross:
- * the ledger books refunds and chargebacks against the processor receivable on their own.
+ * Settles what the ledger booked against the processor receivables: captures, less the refunds
+ * and lost chargebacks the processor deducts (the ledger took the receivable down by them when it
+ * booked them, so netting them here brings it to zero). Each batch's settlements, the stamps on
+ * their items and their settlement.reported events commit in one transaction, so a crash never
+ * half-settles and nothing is settled twice.
  */
 @Injectable()
 export class SettleCaptures {
@@ -33,7 +36,7 @@ export class SettleCaptures {
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {}
 
-  /** Settles every booked capture made before `capturedBefore`; returns what was reported. */
+  /** Settles every booked item made before `capturedBefore`; returns what was reported. */
   async run(capturedBefore: Date): Promise<PlannedSettlement[]> {
     const reported: PlannedSettlement[] = [];
     for (let batch = 0; batch < SETTLEMENT_RUN_BATCHES_MAX; batch += 1) {
@@ -43,7 +46,12 @@ export class SettleCaptures {
           capturedBefore,
           SETTLEMENT_BATCH_CAPTURES_MAX,
         );
-        const planned = planSettlements(captures, processorFees(this.config));
+        const deductions = await this.settlements.lockUnsettledDeductions(
+          manager,
+          capturedBefore,
+          SETTLEMENT_BATCH_DEDUCTIONS_MAX,
+        );
+        const planned = planSettlements(captures, deductions, processorFees(this.config));
         const correlationId = randomUUID();
         for (const settlement of planned) await this.settlements.recordSettlement(manager, settlement);
         await appendToOutbox(
@@ -57,9 +65,13 @@ export class SettleCaptures {
                 currency: s.currency,
                 settlementDate: s.settlementDate,
                 grossAmountMinor: s.grossAmountMinor.toString(),
+                refundedAmountMinor: s.refundedAmountMinor.toString(),
+                chargebackAmountMinor: s.chargebackAmountMinor.toString(),
                 processorFeeAmountMinor: s.processorFeeAmountMinor.toString(),
                 netAmountMinor: s.netAmountMinor.toString(),
                 captureIds: [...s.captureIds],
+                refundIds: [...s.refundIds],
+                disputeIds: [...s.disputeIds],
               },
               {
                 aggregateId: s.settlementId,
@@ -71,15 +83,22 @@ export class SettleCaptures {
             ),
           ),
         );
-        return { planned, full: captures.length === SETTLEMENT_BATCH_CAPTURES_MAX };
+        return {
+          planned,
+          full:
+            captures.length === SETTLEMENT_BATCH_CAPTURES_MAX ||
+            deductions.length === SETTLEMENT_BATCH_DEDUCTIONS_MAX,
+        };
       });
       reported.push(...settled.planned);
       if (!settled.full) break;
     }
     for (const s of reported) {
       this.logger.log(
-        `settlement ${s.settlementId}: ${s.captureIds.length} captures, gross ${s.grossAmountMinor} ` +
-          `fee ${s.processorFeeAmountMinor} ${s.currency}`,
+        `settlement ${s.settlementId}: ${s.captureIds.length} captures, gross ${s.grossAmountMinor}, ` +
+          `${s.refundIds.length} refunds ${s.refundedAmountMinor}, ` +
+          `${s.disputeIds.length} chargebacks ${s.chargebackAmountMinor}, ` +
+          `fee ${s.processorFeeAmountMinor}, net ${s.netAmountMinor} ${s.currency}`,
       );
     }
     return reported;

@@ -5,7 +5,9 @@ import {
   processorFeeFor,
   settlementIdFor,
   type ProcessorFee,
+  type DeductionKind,
   type UnsettledCapture,
+  type UnsettledDeduction,
 } from './settlement-plan';
 
 const FEES: Record<string, ProcessorFee> = {
@@ -28,6 +30,24 @@ function capture(
     currency,
     amountMinor,
     capturedAt: new Date(capturedAt),
+  };
+}
+
+function deduction(
+  kind: DeductionKind,
+  processor: string,
+  currency: string,
+  amountMinor: bigint,
+  occurredAt: string,
+): UnsettledDeduction {
+  counter += 1;
+  return {
+    kind,
+    id: `${kind === 'refund' ? 're' : 'dp'}_test${String(counter).padStart(8, '0')}`,
+    processor,
+    currency,
+    amountMinor,
+    occurredAt: new Date(occurredAt),
   };
 }
 
@@ -61,7 +81,7 @@ describe('planSettlements', () => {
       capture('simulated-b', 'USD', 3_000n, '2026-11-24T12:00:00Z'),
       capture('simulated-x', 'USD', 1_000n, '2026-11-24T12:00:00Z'),
     ];
-    const planned = planSettlements(captures, feeOf);
+    const planned = planSettlements(captures, [], feeOf);
     const summary = planned.map((s) => [
       s.processor,
       s.currency,
@@ -87,7 +107,7 @@ describe('planSettlements', () => {
     const captures = Array.from({ length: 5 }, () =>
       capture('simulated-a', 'USD', 100n, '2026-11-24T10:00:00Z'),
     );
-    const planned = planSettlements(captures, feeOf, 2);
+    const planned = planSettlements(captures, [], feeOf, 2);
     expect(planned.map((s) => s.captureIds.length)).toEqual([2, 2, 1]);
     expect(new Set(planned.map((s) => s.settlementId)).size).toBe(3);
   });
@@ -97,16 +117,88 @@ describe('planSettlements', () => {
       capture('simulated-a', 'USD', 100n, '2026-11-24T10:00:00Z'),
       capture('simulated-a', 'USD', 200n, '2026-11-24T11:00:00Z'),
     ];
-    const once = planSettlements(captures, feeOf);
-    const again = planSettlements([...captures].reverse(), feeOf);
+    const once = planSettlements(captures, [], feeOf);
+    const again = planSettlements([...captures].reverse(), [], feeOf);
     expect(again).toEqual(once);
-    const late = planSettlements([capture('simulated-a', 'USD', 100n, '2026-11-24T12:00:00Z')], feeOf);
+    const late = planSettlements([capture('simulated-a', 'USD', 100n, '2026-11-24T12:00:00Z')], [], feeOf);
     expect(late[0]?.settlementId).not.toBe(once[0]?.settlementId);
     expect(once[0]?.settlementId).toMatch(/^stl_20261124_simulated-a_USD_[0-9a-f]{24}$/);
   });
 
+  it('deducts the refunds and chargebacks of the same processor, currency and day; fees only on captures', () => {
+    const captures = [
+      capture('simulated-a', 'USD', 10_000n, '2026-11-24T10:00:00Z'),
+      capture('simulated-a', 'USD', 5_000n, '2026-11-24T11:00:00Z'),
+    ];
+    const refund = deduction('refund', 'simulated-a', 'USD', 4_000n, '2026-11-24T12:00:00Z');
+    const chargeback = deduction('chargeback', 'simulated-a', 'USD', 5_000n, '2026-11-24T13:00:00Z');
+    const elsewhere = [
+      deduction('refund', 'simulated-b', 'USD', 100n, '2026-11-24T12:00:00Z'),
+      deduction('refund', 'simulated-a', 'EUR', 200n, '2026-11-24T12:00:00Z'),
+      deduction('refund', 'simulated-a', 'USD', 300n, '2026-11-25T00:00:00Z'),
+    ];
+    const planned = planSettlements(captures, [chargeback, ...elsewhere, refund], feeOf);
+    const [day] = planned;
+    // 15 000 − 4 000 − 5 000 − (200 + 110) = 5 690.
+    expect(day).toMatchObject({
+      processor: 'simulated-a',
+      currency: 'USD',
+      settlementDate: '2026-11-24',
+      grossAmountMinor: 15_000n,
+      refundedAmountMinor: 4_000n,
+      chargebackAmountMinor: 5_000n,
+      processorFeeAmountMinor: 310n,
+      netAmountMinor: 5_690n,
+      captureIds: captures.map((c) => c.captureId),
+      refundIds: [refund.id],
+      disputeIds: [chargeback.id],
+    });
+    // Each deduction elsewhere settles with its own processor, currency and day.
+    expect(planned.slice(1).map((s) => [s.processor, s.currency, s.settlementDate, s.refundIds])).toEqual(
+      elsewhere.map((d) => [d.processor, d.currency, d.occurredAt.toISOString().slice(0, 10), [d.id]]),
+    );
+  });
+
+  it('plans a day of deductions only with a negative net: the processor debits the bank', () => {
+    const refund = deduction('refund', 'simulated-a', 'USD', 2_500n, '2026-11-24T10:00:00Z');
+    const chargeback = deduction('chargeback', 'simulated-a', 'USD', 1_000n, '2026-11-24T11:00:00Z');
+    expect(planSettlements([], [refund, chargeback], feeOf)).toEqual([
+      expect.objectContaining({
+        grossAmountMinor: 0n,
+        refundedAmountMinor: 2_500n,
+        chargebackAmountMinor: 1_000n,
+        processorFeeAmountMinor: 0n,
+        netAmountMinor: -3_500n,
+        captureIds: [],
+        refundIds: [refund.id],
+        disputeIds: [chargeback.id],
+      }),
+    ]);
+  });
+
+  it('counts deductions in the batch size and in the settlement id', () => {
+    const captures = [
+      capture('simulated-a', 'USD', 100n, '2026-11-24T10:00:00Z'),
+      capture('simulated-a', 'USD', 100n, '2026-11-24T12:00:00Z'),
+    ];
+    const refund = deduction('refund', 'simulated-a', 'USD', 50n, '2026-11-24T11:00:00Z');
+    const split = planSettlements(captures, [refund], feeOf, 2);
+    expect(split.map((s) => [s.captureIds.length, s.refundIds.length])).toEqual([
+      [1, 1],
+      [1, 0],
+    ]);
+    const withRefund = planSettlements(captures, [refund], feeOf);
+    expect(planSettlements(captures, [refund], feeOf)).toEqual(withRefund);
+    expect(withRefund[0]?.settlementId).not.toBe(planSettlements(captures, [], feeOf)[0]?.settlementId);
+    for (const s of [...split, ...withRefund]) {
+      expect(s.netAmountMinor).toBe(
+        s.grossAmountMinor - s.refundedAmountMinor - s.chargebackAmountMinor - s.processorFeeAmountMinor,
+      );
+    }
+  });
+
   it('plans nothing for no captures', () => {
-    expect(planSettlements([], feeOf)).toEqual([]);
+    expect(planSettlements([], [], feeOf)).toEqual([]);
   });
 });
 

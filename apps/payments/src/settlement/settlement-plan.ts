@@ -11,6 +11,23 @@ export interface UnsettledCapture {
   readonly capturedAt: Date;
 }
 
+/** refund: a refund.succeeded; chargeback: a dispute.closed lost. */
+export type DeductionKind = 'refund' | 'chargeback';
+
+/**
+ * A refund or lost chargeback the ledger booked against the processor receivable: the processor
+ * deducts it from its next settlement of that processor, currency and day.
+ */
+export interface UnsettledDeduction {
+  readonly kind: DeductionKind;
+  /** The refund id, or the dispute id of a chargeback. */
+  readonly id: string;
+  readonly processor: string;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+  readonly occurredAt: Date;
+}
+
 /**
  * What a processor keeps when it settles: basisPoints of each capture, rounded half away from
  * zero, plus a fixed part per capture given in hundredths of the major unit and scaled to the
@@ -28,16 +45,27 @@ export interface PlannedSettlement {
   readonly settlementId: string;
   readonly processor: string;
   readonly currency: string;
-  /** YYYY-MM-DD: the UTC day the captures were made. */
+  /** YYYY-MM-DD: the UTC day the captures, refunds and chargebacks were made. */
   readonly settlementDate: string;
+  /** The captures' sum. */
   readonly grossAmountMinor: bigint;
+  readonly refundedAmountMinor: bigint;
+  readonly chargebackAmountMinor: bigint;
+  /** What the processor keeps: charged on the captures only. */
   readonly processorFeeAmountMinor: bigint;
+  /** gross − refunded − chargebacks − fee; negative when the processor debits the platform's bank. */
   readonly netAmountMinor: bigint;
   readonly captureIds: readonly string[];
+  readonly refundIds: readonly string[];
+  /** The lost disputes whose chargebacks were deducted. */
+  readonly disputeIds: readonly string[];
 }
 
-/** The contract allows 10 000 captures per settlement; a smaller batch keeps events small. */
-export const CAPTURES_PER_SETTLEMENT_MAX = 1_000;
+/**
+ * Items (captures, refunds, chargebacks) per settlement. The contract allows 10 000 of each; the
+ * ledger's entry has two postings per capture plus three, within its 2 000 postings per entry.
+ */
+export const CAPTURES_PER_SETTLEMENT_MAX = 900;
 
 export function fixedFeeMinor(fee: ProcessorFee, currency: string): bigint {
   const exponent = currencyExponent(currency);
@@ -57,64 +85,94 @@ export function utcDay(at: Date): string {
 }
 
 /**
- * Derived from what it settles, so planning the same captures again (a retry after a crash) makes
- * the same id, and a capture booked late for a day already settled gets a settlement of its own.
+ * Derived from what it settles, so planning the same items again (a retry after a crash) makes
+ * the same id, and an item booked late for a day already settled gets a settlement of its own.
  */
 export function settlementIdFor(
   processor: string,
   currency: string,
   settlementDate: string,
-  captureIds: readonly string[],
+  itemIds: readonly string[],
 ): string {
   const digest = createHash('sha256')
-    .update([processor, currency, settlementDate, ...[...captureIds].sort()].join('\n'))
+    .update([processor, currency, settlementDate, ...[...itemIds].sort()].join('\n'))
     .digest('hex')
     .slice(0, 24);
   return `stl_${settlementDate.replace(/-/g, '')}_${processor}_${currency}_${digest}`;
 }
 
+/** One thing a settlement lists: a capture the processor pays, or a deduction it makes. */
+interface SettlementItem {
+  readonly kind: 'capture' | DeductionKind;
+  readonly id: string;
+  readonly processor: string;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+  readonly at: Date;
+}
+
+function sumOf(items: readonly SettlementItem[], kind: SettlementItem['kind']): bigint {
+  return sumMinor(items.filter((i) => i.kind === kind).map((i) => i.amountMinor));
+}
+
 /**
- * Groups captures by processor, currency and UTC capture day (at most capturesPerSettlementMax
- * each, in capture order) and prices each group with its processor's fee.
+ * Groups captures, refunds and chargebacks by processor, currency and UTC day (at most
+ * itemsPerSettlementMax each, in time order), prices each group's captures with its processor's
+ * fee and deducts its refunds and chargebacks: what the processor pays is the net, which is
+ * negative on a day with more deducted than captured.
  */
 export function planSettlements(
   captures: readonly UnsettledCapture[],
+  deductions: readonly UnsettledDeduction[],
   feeOf: (processor: string) => ProcessorFee,
-  capturesPerSettlementMax: number = CAPTURES_PER_SETTLEMENT_MAX,
+  itemsPerSettlementMax: number = CAPTURES_PER_SETTLEMENT_MAX,
 ): PlannedSettlement[] {
-  const groups = new Map<string, UnsettledCapture[]>();
-  const ordered = [...captures].sort(
-    (a, b) => a.capturedAt.getTime() - b.capturedAt.getTime() || (a.captureId < b.captureId ? -1 : 1),
-  );
-  for (const capture of ordered) {
-    const key = [capture.processor, capture.currency, utcDay(capture.capturedAt)].join('\u0000');
+  const items: SettlementItem[] = [
+    ...captures.map((c) => ({ ...c, kind: 'capture' as const, id: c.captureId, at: c.capturedAt })),
+    ...deductions.map((d) => ({ ...d, at: d.occurredAt })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
+  const groups = new Map<string, SettlementItem[]>();
+  for (const item of items) {
+    const key = [item.processor, item.currency, utcDay(item.at)].join('\u0000');
     const group = groups.get(key) ?? [];
-    group.push(capture);
+    group.push(item);
     groups.set(key, group);
   }
   const planned: PlannedSettlement[] = [];
   for (const group of groups.values()) {
-    for (let start = 0; start < group.length; start += capturesPerSettlementMax) {
-      const batch = group.slice(start, start + capturesPerSettlementMax);
+    for (let start = 0; start < group.length; start += itemsPerSettlementMax) {
+      const batch = group.slice(start, start + itemsPerSettlementMax);
       const first = batch[0];
       if (first === undefined) continue;
       const { processor, currency } = first;
-      const settlementDate = utcDay(first.capturedAt);
+      const settlementDate = utcDay(first.at);
       const fee = feeOf(processor);
-      const grossAmountMinor = sumMinor(batch.map((c) => c.amountMinor));
+      const grossAmountMinor = sumOf(batch, 'capture');
+      const refundedAmountMinor = sumOf(batch, 'refund');
+      const chargebackAmountMinor = sumOf(batch, 'chargeback');
       const processorFeeAmountMinor = sumMinor(
-        batch.map((c) => processorFeeFor(c.amountMinor, currency, fee)),
+        batch.filter((i) => i.kind === 'capture').map((c) => processorFeeFor(c.amountMinor, currency, fee)),
       );
-      const captureIds = batch.map((c) => c.captureId);
+      const idsOf = (kind: SettlementItem['kind']) => batch.filter((i) => i.kind === kind).map((i) => i.id);
       planned.push({
-        settlementId: settlementIdFor(processor, currency, settlementDate, captureIds),
+        settlementId: settlementIdFor(
+          processor,
+          currency,
+          settlementDate,
+          batch.map((i) => i.id),
+        ),
         processor,
         currency,
         settlementDate,
         grossAmountMinor,
+        refundedAmountMinor,
+        chargebackAmountMinor,
         processorFeeAmountMinor,
-        netAmountMinor: grossAmountMinor - processorFeeAmountMinor,
-        captureIds,
+        netAmountMinor:
+          grossAmountMinor - refundedAmountMinor - chargebackAmountMinor - processorFeeAmountMinor,
+        captureIds: idsOf('capture'),
+        refundIds: idsOf('refund'),
+        disputeIds: idsOf('chargeback'),
       });
     }
   }

@@ -32,6 +32,9 @@ const ADMIN_TOKEN = `adm_${randomBytes(12).toString('hex')}`;
 const MERCHANT_ID = `mer_stl${randomBytes(6).toString('hex')}`;
 const PORTS = { payments: 3471, ledger: 3472 };
 const SETTLE_LIMIT_MS = 30_000;
+const SUCCEEDING_CARD = { bin: '424242', last4: '4242' };
+/** 4000 0000 0000 0259: captured, then disputed; evidence without the winning words loses. */
+const DISPUTED_CARD = { bin: '400000', last4: '0259' };
 const FEES = {
   'simulated-a': { basisPoints: 200, fixedHundredths: 10 },
   'simulated-b': { basisPoints: 100, fixedHundredths: 0 },
@@ -90,7 +93,7 @@ describe('settlement with the real ledger', () => {
   }
 
   /** A card payment through payments, approved by the test in risk's place; resolves with its capture. */
-  async function capturedPayment(amountMinor: string, currency: string) {
+  async function capturedPayment(amountMinor: string, currency: string, card = SUCCEEDING_CARD) {
     const paymentId = `pay_${randomBytes(12).toString('hex')}`;
     await send(
       'payment.create',
@@ -105,8 +108,8 @@ describe('settlement with the real ledger', () => {
           card: {
             token: `tok_${randomBytes(8).toString('hex')}`,
             brand: 'visa',
-            bin: '424242',
-            last4: '4242',
+            bin: card.bin,
+            last4: card.last4,
             expMonth: 12,
             expYear: 2034,
             fingerprint: `fp_${randomBytes(10).toString('hex')}`,
@@ -145,27 +148,43 @@ describe('settlement with the real ledger', () => {
     processor: string;
     currency: string;
     gross_amount: string;
+    refunded_amount: string;
+    chargeback_amount: string;
     processor_fee: string;
     net_amount: string;
     capture_ids: string[];
+    refund_ids: string[];
+    dispute_ids: string[];
   }
 
-  /** Runs settlement until every capture named is settled (each is booked by the ledger first). */
-  async function settleAll(captureIds: readonly string[]): Promise<SettlementView[]> {
+  /**
+   * Runs settlement until every capture, refund and dispute named is settled (each is booked by
+   * the ledger first, and payments learns it from the ledger).
+   */
+  async function settleAll(itemIds: readonly string[]): Promise<SettlementView[]> {
     const settled: SettlementView[] = [];
     await waitFor(
-      `settlement of ${captureIds.length} captures`,
+      `settlement of ${itemIds.length} items`,
       SETTLE_LIMIT_MS,
       async () => {
         const run = await call<{ data: SettlementView[] }>('payments', '/v1/settlements/run', 'POST');
         expect(run.status).toBe(200);
         settled.push(...run.body.data);
-        const done = new Set(settled.flatMap((s) => s.capture_ids));
-        return captureIds.every((id) => done.has(id));
+        const done = new Set(settled.flatMap((s) => [...s.capture_ids, ...s.refund_ids, ...s.dispute_ids]));
+        return itemIds.every((id) => done.has(id));
       },
       300,
     );
     return settled;
+  }
+
+  function ledgerPosted(
+    kind: string,
+    matches: (context: EventData<'ledger.entry_posted'>['context']) => boolean,
+  ) {
+    return waitFor(`the ledger to post a ${kind}`, SETTLE_LIMIT_MS, () =>
+      find('ledger.entry_posted', (d) => d.kind === kind && matches(d.context)).at(0),
+    );
   }
 
   beforeAll(async () => {
@@ -287,6 +306,52 @@ describe('settlement with the real ledger', () => {
     }
     expect(find('ledger.entry_rejected', () => true)).toEqual([]);
     expect(await balance('processor_receivable:simulated-a:USD')).toBe(0n);
+  });
+
+  it('nets a refund and a lost chargeback out of the settlement: the receivable ends at zero', async () => {
+    const bankBefore = await balance('platform_bank:USD');
+    const feesBefore = await balance('processor_fees:USD');
+    const refunded = await capturedPayment('8000', 'USD');
+    const refundId = `re_${randomBytes(12).toString('hex')}`;
+    await send(
+      'refund.create',
+      { refundId, paymentId: refunded.data.paymentId, amountMinor: '3000' },
+      refunded.data.paymentId,
+    );
+    await ledgerPosted('refund', (c) => c.refundId === refundId);
+
+    const disputed = await capturedPayment('5000', 'USD', DISPUTED_CARD);
+    const opened = await waitFor('the dispute to open', SETTLE_LIMIT_MS, () =>
+      find('dispute.opened', (d) => d.paymentId === disputed.data.paymentId).at(0),
+    );
+    const { disputeId } = opened.data;
+    await send(
+      'dispute.submit_evidence',
+      { disputeId, paymentId: disputed.data.paymentId, evidence: 'a receipt' },
+      disputed.data.paymentId,
+    );
+    await ledgerPosted('dispute_lost', (c) => c.disputeId === disputeId);
+    // Until they settle, the refund and the chargeback are owed back by the processor.
+    expect(await balance('processor_receivable:simulated-a:USD')).toBe(8_000n + 5_000n - 3_000n - 5_000n);
+
+    const settled = await settleAll([refunded.data.captureId, disputed.data.captureId, refundId, disputeId]);
+    for (const s of settled) await ledgerPosted('settlement', (c) => c.settlementId === s.id);
+    expect(find('ledger.entry_rejected', () => true)).toEqual([]);
+    const total = (pick: (s: SettlementView) => string) =>
+      settled.reduce((sum, s) => sum + BigInt(pick(s)), 0n);
+    expect(settled.flatMap((s) => s.refund_ids)).toEqual([refundId]);
+    expect(settled.flatMap((s) => s.dispute_ids)).toEqual([disputeId]);
+    expect([
+      total((s) => s.gross_amount),
+      total((s) => s.refunded_amount),
+      total((s) => s.chargeback_amount),
+    ]).toEqual([13_000n, 3_000n, 5_000n]);
+    // simulated-a: 2 % + 0.10 per capture: 160 + 10, 100 + 10; nothing on refunds or chargebacks.
+    expect(total((s) => s.processor_fee)).toBe(280n);
+    expect(await balance('processor_receivable:simulated-a:USD')).toBe(0n);
+    expect((await balance('platform_bank:USD')) - bankBefore).toBe(13_000n - 3_000n - 5_000n - 280n);
+    expect((await balance('processor_fees:USD')) - feesBefore).toBe(280n);
+    expect(total((s) => s.net_amount)).toBe(13_000n - 3_000n - 5_000n - 280n);
   });
 
   it('answers the operator endpoint only with the admin token, in the documented error shape', async () => {

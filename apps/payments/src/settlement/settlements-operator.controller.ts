@@ -11,9 +11,14 @@ export interface SettlementView {
   readonly currency: string;
   readonly settlement_date: string;
   readonly gross_amount: string;
+  readonly refunded_amount: string;
+  readonly chargeback_amount: string;
   readonly processor_fee: string;
+  /** Negative when the processor debited the platform's bank (more deducted than captured). */
   readonly net_amount: string;
   readonly capture_ids: readonly string[];
+  readonly refund_ids: readonly string[];
+  readonly dispute_ids: readonly string[];
 }
 
 function toSettlementView(s: PlannedSettlement): SettlementView {
@@ -24,9 +29,13 @@ function toSettlementView(s: PlannedSettlement): SettlementView {
     currency: s.currency,
     settlement_date: s.settlementDate,
     gross_amount: s.grossAmountMinor.toString(),
+    refunded_amount: s.refundedAmountMinor.toString(),
+    chargeback_amount: s.chargebackAmountMinor.toString(),
     processor_fee: s.processorFeeAmountMinor.toString(),
     net_amount: s.netAmountMinor.toString(),
     capture_ids: s.captureIds,
+    refund_ids: s.refundIds,
+    dispute_ids: s.disputeIds,
   };
 }
 
@@ -36,7 +45,7 @@ function toSettlementView(s: PlannedSettlement): SettlementView {
 export class SettlementsOperatorController {
   constructor(private readonly settle: SettleCaptures) {}
 
-  /** Settles every capture the ledger has booked so far; answers the settlements reported. */
+  /** Settles everything the ledger has booked so far; answers the settlements reported. */
   @Post('run')
   @HttpCode(200)
   async run(): Promise<{ object: 'list'; data: SettlementView[] }> {

@@ -90,12 +90,23 @@ export const ledgerEntryRejectedSchema = z
       'hold_already_resolved',
       'unknown_hold',
       'invalid_amount',
+      /** A settlement's totals are not the sums of what it lists (or net ≠ the rest). */
+      'settlement_totals_mismatch',
+      /** A settlement lists a capture, refund or dispute the ledger never booked. */
+      'unknown_settlement_item',
+      /** A settlement lists an item of another processor or currency. */
+      'settlement_item_mismatch',
+      /** A settlement lists an item an earlier settlement already settled. */
+      'already_settled',
+      /** A settlement deducts a dispute that is still open or was won: nothing was charged back. */
+      'dispute_not_lost',
     ]),
     message: z.string().max(500),
     merchantId: merchantIdSchema.optional(),
     paymentId: paymentIdSchema.optional(),
     refundId: refundIdSchema.optional(),
     payoutId: payoutIdSchema.optional(),
+    settlementId: settlementIdSchema.optional(),
   })
   .strict();
 

@@ -14,6 +14,7 @@ import {
   processorNameSchema,
   refundIdSchema,
   settlementIdSchema,
+  signedAmountMinorSchema,
 } from './shared-schemas';
 
 /** Events on payments.events. Payment, refund and dispute events are keyed by payment id. */
@@ -132,19 +133,36 @@ export const refundFailedSchema = z
   })
   .strict();
 
-/** The processor paid out the captures listed, less its fees (keyed by settlement id). */
+/**
+ * The processor paid out the captures listed, less the refunds and lost chargebacks it deducted
+ * and its fees (keyed by settlement id): net = gross − refunded − chargebacks − fee. A day with
+ * more deducted than captured has a negative net: the processor debited the platform's bank.
+ * The deductions are optional (an event without them deducts nothing); at least one item.
+ */
 export const settlementReportedSchema = z
   .object({
     settlementId: settlementIdSchema,
     processor: processorNameSchema,
     currency: currencySchema,
     settlementDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** The sum of the listed captures. */
     grossAmountMinor: amountMinorSchema,
+    /** The sum of the listed refunds. */
+    refundedAmountMinor: amountMinorSchema.default('0'),
+    /** The sum of the listed lost disputes. */
+    chargebackAmountMinor: amountMinorSchema.default('0'),
     processorFeeAmountMinor: amountMinorSchema,
-    netAmountMinor: amountMinorSchema,
-    captureIds: z.array(captureIdSchema).min(1).max(10_000),
+    netAmountMinor: signedAmountMinorSchema,
+    captureIds: z.array(captureIdSchema).max(10_000),
+    refundIds: z.array(refundIdSchema).max(10_000).default([]),
+    /** Lost disputes whose chargeback the processor deducted. */
+    disputeIds: z.array(disputeIdSchema).max(10_000).default([]),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.captureIds.length + d.refundIds.length + d.disputeIds.length > 0, {
+    message: 'a settlement lists at least one capture, refund or dispute',
+    path: ['captureIds'],
+  });
 
 /**
  * Payouts are keyed by merchant id. payout.requested asks the ledger to reserve the funds from
@@ -190,5 +208,30 @@ export const disputeClosedSchema = z
     amountMinor: amountMinorSchema,
     currency: currencySchema,
     outcome: z.enum(['won', 'lost']),
+  })
+  .strict();
+
+/**
+ * The payments service refused a command a client sent on payments.commands: the command had no
+ * effect. Keyed like the command (payment id, or merchant id for payout.create); causationId is the
+ * command's id. aggregateSequence repeats the aggregate's last one (nothing changed), so it orders
+ * nothing. Internal commands (risk decisions, timeouts, processor outcomes) never produce it.
+ */
+export const paymentCommandRejectedSchema = z
+  .object({
+    commandId: z.string().uuid(),
+    commandType: z.enum([
+      'payment.create',
+      'payment.capture',
+      'payment.cancel',
+      'payment.resolve_action',
+      'refund.create',
+      'payout.create',
+      'dispute.submit_evidence',
+    ]),
+    paymentId: paymentIdSchema.optional(),
+    /** The decider's rejection code (invalid_state_transition, dispute_not_open, ...) or a processor's. */
+    code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+    message: z.string().max(500),
   })
   .strict();

@@ -64,6 +64,11 @@ export function serviceEnvShape(defaults: { port: number; database: string }) {
     KAFKA_NAMESPACE: namespace,
     /** How long the group waits for a silent member (a crashed one) before moving its partitions. */
     KAFKA_SESSION_TIMEOUT_MS: env.integer(30_000, 6_000, 300_000),
+    /**
+     * How long published outbox rows are kept before the pruner deletes them; the default matches
+     * Kafka's default topic retention (7 days). A service can opt out (the ledger does).
+     */
+    OUTBOX_RETENTION_HOURS: env.integer(168, 1, 8_760),
     LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     OTEL_TRACES_EXPORTER: env.oneOf(['none', 'otlp', 'file'], 'none'),
     OTEL_EXPORTER_OTLP_ENDPOINT: env.url('http://127.0.0.1:4318'),

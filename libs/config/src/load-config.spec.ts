@@ -67,6 +67,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps published outbox rows 168 hours unless OUTBOX_RETENTION_HOURS says otherwise, at least 1', () => {
+    const token = { ADMIN_TOKEN: 'a'.repeat(32) };
+    expect(loadConfig('ledger', schema, token).OUTBOX_RETENTION_HOURS).toBe(168);
+    expect(
+      loadConfig('ledger', schema, { ...token, OUTBOX_RETENTION_HOURS: '1' }).OUTBOX_RETENTION_HOURS,
+    ).toBe(1);
+    for (const refused of ['0', '-1', '1.5', 'week']) {
+      expect(() => loadConfig('ledger', schema, { ...token, OUTBOX_RETENTION_HOURS: refused })).toThrow(
+        /OUTBOX_RETENTION_HOURS/,
+      );
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig('ledger', schema, { ADMIN_TOKEN: 'a'.repeat(32), PORT: '' }).PORT).toBe(3003);
   });

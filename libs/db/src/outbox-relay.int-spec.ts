@@ -18,7 +18,7 @@ import {
   type ScratchDatabase,
 } from '@platform/testing';
 import { createDataSource, runMigrations } from './data-source';
-import { PLATFORM_MIGRATIONS } from './migrations/1764000000000-platform-tables';
+import { PLATFORM_MIGRATIONS } from './migrations';
 import { appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
 

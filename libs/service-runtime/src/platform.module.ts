@@ -5,14 +5,15 @@ import { PLATFORM_MIGRATIONS, createDataSource, ensureDatabaseExists, runMigrati
 import { EventConsumers } from './event-consumers';
 import { HealthController } from './health.controller';
 import { KafkaConnection } from './kafka-connection';
+import { OutboxPruneService } from './outbox-prune.service';
 import { OutboxRelayService } from './outbox-relay.service';
-import { PLATFORM_OPTIONS, type PlatformOptions } from './platform-options';
+import { PLATFORM_OPTIONS, outboxRetentionHours, type PlatformOptions } from './platform-options';
 import { REDACTED_LOG_PATHS } from './log-redaction';
 import { TelemetryLifecycle } from './telemetry-lifecycle';
 
 /**
  * What every service has: its database (created if missing, migrated under a lock), Kafka,
- * the outbox relay, idempotent consumers, logging, /health and /metrics.
+ * the outbox relay and pruner, idempotent consumers, logging, /health and /metrics.
  */
 @Global()
 @Module({})
@@ -54,6 +55,7 @@ export class PlatformModule {
         { provide: PLATFORM_OPTIONS, useValue: options },
         KafkaConnection,
         OutboxRelayService,
+        ...(outboxRetentionHours(options) === null ? [] : [OutboxPruneService]),
         EventConsumers,
         TelemetryLifecycle,
       ],

@@ -6,7 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
  * Republishing hands the ledger.entry_posted rows of the outbox back to the relay: the very same
  * messages, same event ids, so consumers that saw them drop them as duplicates. The relay publishes
  * in outbox id order, which is sequence order (both are taken under the ledger head lock).
- * Relies on the outbox keeping published rows (libs/db never deletes them).
+ * Relies on the outbox keeping published rows: the ledger opts out of outbox pruning (ledger.module.ts).
  */
 @Injectable()
 export class RepublishRepository {

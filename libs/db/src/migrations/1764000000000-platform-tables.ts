@@ -43,5 +43,3 @@ export class PlatformTables1764000000000 implements MigrationInterface {
     await runner.query('DROP TABLE outbox');
   }
 }
-
-export const PLATFORM_MIGRATIONS = [PlatformTables1764000000000];

@@ -7,6 +7,7 @@ import { LEDGER_ENTITIES } from './journal/ledger-entities';
 import { JournalRepository } from './journal/journal.repository';
 import { LedgerStateRepository } from './journal/ledger-state.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from './ledger-config';
+import { MerchantEventsConsumer } from './merchant-pricing/merchant-events.consumer';
 import { LEDGER_MIGRATIONS } from './migrations';
 import { LedgerAdminController } from './read-api/ledger-admin.controller';
 import { LedgerController } from './read-api/ledger.controller';
@@ -25,6 +26,8 @@ export class LedgerModule {
           env: config,
           entities: LEDGER_ENTITIES,
           migrations: LEDGER_MIGRATIONS,
+          // The outbox is the ledger's event log: republish re-sends entry_posted rows from it.
+          outbox: { prune: false },
         }),
         TypeOrmModule.forFeature(LEDGER_ENTITIES),
       ],
@@ -38,6 +41,7 @@ export class LedgerModule {
         ReverseEntry,
         PaymentEventsConsumer,
         LedgerCommandsConsumer,
+        MerchantEventsConsumer,
       ],
     };
   }

@@ -32,6 +32,7 @@ import {
   ledgerEntryRejectedSchema,
   ledgerRepublishRequestedSchema,
 } from './events/ledger-events';
+import { merchantPricingSetSchema } from './events/merchant-events';
 
 /**
  * Every command and event, declared once: its topic, its schema version and its data schema.
@@ -69,6 +70,8 @@ export const EVENT_CATALOGUE = Object.freeze({
   'ledger.entry_posted': entry(TOPICS.ledgerEvents, ledgerEntryPostedSchema),
   'ledger.entry_rejected': entry(TOPICS.ledgerEvents, ledgerEntryRejectedSchema),
   'ledger.republish_requested': entry(TOPICS.ledgerCommands, ledgerRepublishRequestedSchema),
+  // Merchants (the gateway onboards them).
+  'merchant.pricing_set': entry(TOPICS.merchantsEvents, merchantPricingSetSchema),
 });
 
 /** Version 1 of a message; a breaking change adds a new type or bumps this with both readers. */

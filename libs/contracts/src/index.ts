@@ -7,3 +7,4 @@ export * from './events/payment-commands';
 export * from './events/payment-events';
 export * from './events/risk-events';
 export * from './events/ledger-events';
+export * from './events/merchant-events';

@@ -19,6 +19,7 @@ export const TOPICS = Object.freeze({
   riskEvents: { name: 'risk.events', partitions: 3, keyedBy: 'payment id' },
   ledgerEvents: { name: 'ledger.events', partitions: 3, keyedBy: 'payment id (merchant id for payouts)' },
   ledgerCommands: { name: 'ledger.commands', partitions: 1, keyedBy: 'requester' },
+  merchantsEvents: { name: 'merchants.events', partitions: 3, keyedBy: 'merchant id' },
 } as const satisfies Record<string, TopicDefinition>);
 
 export type TopicKey = keyof typeof TOPICS;

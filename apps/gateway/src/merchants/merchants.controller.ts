@@ -1,29 +1,42 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { bearerTokenGuard } from '@platform/service-runtime';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiError, bearerTokenGuard } from '@platform/service-runtime';
 import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
 import { apiKeyHash, apiKeyLast4 } from '../domain/credentials';
 import { newApiKey, newApiKeyId, newMerchantId } from '../domain/random-identifiers';
-import { CreateMerchantDto } from './create-merchant.dto';
+import { correlationIdOf } from '../http/correlation-id';
+import { CreateMerchantDto, UpdateMerchantDto } from './create-merchant.dto';
 import type { MerchantEntity } from './merchant.entity';
+import {
+  pricingFromRequest,
+  toPricingResource,
+  type MerchantPricing,
+  type PricingResource,
+} from './merchant-pricing';
 import { MerchantsRepository } from './merchants.repository';
 import { GATEWAY_CONFIG } from '../gateway-config';
 import { Documented } from '../openapi/documented';
-import { CREATE_MERCHANT_SCHEMA, MERCHANT_SCHEMA } from '../openapi/schemas';
+import { CREATE_MERCHANT_SCHEMA, MERCHANT_SCHEMA, UPDATE_MERCHANT_SCHEMA } from '../openapi/schemas';
+
+const MERCHANT_ID = /^mer_[A-Za-z0-9]{8,64}$/;
 
 interface MerchantResource {
   readonly id: string;
   readonly object: 'merchant';
   readonly name: string;
   readonly settlement_currency: string | null;
+  /** The currencies priced for this merchant; any other is charged the default. */
+  readonly pricing: PricingResource[];
   readonly created: number;
 }
 
-function toMerchantResource(merchant: MerchantEntity): MerchantResource {
+function toMerchantResource(merchant: MerchantEntity, pricing: readonly MerchantPricing[]): MerchantResource {
   return {
     id: merchant.id,
     object: 'merchant',
     name: merchant.name,
     settlement_currency: merchant.settlementCurrency?.toLowerCase() ?? null,
+    pricing: toPricingResource(pricing),
     created: Math.floor(merchant.createdAt.getTime() / 1000),
   };
 }
@@ -43,8 +56,12 @@ export class MerchantsController {
   @Post('merchants')
   @HttpCode(201)
   @UseGuards(bearerTokenGuard(GATEWAY_CONFIG, 'ADMIN_TOKEN'))
-  async create(@Body() body: CreateMerchantDto): Promise<MerchantResource & { api_key: string }> {
+  async create(
+    @Body() body: CreateMerchantDto,
+    @Req() request: Request,
+  ): Promise<MerchantResource & { api_key: string }> {
     const apiKey = newApiKey();
+    const pricing = pricingFromRequest(body.pricing ?? []);
     const merchant = await this.merchants.insert(
       {
         id: newMerchantId(),
@@ -54,16 +71,70 @@ export class MerchantsController {
         settlementCurrency: body.settlement_currency?.toUpperCase() ?? null,
       },
       newApiKeyId(),
+      pricing,
+      correlationIdOf(request),
     );
-    const { created, ...resource } = toMerchantResource(merchant);
+    const { created, ...resource } = toMerchantResource(merchant, pricing);
     return { ...resource, api_key: apiKey, created };
+  }
+
+  @Documented({
+    summary: 'A merchant, with its pricing (admin token)',
+    status: 200,
+    response: MERCHANT_SCHEMA,
+    errors: [404],
+    authenticated: false,
+  })
+  @Get('merchants/:id')
+  @UseGuards(bearerTokenGuard(GATEWAY_CONFIG, 'ADMIN_TOKEN'))
+  async retrieve(@Param('id') id: string): Promise<MerchantResource> {
+    const merchant = MERCHANT_ID.test(id) ? await this.merchants.findById(id) : null;
+    if (merchant === null) throw ApiError.notFound('merchant', id);
+    return toMerchantResource(merchant, await this.merchants.pricingOf(merchant.id));
+  }
+
+  /**
+   * Changes the fields given (admin token). Each pricing entry replaces its currency's fee; the
+   * ledger applies it, by merchant.pricing_set, to the captures it posts after receiving it.
+   */
+  @Documented({
+    summary: 'Update a merchant: name, settlement currency, pricing per currency (admin token)',
+    status: 200,
+    body: UPDATE_MERCHANT_SCHEMA,
+    response: MERCHANT_SCHEMA,
+    errors: [404],
+    authenticated: false,
+  })
+  @Post('merchants/:id')
+  @HttpCode(200)
+  @UseGuards(bearerTokenGuard(GATEWAY_CONFIG, 'ADMIN_TOKEN'))
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateMerchantDto,
+    @Req() request: Request,
+  ): Promise<MerchantResource> {
+    const merchant = MERCHANT_ID.test(id)
+      ? await this.merchants.update(
+          id,
+          {
+            ...(body.name === undefined ? {} : { name: body.name }),
+            ...(body.settlement_currency === undefined
+              ? {}
+              : { settlementCurrency: body.settlement_currency.toUpperCase() }),
+            ...(body.pricing === undefined ? {} : { pricing: pricingFromRequest(body.pricing) }),
+          },
+          correlationIdOf(request),
+        )
+      : null;
+    if (merchant === null) throw ApiError.notFound('merchant', id);
+    return toMerchantResource(merchant, await this.merchants.pricingOf(merchant.id));
   }
 
   /** The merchant the API key belongs to: lets a client check that a stored key still works. */
   @Documented({ summary: 'The merchant the API key belongs to', status: 200, response: MERCHANT_SCHEMA })
   @Get('account')
   @UseGuards(ApiKeyGuard)
-  account(@CurrentMerchant() merchant: MerchantEntity): MerchantResource {
-    return toMerchantResource(merchant);
+  async account(@CurrentMerchant() merchant: MerchantEntity): Promise<MerchantResource> {
+    return toMerchantResource(merchant, await this.merchants.pricingOf(merchant.id));
   }
 }

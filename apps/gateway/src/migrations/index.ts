@@ -5,6 +5,7 @@ import { GatewayPayoutsDisputes1764400000000 } from './1764400000000-gateway-pay
 import { GatewayPaymentMethods1764500000000 } from './1764500000000-gateway-payment-methods';
 import { GatewaySettlementSecurity1764600000000 } from './1764600000000-gateway-settlement-security';
 import { GatewayCommandRejections1764700000000 } from './1764700000000-gateway-command-rejections';
+import { GatewayMerchantPricing1764900000000 } from './1764900000000-gateway-merchant-pricing';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -14,4 +15,5 @@ export const GATEWAY_MIGRATIONS = [
   GatewayPaymentMethods1764500000000,
   GatewaySettlementSecurity1764600000000,
   GatewayCommandRejections1764700000000,
+  GatewayMerchantPricing1764900000000,
 ];

@@ -279,15 +279,45 @@ const settlementCurrency = string({
   pattern: '^[a-z]{3}$',
   description: 'Lower-case ISO 4217: payments in other currencies are converted into it.',
 });
+const merchantPricing: SchemaObject = {
+  type: 'array',
+  maxItems: 50,
+  description:
+    'The fee per currency, at most one entry each. A currency left out is charged the default, ' +
+    '2.9 % + 0.30 (scaled to the currency). The ledger applies a change to the captures it posts after receiving it.',
+  items: object(
+    {
+      currency,
+      basis_points: {
+        ...integer('Percentage of the amount in basis points: 250 = 2.5 %.'),
+        minimum: 0,
+        maximum: 10000,
+      },
+      fixed_amount: { ...minorAmount, minimum: 0 },
+    },
+    ['currency', 'basis_points', 'fixed_amount'],
+  ),
+};
 export const CREATE_MERCHANT_SCHEMA = object(
-  { name: string({ minLength: 1, maxLength: 100 }), settlement_currency: settlementCurrency },
+  {
+    name: string({ minLength: 1, maxLength: 100 }),
+    settlement_currency: settlementCurrency,
+    pricing: merchantPricing,
+  },
   ['name'],
 );
+/** Only the fields given change; a pricing entry replaces that currency's fee, others stay. */
+export const UPDATE_MERCHANT_SCHEMA = object({
+  name: string({ minLength: 1, maxLength: 100 }),
+  settlement_currency: settlementCurrency,
+  pricing: merchantPricing,
+});
 export const MERCHANT_SCHEMA = object({
   id: string({ pattern: '^mer_' }),
   object: string({ enum: ['merchant'] }),
   name: string(),
   settlement_currency: nullable(settlementCurrency),
+  pricing: merchantPricing,
   created: unixSeconds,
   api_key: string({ description: 'Only in the answer to the creation.' }),
 });

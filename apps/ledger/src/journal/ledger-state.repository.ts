@@ -268,13 +268,36 @@ export class LedgerStateRepository {
     }
   }
 
-  async setPricing(merchantId: string, currency: string, pricing: Pricing): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * A merchant's fee in one currency from now on (the admin PUT, or merchant.pricing_set inside
+   * the consumer's transaction); setting the same pricing twice has the effect of once.
+   */
+  async setPricing(
+    merchantId: string,
+    currency: string,
+    pricing: Pricing,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.query(
       `INSERT INTO merchant_pricing (merchant_id, currency, basis_points, fixed_minor) VALUES ($1, $2, $3, $4)
        ON CONFLICT (merchant_id, currency) DO UPDATE
          SET basis_points = EXCLUDED.basis_points, fixed_minor = EXCLUDED.fixed_minor, updated_at = now()`,
       [merchantId, currency, pricing.basisPoints.toString(), pricing.fixedMinor.toString()],
     );
+  }
+
+  /** The currencies priced for a merchant, by currency; any other is charged the default. */
+  async pricingOf(merchantId: string): Promise<{ currency: string; pricing: Pricing; updatedAt: Date }[]> {
+    const rows = await this.dataSource.query<(PricingRow & { updated_at: Date })[]>(
+      `SELECT merchant_id, currency, basis_points, fixed_minor, updated_at FROM merchant_pricing
+        WHERE merchant_id = $1 ORDER BY currency`,
+      [merchantId],
+    );
+    return rows.map((row) => ({
+      currency: row.currency,
+      pricing: { basisPoints: BigInt(row.basis_points), fixedMinor: BigInt(row.fixed_minor) },
+      updatedAt: row.updated_at,
+    }));
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { isKnownCurrency } from '@platform/money';
 import { ApiError, bearerTokenGuard } from '@platform/service-runtime';
 import { LEDGER_CONFIG } from '../ledger-config';
@@ -40,6 +40,27 @@ export class LedgerAdminController {
       currency,
       basis_points: body.basis_points,
       fixed_minor: body.fixed_minor,
+    };
+  }
+
+  /**
+   * The currencies priced for a merchant (by the PUT above or by merchant.pricing_set from the
+   * gateway); any other currency is charged the default.
+   */
+  @Get('pricing/:merchantId')
+  async pricing(@Param('merchantId') merchantId: string) {
+    if (!MERCHANT_ID.test(merchantId)) throw invalid('merchantId', 'must be a merchant id');
+    const priced = await this.state.pricingOf(merchantId);
+    return {
+      object: 'list' as const,
+      data: priced.map(({ currency, pricing, updatedAt }) => ({
+        object: 'merchant_pricing' as const,
+        merchant_id: merchantId,
+        currency,
+        basis_points: Number(pricing.basisPoints),
+        fixed_minor: pricing.fixedMinor.toString(),
+        updated_at: updatedAt.toISOString(),
+      })),
     };
   }
 

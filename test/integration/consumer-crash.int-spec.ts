@@ -2,15 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { TOPICS, allTopicDefinitions, createEvent, encodeEvent } from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, type KafkaSettings } from '@platform/kafka';
-import {
-  createMigratedDatabase,
-  uniqueNamespace,
-  waitFor,
-  TEST_KAFKA_BROKERS,
-  type MigratedDatabase,
-} from '@platform/testing';
+import { TOPICS, createEvent, encodeEvent } from '@platform/contracts';
+import { TestNamespace, createMigratedDatabase, waitFor, type MigratedDatabase } from '@platform/testing';
 
 const EVENT_COUNT = 300;
 const FIXTURE = join(__dirname, '..', 'fixtures', 'idempotent-consumer-process.js');
@@ -18,17 +11,14 @@ const FIXTURE = join(__dirname, '..', 'fixtures', 'idempotent-consumer-process.j
 describe('a consumer killed with SIGKILL in the middle of a batch', () => {
   let migrated: MigratedDatabase;
   let dataSource: DataSource;
-  const settings: KafkaSettings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: 'crash-test-producer',
-    namespace: uniqueNamespace('itest-crash'),
-  };
+  let bus: TestNamespace | undefined;
   const children: ChildProcess[] = [];
 
   const startConsumerProcess = async (): Promise<ChildProcess> => {
+    if (bus === undefined) throw new Error('the test namespace was not created');
     const child = spawn(
       process.execPath,
-      [FIXTURE, migrated.database.url, settings.namespace, TOPICS.riskEvents.name],
+      [FIXTURE, migrated.database.url, bus.namespace, TOPICS.riskEvents.name],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -61,10 +51,7 @@ describe('a consumer killed with SIGKILL in the middle of a batch', () => {
     dataSource = migrated.dataSource;
     // No unique constraint: a second application of an event would show as a second row.
     await dataSource.query('CREATE TABLE effects (event_id uuid NOT NULL, pid int NOT NULL)');
-    const kafka = createKafka(settings);
-    await ensureTopics(kafka, settings, allTopicDefinitions());
-    const producer = new EventProducer(kafka, settings);
-    await producer.connect();
+    bus = await TestNamespace.create({ name: 'itest-crash', read: [] });
     const correlationId = randomUUID();
     const messages = Array.from({ length: EVENT_COUNT }, (_, index) => {
       const paymentId = `pay_${String(index % 7).padStart(24, '0')}`;
@@ -81,13 +68,14 @@ describe('a consumer killed with SIGKILL in the middle of a batch', () => {
       );
       return { topic: TOPICS.riskEvents.name, key: paymentId, value: encodeEvent(event), headers: {} };
     });
-    await producer.send(messages);
-    await producer.disconnect();
+    // One batch: every event is on the topic before the first consumer starts.
+    await bus.producer.send(messages);
   });
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await migrated.close();
+    await bus?.close();
   });
 
   it('applies every event exactly once after a restart', async () => {

@@ -1,23 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
-import {
-  TOPICS,
-  allTopicDefinitions,
-  createEvent,
-  decodeEvent,
-  encodeEvent,
-  type AnyEventEnvelope,
-  type EventData,
-  type EventType,
-} from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { TOPICS, type EventData, type EventType } from '@platform/contracts';
 import {
   ServiceProcess,
-  TEST_KAFKA_BROKERS,
+  TestNamespace,
   createScratchDatabase,
-  uniqueNamespace,
-  waitFor,
+  vaultedTestCard,
   type ScratchDatabase,
 } from '@platform/testing';
 
@@ -38,33 +26,16 @@ const FX_RATES = { version: 'itest-2026-11-25', rates: { 'EUR:USD': '1.0842', 'U
 const SETTLE_LIMIT_MS = 20_000;
 
 interface Running {
-  readonly settings: KafkaSettings;
-  readonly producer: EventProducer;
-  readonly consumer: Consumer;
-  readonly events: AnyEventEnvelope[];
+  readonly bus: TestNamespace;
   readonly database: ScratchDatabase;
   readonly service: ServiceProcess;
 }
 
 async function startPayments(): Promise<Running> {
-  const settings: KafkaSettings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: 'async-methods-test',
-    namespace: uniqueNamespace('itest-async'),
-  };
-  const kafka = createKafka(settings);
-  await ensureTopics(kafka, settings, allTopicDefinitions());
-  const producer = new EventProducer(kafka, settings);
-  await producer.connect();
-  const events: AnyEventEnvelope[] = [];
-  const consumer = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topicFor(settings, TOPICS.paymentsEvents.name)], fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      events.push(decodeEvent(message.value));
-      return Promise.resolve();
-    },
+  const bus = await TestNamespace.create({
+    name: 'itest-async',
+    read: [TOPICS.paymentsEvents.name],
+    eventLimitMs: SETTLE_LIMIT_MS,
   });
   const database = await createScratchDatabase('itest_async_payments');
   const service = await ServiceProcess.start({
@@ -72,8 +43,7 @@ async function startPayments(): Promise<Running> {
     main: PAYMENTS,
     port: PORT,
     env: {
-      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-      KAFKA_NAMESPACE: settings.namespace,
+      ...bus.serviceEnv,
       DATABASE_URL: database.url,
       ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
@@ -86,10 +56,10 @@ async function startPayments(): Promise<Running> {
       FX_RATES: JSON.stringify(FX_RATES),
     },
   }).catch(async (error: unknown) => {
-    await releaseTestResources({ settings, producer, consumer, database });
+    await releaseTestResources({ bus, database });
     throw error;
   });
-  return { settings, producer, consumer, events, database, service };
+  return { bus, database, service };
 }
 
 async function stopPayments(running: Running | undefined): Promise<void> {
@@ -99,22 +69,9 @@ async function stopPayments(running: Running | undefined): Promise<void> {
 }
 
 /** The test's clients, scratch database and topics. */
-async function releaseTestResources(
-  running: Pick<Running, 'settings' | 'producer' | 'consumer' | 'database'>,
-): Promise<void> {
-  await running.consumer.disconnect();
-  await running.producer.disconnect();
+async function releaseTestResources(running: Pick<Running, 'bus' | 'database'>): Promise<void> {
+  await running.bus.close();
   await running.database.drop();
-  const admin = createKafka(running.settings).admin();
-  await admin.connect();
-  try {
-    const prefix = `${running.settings.namespace}.`;
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
@@ -138,21 +95,8 @@ describe('bank transfers, wallets, FX and risk timeouts in the payments service'
   const merchants = new Map<string, string>();
 
   async function send<T extends EventType>(type: T, data: EventData<T>, paymentId: string): Promise<void> {
-    const event = createEvent(type, data, {
-      aggregateId: paymentId,
-      aggregateSequence: 1,
-      merchantId: merchants.get(paymentId) ?? CLOSED_MERCHANT,
-      correlationId: randomUUID(),
-      causationId: null,
-    });
-    await running().producer.send([
-      {
-        topic: type.startsWith('risk.') ? TOPICS.riskEvents.name : TOPICS.paymentsCommands.name,
-        key: paymentId,
-        value: encodeEvent(event),
-        headers: {},
-      },
-    ]);
+    const merchantId = merchants.get(paymentId) ?? CLOSED_MERCHANT;
+    await running().bus.send(type, data, { aggregateId: paymentId, merchantId });
   }
 
   async function create(
@@ -184,19 +128,13 @@ describe('bank transfers, wallets, FX and risk timeouts in the payments service'
   const approveRisk = (paymentId: string) =>
     send('risk.assessed', { paymentId, decision: 'approve', score: 0, reasons: [] }, paymentId);
 
-  const eventsOf = (paymentId: string) => running().events.filter((event) => event.aggregateId === paymentId);
-  const typesOf = (paymentId: string) => eventsOf(paymentId).map((event) => event.type);
+  const typesOf = (paymentId: string) =>
+    running()
+      .bus.eventsOf(paymentId)
+      .map((event) => event.type);
 
-  function waitForEvent<T extends EventType>(paymentId: string, type: T) {
-    return waitFor(
-      `${type} for ${paymentId} (seen: ${typesOf(paymentId).join(', ')})`,
-      SETTLE_LIMIT_MS,
-      () => {
-        const found = eventsOf(paymentId).find((event) => event.type === type);
-        return found as Extract<AnyEventEnvelope, { type: T }> | undefined;
-      },
-    );
-  }
+  const waitForEvent = <T extends EventType>(paymentId: string, type: T) =>
+    running().bus.waitForEvent(paymentId, type);
 
   async function operatorView(paymentId: string): Promise<Record<string, unknown>> {
     const response = await fetch(`http://127.0.0.1:${PORT}/v1/payments/${paymentId}`, {
@@ -208,18 +146,7 @@ describe('bank transfers, wallets, FX and risk timeouts in the payments service'
 
   const transfer = { type: 'bank_transfer', bankTransfer: { country: 'DE' } } as const;
   const alipay = { type: 'wallet', wallet: { provider: 'alipay' } } as const;
-  const card = {
-    type: 'card',
-    card: {
-      token: `tok_${randomBytes(8).toString('hex')}`,
-      brand: 'visa',
-      bin: '424242',
-      last4: '4242',
-      expMonth: 12,
-      expYear: 2034,
-      fingerprint: `fp_${randomBytes(10).toString('hex')}`,
-    },
-  } as const;
+  const card = vaultedTestCard();
 
   it('waits for a bank transfer with a virtual account, then authorizes and captures once the bank pays', async () => {
     const id = await create(transfer);

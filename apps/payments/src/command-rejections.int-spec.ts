@@ -1,24 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
-import {
-  TOPICS,
-  allTopicDefinitions,
-  createEvent,
-  decodeEvent,
-  encodeEvent,
-  type AnyEventEnvelope,
-  type EventData,
-  type EventEnvelope,
-  type EventType,
-} from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { TOPICS, type EventData, type EventEnvelope, type EventType } from '@platform/contracts';
 import {
   ServiceProcess,
-  TEST_KAFKA_BROKERS,
+  TestNamespace,
   createScratchDatabase,
-  uniqueNamespace,
-  waitFor,
+  vaultedTestCard,
   type ScratchDatabase,
 } from '@platform/testing';
 
@@ -34,69 +21,33 @@ const MERCHANT_ID = `mer_rej${randomBytes(6).toString('hex')}`;
 const SETTLE_LIMIT_MS = 20_000;
 
 interface Running {
-  readonly settings: KafkaSettings;
-  readonly producer: EventProducer;
-  readonly consumer: Consumer;
-  readonly events: AnyEventEnvelope[];
+  readonly bus: TestNamespace;
   readonly database: ScratchDatabase;
   readonly service: ServiceProcess;
 }
 
 async function startPayments(): Promise<Running> {
-  const settings: KafkaSettings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: 'command-rejections-test',
-    namespace: uniqueNamespace('itest-rej'),
-  };
-  const kafka = createKafka(settings);
-  await ensureTopics(kafka, settings, allTopicDefinitions());
-  const producer = new EventProducer(kafka, settings);
-  await producer.connect();
-  const events: AnyEventEnvelope[] = [];
-  const consumer = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topicFor(settings, TOPICS.paymentsEvents.name)], fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      events.push(decodeEvent(message.value));
-      return Promise.resolve();
-    },
+  const bus = await TestNamespace.create({
+    name: 'itest-rej',
+    read: [TOPICS.paymentsEvents.name],
+    eventLimitMs: SETTLE_LIMIT_MS,
   });
   const database = await createScratchDatabase('itest_rejections_payments');
   const service = await ServiceProcess.start({
     name: 'payments',
     main: PAYMENTS,
     port: PORT,
-    env: {
-      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-      KAFKA_NAMESPACE: settings.namespace,
-      DATABASE_URL: database.url,
-      ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
-    },
+    env: { ...bus.serviceEnv, DATABASE_URL: database.url, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
   }).catch(async (error: unknown) => {
-    await releaseTestResources({ settings, producer, consumer, database });
+    await releaseTestResources({ bus, database });
     throw error;
   });
-  return { settings, producer, consumer, events, database, service };
+  return { bus, database, service };
 }
 
-async function releaseTestResources(
-  running: Pick<Running, 'settings' | 'producer' | 'consumer' | 'database'>,
-): Promise<void> {
-  await running.consumer.disconnect();
-  await running.producer.disconnect();
+async function releaseTestResources(running: Pick<Running, 'bus' | 'database'>): Promise<void> {
+  await running.bus.close();
   await running.database.drop();
-  const admin = createKafka(running.settings).admin();
-  await admin.connect();
-  try {
-    const prefix = `${running.settings.namespace}.`;
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
@@ -118,36 +69,16 @@ describe('payment.command_rejected from the payments service', () => {
     await releaseTestResources(running);
   });
 
-  async function send<T extends EventType>(
+  function send<T extends EventType>(
     type: T,
     data: EventData<T>,
     paymentId: string,
   ): Promise<EventEnvelope<T>> {
-    const event = createEvent(type, data, {
-      aggregateId: paymentId,
-      aggregateSequence: 1,
-      merchantId: MERCHANT_ID,
-      correlationId: randomUUID(),
-      causationId: null,
-    });
-    await platform().producer.send([
-      {
-        topic: type.startsWith('risk.') ? TOPICS.riskEvents.name : TOPICS.paymentsCommands.name,
-        key: paymentId,
-        value: encodeEvent(event),
-        headers: {},
-      },
-    ]);
-    return event;
+    return platform().bus.send(type, data, { aggregateId: paymentId, merchantId: MERCHANT_ID });
   }
 
   function waitForEvent<T extends EventType>(paymentId: string, type: T, nth = 1) {
-    return waitFor(`${type} #${nth} for ${paymentId}`, SETTLE_LIMIT_MS, () => {
-      const found = platform().events.filter(
-        (event) => event.aggregateId === paymentId && event.type === type,
-      );
-      return found[nth - 1] as EventEnvelope<T> | undefined;
-    });
+    return platform().bus.waitForEvent(paymentId, type, { nth });
   }
 
   async function authorizedManualPayment(): Promise<string> {
@@ -160,18 +91,7 @@ describe('payment.command_rejected from the payments service', () => {
         amountMinor: '2500',
         currency: 'USD',
         captureMethod: 'manual',
-        paymentMethod: {
-          type: 'card',
-          card: {
-            token: `tok_${randomBytes(8).toString('hex')}`,
-            brand: 'visa',
-            bin: '424242',
-            last4: '4242',
-            expMonth: 12,
-            expYear: 2034,
-            fingerprint: `fp_${randomBytes(10).toString('hex')}`,
-          },
-        },
+        paymentMethod: vaultedTestCard(),
         metadata: {},
       },
       paymentId,
@@ -203,7 +123,7 @@ describe('payment.command_rejected from the payments service', () => {
     });
     // Nothing was captured: the canceled payment's events end with payment.canceled.
     const types = platform()
-      .events.filter((event) => event.aggregateId === paymentId)
+      .bus.eventsOf(paymentId)
       .map((event) => event.type);
     expect(types).toEqual([
       'payment.created',
@@ -219,13 +139,11 @@ describe('payment.command_rejected from the payments service', () => {
     const capture = await send('payment.capture', { paymentId }, paymentId);
     await waitForEvent(paymentId, 'payment.command_rejected');
     // The same envelope again, then a second capture as a marker: its rejection comes after the redelivery's.
-    await platform().producer.send([
-      { topic: TOPICS.paymentsCommands.name, key: paymentId, value: encodeEvent(capture), headers: {} },
-    ]);
+    await platform().bus.publish(capture);
     const marker = await send('payment.capture', { paymentId }, paymentId);
     const second = await waitForEvent(paymentId, 'payment.command_rejected', 2);
     expect(second.causationId).toBe(marker.id);
-    const refusalsOfCapture = platform().events.filter(
+    const refusalsOfCapture = platform().bus.events.filter(
       (event) => event.type === 'payment.command_rejected' && event.causationId === capture.id,
     );
     expect(refusalsOfCapture).toHaveLength(1);

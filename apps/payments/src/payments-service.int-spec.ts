@@ -1,22 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
-import {
-  TOPICS,
-  allTopicDefinitions,
-  createEvent,
-  decodeEvent,
-  encodeEvent,
-  type AnyEventEnvelope,
-  type EventData,
-  type EventType,
-} from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { TOPICS, type EventData, type EventType } from '@platform/contracts';
 import {
   ServiceProcess,
-  TEST_KAFKA_BROKERS,
+  TestNamespace,
   createScratchDatabase,
-  uniqueNamespace,
+  vaultedTestCard,
   waitFor,
   type ScratchDatabase,
 } from '@platform/testing';
@@ -31,10 +20,7 @@ const MERCHANT_ID = `mer_int${randomBytes(6).toString('hex')}`;
 const SETTLE_LIMIT_MS = 20_000;
 
 interface RunningPlatform {
-  readonly settings: KafkaSettings;
-  readonly producer: EventProducer;
-  readonly events: AnyEventEnvelope[];
-  readonly consumer: Consumer;
+  readonly bus: TestNamespace;
   readonly databases: ScratchDatabase[];
   readonly processes: ServiceProcess[];
   readonly paymentsUrl: string;
@@ -58,36 +44,15 @@ async function startPlatform(
   ports: { payments: number; risk?: number },
   paymentsEnv: Record<string, string>,
 ): Promise<RunningPlatform> {
-  const settings: KafkaSettings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: `${prefix}-test`,
-    namespace: uniqueNamespace(prefix),
-  };
-  const kafka = createKafka(settings);
-  await ensureTopics(kafka, settings, allTopicDefinitions());
-  const producer = new EventProducer(kafka, settings);
-  await producer.connect();
-  const events: AnyEventEnvelope[] = [];
-  const consumer = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: [topicFor(settings, TOPICS.paymentsEvents.name), topicFor(settings, TOPICS.riskEvents.name)],
-    fromBeginning: true,
+  const bus = await TestNamespace.create({
+    name: prefix,
+    read: [TOPICS.paymentsEvents.name, TOPICS.riskEvents.name],
+    eventLimitMs: SETTLE_LIMIT_MS,
   });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      events.push(decodeEvent(message.value));
-      return Promise.resolve();
-    },
-  });
-  const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), KAFKA_NAMESPACE: settings.namespace };
   const databases: ScratchDatabase[] = [];
   const processes: ServiceProcess[] = [];
   const platform: RunningPlatform = {
-    settings,
-    producer,
-    events,
-    consumer,
+    bus,
     databases,
     processes,
     paymentsUrl: `http://127.0.0.1:${ports.payments}`,
@@ -98,14 +63,14 @@ async function startPlatform(
     processes.push(
       await startService(
         'payments',
-        { ...common, ...paymentsEnv, DATABASE_URL: paymentsDb.url },
+        { ...bus.serviceEnv, ...paymentsEnv, DATABASE_URL: paymentsDb.url },
         ports.payments,
       ),
     );
     if (ports.risk !== undefined) {
       const riskDb = await createScratchDatabase(`${prefix.replace(/-/g, '_')}_risk`);
       databases.push(riskDb);
-      processes.push(await startService('risk', { ...common, DATABASE_URL: riskDb.url }, ports.risk));
+      processes.push(await startService('risk', { ...bus.serviceEnv, DATABASE_URL: riskDb.url }, ports.risk));
     }
   } catch (error) {
     // A service that does not start leaves nothing behind.
@@ -118,19 +83,8 @@ async function startPlatform(
 async function stopPlatform(platform: RunningPlatform | undefined): Promise<void> {
   if (platform === undefined) return;
   await Promise.all(platform.processes.map((service) => service.stop()));
-  await platform.consumer.disconnect();
-  await platform.producer.disconnect();
+  await platform.bus.close();
   for (const database of platform.databases) await database.drop();
-  const admin = createKafka(platform.settings).admin();
-  await admin.connect();
-  try {
-    const prefix = `${platform.settings.namespace}.`;
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
@@ -141,21 +95,7 @@ async function send<T extends EventType>(
   data: EventData<T>,
   aggregateId: string,
 ): Promise<void> {
-  const event = createEvent(type, data, {
-    aggregateId,
-    aggregateSequence: 1,
-    merchantId: MERCHANT_ID,
-    correlationId: randomUUID(),
-    causationId: null,
-  });
-  await platform.producer.send([
-    {
-      topic: event.type.startsWith('risk.') ? TOPICS.riskEvents.name : TOPICS.paymentsCommands.name,
-      key: aggregateId,
-      value: encodeEvent(event),
-      headers: {},
-    },
-  ]);
+  await platform.bus.send(type, data, { aggregateId, merchantId: MERCHANT_ID });
 }
 
 function createPayment(
@@ -173,39 +113,23 @@ function createPayment(
       amountMinor: options.amountMinor ?? '10000',
       currency: 'USD',
       captureMethod: options.captureMethod ?? 'automatic',
-      paymentMethod: {
-        type: 'card',
-        card: {
-          token: `tok_${randomBytes(8).toString('hex')}`,
-          brand: 'visa',
-          bin: card.slice(0, 6),
-          last4: card.slice(-4),
-          expMonth: 12,
-          expYear: 2034,
-          fingerprint: `fp_${randomBytes(10).toString('hex')}`,
-        },
-      },
+      paymentMethod: vaultedTestCard({ bin: card.slice(0, 6), last4: card.slice(-4) }),
       metadata: {},
     },
     paymentId,
   );
 }
 
-const eventsOf = (platform: RunningPlatform, paymentId: string) =>
-  platform.events.filter((event) => event.aggregateId === paymentId);
-
 /** The payment's own events (payments.events), in order. */
 const typesOf = (platform: RunningPlatform, paymentId: string) =>
-  eventsOf(platform, paymentId)
+  platform.bus
+    .eventsOf(paymentId)
     .map((event) => event.type)
     .filter((type) => !type.startsWith('risk.'));
 
 /** Waits until the payment's events include `type` (the nth of them), and returns it. */
 function waitForEvent<T extends EventType>(platform: RunningPlatform, paymentId: string, type: T, nth = 1) {
-  return waitFor(`${type} #${nth} for ${paymentId}`, SETTLE_LIMIT_MS, () => {
-    const found = eventsOf(platform, paymentId).filter((event) => event.type === type);
-    return found[nth - 1] as Extract<AnyEventEnvelope, { type: T }> | undefined;
-  });
+  return platform.bus.waitForEvent(paymentId, type, { nth });
 }
 
 interface ChargeView {
@@ -352,7 +276,8 @@ describe('payments and risk as processes', () => {
       );
     }
     await waitForEvent(running(), id, 'refund.succeeded', 2);
-    const outcomes = eventsOf(running(), id)
+    const outcomes = running()
+      .bus.eventsOf(id)
       .filter((event) => event.type === 'refund.succeeded' || event.type === 'refund.failed')
       .map((event) => [event.type, event.data.amountMinor]);
     expect(outcomes).toEqual([

@@ -1,27 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Partitioners, type Producer } from 'kafkajs';
 import { chromium } from 'playwright-core';
-import {
-  TOPICS,
-  allTopicDefinitions,
-  decodeEvent,
-  physicalTopicName,
-  type EventEnvelope,
-} from '@platform/contracts';
-import { createKafka, ensureTopics } from '@platform/kafka';
+import { TOPICS, decodeEvent, physicalTopicName, type EventEnvelope } from '@platform/contracts';
 import {
   ServiceProcess,
-  TEST_KAFKA_BROKERS,
+  TestNamespace,
   createScratchDatabase,
   readTopics,
   testKafka,
-  uniqueNamespace,
   waitFor,
   type ScratchDatabase,
 } from '@platform/testing';
-import { asMessage, entryPosted, type EntrySpec } from '../test-support/ledger-entries';
+import { entryPosted, type EntrySpec } from '../test-support/ledger-entries';
 
 const PORT = 3500 + 90 + (process.pid % 9);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -66,9 +57,9 @@ interface Status {
 
 describe('reporting service against real Kafka and Postgres', () => {
   let database: ScratchDatabase;
+  let bus: TestNamespace | undefined;
   let namespace: string;
   let service: ServiceProcess | undefined;
-  let producer: Producer;
   let sequence = 0;
   const published: EventEnvelope<'ledger.entry_posted'>[] = [];
 
@@ -77,11 +68,14 @@ describe('reporting service against real Kafka and Postgres', () => {
   ): Promise<EventEnvelope<'ledger.entry_posted'>[]> {
     const events = specs.map((spec) => entryPosted({ ...spec, sequence: (sequence += 1) }));
     published.push(...events);
-    await producer.send({
-      topic: physicalTopicName(namespace, TOPICS.ledgerEvents.name),
-      messages: events.map(asMessage),
-    });
+    await sendToLedgerEvents(events);
     return events;
+  }
+
+  /** Sends entries to ledger.events as they are, in order, keyed by their aggregates. */
+  async function sendToLedgerEvents(events: readonly EventEnvelope<'ledger.entry_posted'>[]): Promise<void> {
+    if (bus === undefined) throw new Error('the test namespace was not created');
+    for (const event of events) await bus.publish(event);
   }
 
   async function status(): Promise<Status> {
@@ -97,20 +91,16 @@ describe('reporting service against real Kafka and Postgres', () => {
 
   beforeAll(async () => {
     database = await createScratchDatabase('reporting_int');
-    namespace = uniqueNamespace('reporting-int');
-    const settings = { brokers: TEST_KAFKA_BROKERS, clientId: 'reporting-int', namespace };
-    await ensureTopics(createKafka(settings), settings, allTopicDefinitions());
-    producer = testKafka('reporting-int').producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    bus = await TestNamespace.create({ name: 'reporting-int', read: [] });
+    namespace = bus.namespace;
     service = await ServiceProcess.start({
       name: 'reporting',
       main: join(__dirname, '..', 'dist', 'main.js'),
       port: PORT,
       env: {
         HOST: '127.0.0.1',
+        ...bus.serviceEnv,
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-        KAFKA_NAMESPACE: namespace,
         ADMIN_TOKEN,
         ANALYST_TOKEN,
         LOG_LEVEL: 'warn',
@@ -121,13 +111,8 @@ describe('reporting service against real Kafka and Postgres', () => {
 
   afterAll(async () => {
     await service?.stop();
-    await producer?.disconnect();
+    await bus?.close();
     await database?.drop();
-    const admin = testKafka('reporting-int-cleanup').admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
   });
 
   it('projects volume, refunds, fees, balances and payouts from ledger events', async () => {
@@ -302,10 +287,7 @@ describe('reporting service against real Kafka and Postgres', () => {
         occurredAt: '2025-11-23T09:00:00Z',
       },
     ]);
-    await producer.send({
-      topic: physicalTopicName(namespace, TOPICS.ledgerEvents.name),
-      messages: [asMessage(event!), asMessage(event!)],
-    });
+    await sendToLedgerEvents([event!, event!]);
     await publish([
       {
         kind: 'capture',
@@ -460,7 +442,7 @@ describe('reporting service against real Kafka and Postgres', () => {
     });
     expect((await status()).rebuild).toMatchObject({ generation, state: 'building', events_done: '0' });
     // Play the ledger: the same events, same ids, again on ledger.events.
-    await producer.send({ topic, messages: published.map(asMessage) });
+    await sendToLedgerEvents(published);
     await waitFor(
       'the rebuild from republished events to complete',
       30_000,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, encodeEvent, type EventEnvelope } from '@platform/contracts';
+import { createEvent, type EventEnvelope } from '@platform/contracts';
 
 export interface EntrySpec {
   readonly sequence: number;
@@ -84,8 +84,4 @@ export function entryPosted(spec: EntrySpec): EventEnvelope<'ledger.entry_posted
       causationId: null,
     },
   );
-}
-
-export function asMessage(event: EventEnvelope<'ledger.entry_posted'>) {
-  return { key: event.aggregateId, value: encodeEvent(event) };
 }

@@ -1,22 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import {
-  TOPICS,
-  allTopicDefinitions,
-  createEvent,
-  decodeEvent,
-  encodeEvent,
-  type EventData,
-  type EventEnvelope,
-} from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { TOPICS, type EventData } from '@platform/contracts';
 import {
   ServiceProcess,
-  TEST_KAFKA_BROKERS,
+  TestNamespace,
   createScratchDatabase,
-  uniqueNamespace,
+  vaultedTestCard,
   waitFor,
   type ScratchDatabase,
 } from '@platform/testing';
@@ -32,11 +22,8 @@ const PORTS = [3395, 3396];
 const ANSWER_LIMIT_MS = 20_000;
 const PAYMENTS_AT_ONCE = 30;
 
-let settings: KafkaSettings;
-let producer: EventProducer;
-let reader: Consumer;
+let bus: TestNamespace;
 let database: ScratchDatabase;
-const assessed: EventEnvelope<'risk.assessed'>[] = [];
 const running = new Map<number, ServiceProcess>();
 
 async function startRisk(port: number): Promise<void> {
@@ -47,9 +34,8 @@ async function startRisk(port: number): Promise<void> {
     env: {
       ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
+      ...bus.serviceEnv,
       DATABASE_URL: database.url,
-      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-      KAFKA_NAMESPACE: settings.namespace,
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       // Prune often, and keep no more than the longest window in use.
       VELOCITY_PRUNE_INTERVAL_MS: '200',
@@ -104,7 +90,7 @@ interface PaymentOptions {
 /** Publishes payment.created for a new payment; returns its id. */
 async function paymentCreated(options: PaymentOptions): Promise<string> {
   const paymentId = `pay_${randomBytes(12).toString('hex')}`;
-  const event = createEvent(
+  await bus.send(
     'payment.created',
     {
       paymentId,
@@ -112,39 +98,16 @@ async function paymentCreated(options: PaymentOptions): Promise<string> {
       amountMinor: options.amountMinor ?? '2500',
       currency: 'USD',
       captureMethod: 'automatic',
-      paymentMethod: {
-        type: 'card',
-        card: {
-          token: `tok_${randomBytes(8).toString('hex')}`,
-          brand: 'visa',
-          bin: '424242',
-          last4: '4242',
-          expMonth: 12,
-          expYear: 2034,
-          fingerprint: options.fingerprint ?? newFingerprint(),
-          ...(options.cardCountry === undefined ? {} : { country: options.cardCountry }),
-        },
-      },
+      paymentMethod: vaultedTestCard({ fingerprint: options.fingerprint, country: options.cardCountry }),
       ...(options.customer === undefined ? {} : { customer: options.customer }),
     },
-    {
-      aggregateId: paymentId,
-      aggregateSequence: 1,
-      merchantId: options.merchantId,
-      correlationId: randomUUID(),
-      causationId: null,
-    },
+    { aggregateId: paymentId, merchantId: options.merchantId },
   );
-  await producer.send([
-    { topic: TOPICS.paymentsEvents.name, key: paymentId, value: encodeEvent(event), headers: {} },
-  ]);
   return paymentId;
 }
 
-function answerTo(paymentId: string): Promise<EventData<'risk.assessed'>> {
-  return waitFor(`risk.assessed for ${paymentId}`, ANSWER_LIMIT_MS, () => {
-    return assessed.find((event) => event.aggregateId === paymentId)?.data;
-  });
+async function answerTo(paymentId: string): Promise<EventData<'risk.assessed'>> {
+  return (await bus.waitForEvent(paymentId, 'risk.assessed', { limitMs: ANSWER_LIMIT_MS })).data;
 }
 
 async function screen(options: PaymentOptions): Promise<EventData<'risk.assessed'>> {
@@ -152,44 +115,15 @@ async function screen(options: PaymentOptions): Promise<EventData<'risk.assessed
 }
 
 beforeAll(async () => {
-  settings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: 'risk-int-test',
-    namespace: uniqueNamespace('risk-int'),
-  };
-  const kafka = createKafka(settings);
-  await ensureTopics(kafka, settings, allTopicDefinitions());
-  producer = new EventProducer(kafka, settings);
-  await producer.connect();
-  reader = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
-  await reader.connect();
-  await reader.subscribe({ topics: [topicFor(settings, TOPICS.riskEvents.name)], fromBeginning: true });
-  await reader.run({
-    eachMessage: ({ message }) => {
-      const event = decodeEvent(message.value);
-      if (event.type === 'risk.assessed') assessed.push(event);
-      return Promise.resolve();
-    },
-  });
+  bus = await TestNamespace.create({ name: 'risk-int', read: [TOPICS.riskEvents.name] });
   database = await createScratchDatabase('risk_int');
   await startRisk(PORTS[0]!);
 });
 
 afterAll(async () => {
   for (const port of [...running.keys()]) await stopRisk(port);
-  await reader?.disconnect();
-  await producer?.disconnect();
+  await bus?.close();
   await database?.drop();
-  const kafkaAdmin = createKafka(settings).admin();
-  await kafkaAdmin.connect();
-  try {
-    const prefix = `${settings.namespace}.`;
-    await kafkaAdmin.deleteTopics({
-      topics: (await kafkaAdmin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-  } finally {
-    await kafkaAdmin.disconnect();
-  }
 });
 
 describe('risk rules and lists through the admin API, while risk runs', () => {

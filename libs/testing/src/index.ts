@@ -3,3 +3,5 @@ export * from './scratch-database';
 export * from './kafka-probe';
 export * from './migrated-database';
 export * from './service-process';
+export * from './test-namespace';
+export * from './test-card';

@@ -1,22 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
-import {
-  TOPICS,
-  allTopicDefinitions,
-  createEvent,
-  decodeEvent,
-  encodeEvent,
-  type AnyEventEnvelope,
-  type EventData,
-  type EventType,
-} from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { TOPICS, type AnyEventEnvelope, type EventData, type EventType } from '@platform/contracts';
 import {
   ServiceProcess,
-  TEST_KAFKA_BROKERS,
+  TestNamespace,
   createScratchDatabase,
-  uniqueNamespace,
+  vaultedTestCard,
   waitFor,
   type ScratchDatabase,
 } from '@platform/testing';
@@ -32,36 +21,24 @@ const SETTLE_LIMIT_MS = 30_000;
 
 /** One payments and one ledger process on a namespace, and everything they publish. */
 class MoneyPlatform {
-  readonly events: AnyEventEnvelope[] = [];
-  private readonly settings: KafkaSettings;
   private readonly databases: ScratchDatabase[] = [];
   private readonly processes: ServiceProcess[] = [];
-  private producer: EventProducer | null = null;
-  private reader: Consumer | null = null;
+  private namespace: TestNamespace | null = null;
 
   constructor(
-    prefix: string,
+    private readonly prefix: string,
     private readonly ports: { payments: number; ledger: number },
-  ) {
-    this.settings = { brokers: TEST_KAFKA_BROKERS, clientId: prefix, namespace: uniqueNamespace(prefix) };
+  ) {}
+
+  private get bus(): TestNamespace {
+    if (this.namespace === null) throw new Error('not started');
+    return this.namespace;
   }
 
   async start(paymentsEnv: Record<string, string>): Promise<void> {
-    const kafka = createKafka(this.settings);
-    await ensureTopics(kafka, this.settings, allTopicDefinitions());
-    this.producer = new EventProducer(kafka, this.settings);
-    await this.producer.connect();
-    this.reader = kafka.consumer({ groupId: `${this.settings.namespace}.reader`, maxWaitTimeInMs: 100 });
-    await this.reader.connect();
-    await this.reader.subscribe({
-      topics: [TOPICS.paymentsEvents.name, TOPICS.ledgerEvents.name].map((t) => topicFor(this.settings, t)),
-      fromBeginning: true,
-    });
-    await this.reader.run({
-      eachMessage: ({ message }) => {
-        this.events.push(decodeEvent(message.value));
-        return Promise.resolve();
-      },
+    this.namespace = await TestNamespace.create({
+      name: this.prefix,
+      read: [TOPICS.paymentsEvents.name, TOPICS.ledgerEvents.name],
     });
     await this.startService('ledger', this.ports.ledger, {});
     await this.startService('payments', this.ports.payments, paymentsEnv);
@@ -69,14 +46,8 @@ class MoneyPlatform {
 
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((service) => service.stop()));
-    await this.reader?.disconnect();
-    await this.producer?.disconnect();
+    await this.namespace?.close();
     for (const database of this.databases) await database.drop();
-    const admin = createKafka(this.settings).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${this.settings.namespace}.`));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
   }
 
   private async startService(app: 'payments' | 'ledger', port: number, env: Record<string, string>) {
@@ -88,10 +59,9 @@ class MoneyPlatform {
       port,
       env: {
         ...env,
+        ...this.bus.serviceEnv,
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-        KAFKA_NAMESPACE: this.settings.namespace,
         ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
@@ -106,30 +76,15 @@ class MoneyPlatform {
     merchantId: string,
     aggregateId: string,
   ): Promise<AnyEventEnvelope> {
-    const event = createEvent(type, data, {
-      aggregateId,
-      aggregateSequence: 1,
-      merchantId,
-      correlationId: randomUUID(),
-      causationId: null,
-    });
-    await this.resend(event as AnyEventEnvelope);
-    return event as AnyEventEnvelope;
+    return (await this.bus.send(type, data, { aggregateId, merchantId })) as AnyEventEnvelope;
   }
 
-  async resend(event: AnyEventEnvelope): Promise<void> {
-    const topic = event.type.startsWith('risk.') ? TOPICS.riskEvents : TOPICS.paymentsCommands;
-    if (this.producer === null) throw new Error('not started');
-    await this.producer.send([
-      { topic: topic.name, key: event.aggregateId, value: encodeEvent(event), headers: {} },
-    ]);
+  resend(event: AnyEventEnvelope): Promise<void> {
+    return this.bus.publish(event);
   }
 
   find<T extends EventType>(type: T, matches: (data: EventData<T>) => boolean = () => true) {
-    return this.events.filter(
-      (event): event is Extract<AnyEventEnvelope, { type: T }> =>
-        event.type === type && matches(event.data as EventData<T>),
-    );
+    return this.bus.find(type, matches);
   }
 
   waitForEvent<T extends EventType>(type: T, matches: (data: EventData<T>) => boolean, what: string) {
@@ -165,18 +120,7 @@ class MoneyPlatform {
           amountMinor,
           currency: 'USD',
           captureMethod: 'automatic',
-          paymentMethod: {
-            type: 'card',
-            card: {
-              token: `tok_${randomBytes(8).toString('hex')}`,
-              brand: 'visa',
-              bin: '424242',
-              last4: '4242',
-              expMonth: 12,
-              expYear: 2034,
-              fingerprint: `fp_${randomBytes(10).toString('hex')}`,
-            },
-          },
+          paymentMethod: vaultedTestCard(),
           metadata: {},
         },
         merchantId,

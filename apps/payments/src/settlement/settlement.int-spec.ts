@@ -1,22 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
-import {
-  TOPICS,
-  allTopicDefinitions,
-  createEvent,
-  decodeEvent,
-  encodeEvent,
-  type AnyEventEnvelope,
-  type EventData,
-  type EventType,
-} from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { TOPICS, type EventData, type EventType } from '@platform/contracts';
 import {
   ServiceProcess,
-  TEST_KAFKA_BROKERS,
+  TestNamespace,
   createScratchDatabase,
-  uniqueNamespace,
+  vaultedTestCard,
   waitFor,
   type ScratchDatabase,
 } from '@platform/testing';
@@ -41,16 +30,13 @@ const FEES = {
 };
 
 describe('settlement with the real ledger', () => {
-  const settings: KafkaSettings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: 'settlement-int',
-    namespace: uniqueNamespace('settlement-int'),
-  };
-  const events: AnyEventEnvelope[] = [];
   const databases: ScratchDatabase[] = [];
   const processes: ServiceProcess[] = [];
-  let producer: EventProducer;
-  let reader: Consumer;
+  let bus: TestNamespace | undefined;
+  const opened = (): TestNamespace => {
+    if (bus === undefined) throw new Error('the test namespace was not created');
+    return bus;
+  };
 
   async function startService(app: 'payments' | 'ledger', port: number, env: Record<string, string>) {
     const database = await createScratchDatabase(`stl_int_${app}`);
@@ -61,10 +47,9 @@ describe('settlement with the real ledger', () => {
       port,
       env: {
         ...env,
+        ...opened().serviceEnv,
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-        KAFKA_NAMESPACE: settings.namespace,
         ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
@@ -74,22 +59,11 @@ describe('settlement with the real ledger', () => {
   }
 
   async function send<T extends EventType>(type: T, data: EventData<T>, aggregateId: string): Promise<void> {
-    const event = createEvent(type, data, {
-      aggregateId,
-      aggregateSequence: 1,
-      merchantId: MERCHANT_ID,
-      correlationId: randomUUID(),
-      causationId: null,
-    });
-    const topic = type.startsWith('risk.') ? TOPICS.riskEvents : TOPICS.paymentsCommands;
-    await producer.send([{ topic: topic.name, key: aggregateId, value: encodeEvent(event), headers: {} }]);
+    await opened().send(type, data, { aggregateId, merchantId: MERCHANT_ID });
   }
 
-  function find<T extends EventType>(type: T, matches: (event: EventData<T>) => boolean) {
-    return events.filter(
-      (event): event is Extract<AnyEventEnvelope, { type: T }> =>
-        event.type === type && matches(event.data as EventData<T>),
-    );
+  function find<T extends EventType>(type: T, matches: (data: EventData<T>) => boolean) {
+    return opened().find(type, matches);
   }
 
   /** A card payment through payments, approved by the test in risk's place; resolves with its capture. */
@@ -103,18 +77,7 @@ describe('settlement with the real ledger', () => {
         amountMinor,
         currency,
         captureMethod: 'automatic',
-        paymentMethod: {
-          type: 'card',
-          card: {
-            token: `tok_${randomBytes(8).toString('hex')}`,
-            brand: 'visa',
-            bin: card.bin,
-            last4: card.last4,
-            expMonth: 12,
-            expYear: 2034,
-            fingerprint: `fp_${randomBytes(10).toString('hex')}`,
-          },
-        },
+        paymentMethod: vaultedTestCard(card),
         metadata: {},
       },
       paymentId,
@@ -188,21 +151,9 @@ describe('settlement with the real ledger', () => {
   }
 
   beforeAll(async () => {
-    const kafka = createKafka(settings);
-    await ensureTopics(kafka, settings, allTopicDefinitions());
-    producer = new EventProducer(kafka, settings);
-    await producer.connect();
-    reader = kafka.consumer({ groupId: `${settings.namespace}.reader`, maxWaitTimeInMs: 100 });
-    await reader.connect();
-    await reader.subscribe({
-      topics: [TOPICS.paymentsEvents.name, TOPICS.ledgerEvents.name].map((t) => topicFor(settings, t)),
-      fromBeginning: true,
-    });
-    await reader.run({
-      eachMessage: ({ message }) => {
-        events.push(decodeEvent(message.value));
-        return Promise.resolve();
-      },
+    bus = await TestNamespace.create({
+      name: 'settlement-int',
+      read: [TOPICS.paymentsEvents.name, TOPICS.ledgerEvents.name],
     });
     await startService('ledger', PORTS.ledger, {});
     await startService('payments', PORTS.payments, {
@@ -215,14 +166,8 @@ describe('settlement with the real ledger', () => {
 
   afterAll(async () => {
     await Promise.all(processes.map((service) => service.stop()));
-    await reader?.disconnect();
-    await producer?.disconnect();
+    await bus?.close();
     for (const database of databases) await database.drop();
-    const admin = createKafka(settings).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${settings.namespace}.`));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
   });
 
   it('settles captures per processor and currency with the processor fee, and the ledger posts them', async () => {

@@ -7,20 +7,12 @@
  * postings/s and the ratio. Not part of npm test.
  */
 require('reflect-metadata');
-const { spawn } = require('node:child_process');
 const { randomBytes, randomUUID } = require('node:crypto');
 const path = require('node:path');
 const { Client } = require('pg');
-const { TOPICS, allTopicDefinitions, createEvent, encodeEvent } = require('@platform/contracts');
-const { EventProducer, createKafka, ensureTopics } = require('@platform/kafka');
+const { TOPICS, createEvent, encodeEvent } = require('@platform/contracts');
 const { PLATFORM_MIGRATIONS, createDataSource, runMigrations } = require('@platform/db');
-const {
-  TEST_KAFKA_BROKERS,
-  createScratchDatabase,
-  testKafka,
-  uniqueNamespace,
-  waitFor,
-} = require('@platform/testing');
+const { ServiceProcess, TestNamespace, createScratchDatabase, waitFor } = require('@platform/testing');
 const { LEDGER_MIGRATIONS } = require('../apps/ledger/dist/migrations');
 
 // 5,000 payments (10,000 events): enough batches per partition that the steady rate, not start-up, is measured.
@@ -246,23 +238,18 @@ async function ceiling(source, target) {
 }
 
 async function main() {
-  const namespace = uniqueNamespace('ledger-bench');
-  const settings = { brokers: TEST_KAFKA_BROKERS, clientId: 'ledger-bench', namespace };
+  const bus = await TestNamespace.create({ name: 'ledger-bench', read: [] });
   const ledgerDb = await createScratchDatabase('ledger_bench');
   const ceilingDb = await createScratchDatabase('ledger_bench_ceiling');
-  /** @type {import('node:child_process').ChildProcess | null} */
+  /** @type {import('@platform/testing').ServiceProcess | null} */
   let ledger = null;
   const source = new Client({ connectionString: ledgerDb.url });
   const target = new Client({ connectionString: ceilingDb.url });
   try {
-    const kafka = createKafka(settings);
-    await ensureTopics(kafka, settings, allTopicDefinitions());
     await migrate(ceilingDb.url);
-    const producer = new EventProducer(kafka, settings);
-    await producer.connect();
     const events = paymentEvents();
     for (let i = 0; i < events.length; i += 500) {
-      await producer.send(
+      await bus.producer.send(
         events.slice(i, i + 500).map((e) => ({
           topic: TOPICS.paymentsEvents.name,
           key: e.aggregateId,
@@ -271,33 +258,28 @@ async function main() {
         })),
       );
     }
-    await producer.disconnect();
     console.log(`${EVENTS} payment events (${PAYMENTS} payments) on payments.events; starting the ledger`);
 
-    let output = '';
-    ledger = spawn(process.execPath, [path.join(__dirname, '..', 'apps', 'ledger', 'dist', 'main.js')], {
+    ledger = await ServiceProcess.start({
+      name: 'ledger',
+      main: path.join(__dirname, '..', 'apps', 'ledger', 'dist', 'main.js'),
+      port: PORT,
       env: {
-        ...process.env,
-        PORT: String(PORT),
+        ...bus.serviceEnv,
         HOST: '127.0.0.1',
         DATABASE_URL: ledgerDb.url,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-        KAFKA_NAMESPACE: namespace,
         ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    ledger.stdout?.on('data', (chunk) => (output = (output + chunk.toString()).slice(-5_000)));
-    ledger.stderr?.on('data', (chunk) => (output = (output + chunk.toString()).slice(-5_000)));
     await source.connect();
-    const child = ledger;
+    const service = ledger;
     const startedAt = await waitFor(
       'the ledger to post its first entry',
       60_000,
       async () => {
-        if (child.exitCode !== null) throw new Error(`ledger exited: ${output}`);
+        if (service.hasExited) throw new Error(`ledger exited: ${service.output}`);
         const n = await count(source).catch(() => 0);
         return n > 0 ? { n, at: process.hrtime.bigint() } : false;
       },
@@ -315,7 +297,7 @@ async function main() {
     });
     const verified = /** @type {{ ok: boolean }} */ (await verify.json());
     if (!verified.ok) throw new Error(`the ledger does not verify: ${JSON.stringify(verified)}`);
-    ledger.kill('SIGTERM');
+    await ledger.stop();
 
     await target.connect();
     const roof = await ceiling(source, target);
@@ -329,16 +311,12 @@ async function main() {
     );
     console.log(`ratio ledger/ceiling : ${(ledgerEntriesPerSecond / ceilingEntriesPerSecond).toFixed(3)}`);
   } finally {
-    if (ledger !== null && ledger.exitCode === null) ledger.kill('SIGKILL');
+    await ledger?.kill();
     await source.end().catch(() => undefined);
     await target.end().catch(() => undefined);
     await ledgerDb.drop();
     await ceilingDb.drop();
-    const admin = testKafka('ledger-bench-cleanup').admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await bus.close();
   }
 }
 

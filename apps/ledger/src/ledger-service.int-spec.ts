@@ -1,23 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
   TOPICS,
-  allTopicDefinitions,
-  createEvent,
   encodeEvent,
   type AnyEventEnvelope,
   type EventData,
   type EventType,
 } from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { topicFor } from '@platform/kafka';
 import {
-  TEST_KAFKA_BROKERS,
+  ServiceProcess,
+  TestNamespace,
   createScratchDatabase,
   readTopics,
+  testEvent,
   testKafka,
-  uniqueNamespace,
   waitFor,
   type ScratchDatabase,
 } from '@platform/testing';
@@ -35,62 +33,34 @@ const MERCHANTS = ['mer_ledgerint0001', 'mer_ledgerint0002', 'mer_ledgerint0003'
 describe('the ledger service', () => {
   let database: ScratchDatabase;
   let db: Client;
-  let producer: EventProducer;
-  const settings: KafkaSettings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: 'ledger-int',
-    namespace: uniqueNamespace('ledger-int'),
-  };
-  const processes: { child: ChildProcess; output: string }[] = [];
+  let bus: TestNamespace;
+  const processes: ServiceProcess[] = [];
   let paymentCounter = 0;
   /** What the merchants' pending balances must be, from the pure rules. */
   const expectedPending = new Map<string, bigint>();
 
-  async function startLedger(port: number): Promise<ChildProcess> {
-    const record = { child: null as unknown as ChildProcess, output: '' };
-    record.child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+  async function startLedger(port: number): Promise<ServiceProcess> {
+    const ledger = await ServiceProcess.start({
+      name: 'ledger',
+      main: join(__dirname, '..', 'dist', 'main.js'),
+      port,
       env: {
-        ...process.env,
-        PORT: String(port),
+        ...bus.serviceEnv,
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-        KAFKA_NAMESPACE: settings.namespace,
         // A SIGKILLed member's partitions move after this, not after the 30 s default.
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const append = (chunk: Buffer) => (record.output = (record.output + chunk.toString()).slice(-20_000));
-    record.child.stdout?.on('data', append);
-    record.child.stderr?.on('data', append);
-    processes.push(record);
-    await waitFor(`the ledger on port ${port} to answer /health`, 60_000, async () => {
-      if (record.child.exitCode !== null)
-        throw new Error(`ledger exited ${record.child.exitCode}: ${record.output}`);
-      const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-      return response?.status === 200;
-    });
-    return record.child;
-  }
-
-  async function kill(child: ChildProcess): Promise<void> {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    processes.push(ledger);
+    return ledger;
   }
 
   function event<T extends EventType>(type: T, data: EventData<T>, merchantId: string, aggregateId: string) {
-    return createEvent(type, data, {
-      aggregateId,
-      aggregateSequence: 1,
-      merchantId,
-      correlationId: randomUUID(),
-      causationId: null,
-    });
+    return testEvent(type, data, { aggregateId, merchantId });
   }
 
   /** A payment authorized then captured in full, with the expected merchant net recorded. */
@@ -135,7 +105,7 @@ describe('the ledger service', () => {
   async function send(events: readonly AnyEventEnvelope[]): Promise<void> {
     const batchSize = 200;
     for (let i = 0; i < events.length; i += batchSize) {
-      await producer.send(
+      await bus.producer.send(
         events.slice(i, i + batchSize).map((e) => ({
           topic: (e.type.startsWith('ledger.') ? TOPICS.ledgerCommands : TOPICS.paymentsEvents).name,
           key: e.aggregateId,
@@ -151,10 +121,10 @@ describe('the ledger service', () => {
     const admin = testKafka('ledger-int-offsets').admin();
     await admin.connect();
     try {
-      const topic = topicFor(settings, TOPICS.paymentsEvents.name);
+      const topic = topicFor(bus.settings, TOPICS.paymentsEvents.name);
       const ends = await admin.fetchTopicOffsets(topic);
       const [committed] = await admin.fetchOffsets({
-        groupId: `${settings.namespace}.ledger`,
+        groupId: `${bus.namespace}.ledger`,
         topics: [topic],
       });
       return ends.every(
@@ -206,22 +176,14 @@ describe('the ledger service', () => {
     database = await createScratchDatabase('ledger_int');
     db = new Client({ connectionString: database.url });
     await db.connect();
-    const kafka = createKafka(settings);
-    await ensureTopics(kafka, settings, allTopicDefinitions());
-    producer = new EventProducer(kafka, settings);
-    await producer.connect();
+    bus = await TestNamespace.create({ name: 'ledger-int', read: [] });
   }, 60_000);
 
   afterAll(async () => {
-    for (const { child } of processes) if (child.exitCode === null) child.kill('SIGKILL');
-    await producer?.disconnect();
+    for (const ledger of processes) await ledger.kill();
+    await bus?.close();
     await db?.end();
     await database?.drop();
-    const admin = testKafka('ledger-int-cleanup').admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${settings.namespace}.`));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
   });
 
   it('posts duplicated and redelivered events once', async () => {
@@ -244,7 +206,7 @@ describe('the ledger service', () => {
     const stream = Array.from({ length: 1_000 }, () => capturedPayment()).flat();
     await send(stream);
     await waitFor('some of the stream posted', 60_000, async () => (await entries()) >= before + 30);
-    await kill(first.child);
+    await first.kill();
     expect(await entries()).toBeLessThan(before + stream.length);
     await startLedger(PORT_BASE);
     await waitFor(
@@ -314,7 +276,9 @@ describe('the ledger service', () => {
       if (refused.rows.length > 0) throw new Error(`rejected: ${JSON.stringify(refused.rows)}`);
       return (await count(`SELECT count(*)::int AS n FROM journal_entries WHERE kind = 'settlement'`)) === 1;
     }).catch((error: Error) => {
-      throw new Error(`${error.message}\n${processes.map((p) => p.output.slice(-3_000)).join('\n---\n')}`);
+      throw new Error(
+        `${error.message}\n${processes.map((ledger) => ledger.output.slice(-3_000)).join('\n---\n')}`,
+      );
     });
     await send([tooMuch, within]);
     await waitFor(
@@ -347,19 +311,13 @@ describe('the ledger service', () => {
     const head = (await get<{ sequence: string }>(PORT_BASE, '/v1/ledger/digest')).body;
     const from = BigInt(head.sequence) - 4n;
     await send([
-      createEvent(
+      testEvent(
         'ledger.republish_requested',
         { fromSequence: from.toString(), requestedBy: 'ledger-int' },
-        {
-          aggregateId: 'ledger-int',
-          aggregateSequence: 1,
-          merchantId: MERCHANTS[0] as string,
-          correlationId: randomUUID(),
-          causationId: null,
-        },
+        { aggregateId: 'ledger-int', merchantId: MERCHANTS[0] as string },
       ),
     ]);
-    const topic = topicFor(settings, TOPICS.ledgerEvents.name);
+    const topic = topicFor(bus.settings, TOPICS.ledgerEvents.name);
     const posted = (m: { value: string | null }) => {
       const parsed = JSON.parse(m.value ?? '{}') as { id: string; type: string; data: { sequence: string } };
       return parsed.type === 'ledger.entry_posted' && BigInt(parsed.data.sequence) >= from ? parsed.id : null;

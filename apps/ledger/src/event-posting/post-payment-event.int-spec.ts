@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { createEvent, type AnyEventEnvelope, type EventData, type EventType } from '@platform/contracts';
+import { type AnyEventEnvelope, type EventData, type EventType } from '@platform/contracts';
 import { markEventProcessed } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
-import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
+import { createMigratedDatabase, testEvent, type MigratedDatabase } from '@platform/testing';
 import { LEDGER_ENTITIES } from '../journal/ledger-entities';
 import { JournalRepository } from '../journal/journal.repository';
 import { LedgerStateRepository } from '../journal/ledger-state.repository';
@@ -38,13 +37,7 @@ describe('PostPaymentEvent against Postgres', () => {
     data: EventData<T>,
     aggregateId = paymentId,
   ): AnyEventEnvelope {
-    return createEvent(type, data, {
-      aggregateId,
-      aggregateSequence: 1,
-      merchantId,
-      correlationId: randomUUID(),
-      causationId: null,
-    }) as AnyEventEnvelope;
+    return testEvent(type, data, { aggregateId, merchantId }) as AnyEventEnvelope;
   }
 
   /** As the consumer runs it: the processed-event record and the effect in one transaction. */
@@ -276,13 +269,7 @@ describe('PostPaymentEvent against Postgres', () => {
     const batchPayment = 'pay_batchposting0001';
     const card = { ...payment, paymentId: batchPayment };
     const ofMerchant = <T extends EventType>(type: T, data: EventData<T>, aggregateId: string) =>
-      createEvent(type, data, {
-        aggregateId,
-        aggregateSequence: 1,
-        merchantId: batchMerchant,
-        correlationId: randomUUID(),
-        causationId: null,
-      }) as AnyEventEnvelope;
+      testEvent(type, data, { aggregateId, merchantId: batchMerchant }) as AnyEventEnvelope;
     const payout = (payoutId: string, amountMinor: string) => ({
       payoutId,
       merchantId: batchMerchant,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { PLATFORM_MIGRATIONS, createDataSource, ensureDatabaseExists, runMigrations } from '@platform/db';
+import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
 import { GENESIS_HASH, entryHash } from '../domain/entry-hash';
 import type { JournalEntryDraft } from '../domain/journal-entry';
 import { postCapture } from '../domain/posting-rules';
@@ -11,44 +11,27 @@ import { LEDGER_MIGRATIONS } from '../migrations';
 import { LEDGER_ENTITIES } from './ledger-entities';
 import { JournalRepository } from './journal.repository';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = `test_ledger_journal_${process.pid}`;
 const CONCURRENT_CAPTURES = 60;
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+/** Enough connections for every concurrent capture's transaction to run at once. */
+const POOL_SIZE = 20;
 
 describe('JournalRepository against Postgres', () => {
+  let migrated: MigratedDatabase;
   let dataSource: DataSource;
   let journal: JournalRepository;
 
   beforeAll(async () => {
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${DATABASE}`;
-    await admin(`DROP DATABASE IF EXISTS ${DATABASE}`);
-    await ensureDatabaseExists(url.toString());
-    dataSource = createDataSource({
-      url: url.toString(),
-      poolSize: 20,
-      applicationName: 'ledger-int-spec',
-      entities: LEDGER_ENTITIES,
-      migrations: [...PLATFORM_MIGRATIONS, ...LEDGER_MIGRATIONS],
-    });
-    await dataSource.initialize();
-    await runMigrations(dataSource);
+    migrated = await createMigratedDatabase(
+      'ledger_journal',
+      { entities: LEDGER_ENTITIES, migrations: LEDGER_MIGRATIONS },
+      POOL_SIZE,
+    );
+    dataSource = migrated.dataSource;
     journal = new JournalRepository(dataSource);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${DATABASE}`);
+    await migrated?.close();
   });
 
   function capture(i: number): { entry: JournalEntryDraft } {
@@ -265,9 +248,7 @@ describe('JournalRepository against Postgres', () => {
     );
     if (target === undefined) throw new Error('too few entries');
     // As the superuser, with the append-only trigger off for this one statement.
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${DATABASE}`;
-    const superuser = new Client({ connectionString: url.toString() });
+    const superuser = new Client({ connectionString: migrated.database.url });
     await superuser.connect();
     try {
       await superuser.query('BEGIN');

@@ -1,23 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   TOPICS,
-  allTopicDefinitions,
-  createEvent,
   deadLetterTopicName,
-  encodeEvent,
   type AnyEventEnvelope,
   type EventData,
   type EventType,
 } from '@platform/contracts';
-import { EventProducer, createKafka, ensureTopics, topicFor, type KafkaSettings } from '@platform/kafka';
+import { topicFor } from '@platform/kafka';
 import {
-  TEST_KAFKA_BROKERS,
   ServiceProcess,
+  TestNamespace,
   createScratchDatabase,
   readTopics,
+  testEvent,
   testKafka,
-  uniqueNamespace,
   waitFor,
   type ScratchDatabase,
 } from '@platform/testing';
@@ -36,23 +33,16 @@ interface PricingList {
 
 describe('the ledger applies merchant.pricing_set', () => {
   let database: ScratchDatabase;
-  let producer: EventProducer;
+  let bus: TestNamespace;
   let ledger: ServiceProcess;
   let paymentCounter = 0;
   let pricingSequence = 0;
-  const settings: KafkaSettings = {
-    brokers: TEST_KAFKA_BROKERS,
-    clientId: 'ledger-pricing-int',
-    namespace: uniqueNamespace('ledger-pricing-int'),
-  };
 
   function event<T extends EventType>(type: T, data: EventData<T>, aggregateId: string, sequence = 1) {
-    return createEvent(type, data, {
+    return testEvent(type, data, {
       aggregateId,
       aggregateSequence: sequence,
       merchantId: MERCHANT,
-      correlationId: randomUUID(),
-      causationId: null,
     }) as AnyEventEnvelope;
   }
 
@@ -66,15 +56,9 @@ describe('the ledger applies merchant.pricing_set', () => {
     );
   }
 
+  /** One after the other, so events with one key keep their order on its partition. */
   async function send(events: readonly AnyEventEnvelope[]): Promise<void> {
-    await producer.send(
-      events.map((e) => ({
-        topic: (e.type.startsWith('merchant.') ? TOPICS.merchantsEvents : TOPICS.paymentsEvents).name,
-        key: e.aggregateId,
-        value: encodeEvent(e),
-        headers: {},
-      })),
-    );
+    for (const e of events) await bus.publish(e);
   }
 
   async function get<T>(path: string): Promise<T> {
@@ -129,19 +113,15 @@ describe('the ledger applies merchant.pricing_set', () => {
 
   beforeAll(async () => {
     database = await createScratchDatabase('ledger_pricing_int');
-    const kafka = createKafka(settings);
-    await ensureTopics(kafka, settings, allTopicDefinitions());
-    producer = new EventProducer(kafka, settings);
-    await producer.connect();
+    bus = await TestNamespace.create({ name: 'ledger-pricing-int', read: [] });
     ledger = await ServiceProcess.start({
       name: 'ledger',
       main: join(__dirname, '..', '..', 'dist', 'main.js'),
       port: PORT,
       env: {
         HOST: '127.0.0.1',
+        ...bus.serviceEnv,
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-        KAFKA_NAMESPACE: settings.namespace,
         ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
         OTEL_TRACES_EXPORTER: 'none',
@@ -151,13 +131,8 @@ describe('the ledger applies merchant.pricing_set', () => {
 
   afterAll(async () => {
     await ledger?.stop();
-    await producer?.disconnect();
+    await bus?.close();
     await database?.drop();
-    const admin = testKafka('ledger-pricing-int-cleanup').admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${settings.namespace}.`));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
   });
 
   it('charges the default until a pricing event arrives, then the merchant pricing', async () => {
@@ -212,7 +187,7 @@ describe('the ledger applies merchant.pricing_set', () => {
     );
     // Above 100 %: no producer would write it (createEvent refuses it), so it is sent raw.
     const broken = { ...valid, data: { ...valid.data, basisPoints: 10_001 } };
-    await producer.send([
+    await bus.producer.send([
       {
         topic: TOPICS.merchantsEvents.name,
         key: MERCHANT,
@@ -222,7 +197,7 @@ describe('the ledger applies merchant.pricing_set', () => {
     ]);
     const deadLetters = await readTopics(
       testKafka('ledger-pricing-int-dlq'),
-      [topicFor(settings, deadLetterTopicName(TOPICS.merchantsEvents.name))],
+      [topicFor(bus.settings, deadLetterTopicName(TOPICS.merchantsEvents.name))],
       (messages) => messages.length >= 1,
       30_000,
     );

@@ -22,6 +22,7 @@ const GENERATORS = {
   VAULT_KEYS: () => `k1:${crypto.randomBytes(32).toString('base64')}`,
   VAULT_ACTIVE_KEY_ID: () => 'k1',
   CARD_FINGERPRINT_SECRET: () => random(32),
+  RISK_KEY_HASH_SECRET: () => random(32),
 };
 
 /** @param {string} dir @returns {string[]} the names written now */

@@ -22,7 +22,7 @@ const DEFAULT_PORTS = { gateway: 3000, payments: 3001, risk: 3002, ledger: 3003,
  * @typedef {Record<ServiceName, number>} ServicePorts
  * @typedef {Record<ServiceName, string>} ServiceDatabases
  * @typedef {{ ADMIN_TOKEN: string, ANALYST_TOKEN: string, VAULT_KEYS: string, VAULT_ACTIVE_KEY_ID: string,
- *   CARD_FINGERPRINT_SECRET: string }} Secrets
+ *   CARD_FINGERPRINT_SECRET: string, RISK_KEY_HASH_SECRET: string }} Secrets
  * @typedef {Record<ServiceName, { env: Record<string, string>, port: number, logFile: string, pidFile: string }>} Launches
  * @typedef {{ namespace: string, ports: ServicePorts, databases: ServiceDatabases, secrets: Secrets,
  *   stateDir: string, logDir: string, brokers?: string[], extraEnv?: Record<string, string> }} PlatformOptions
@@ -52,24 +52,31 @@ function databaseNames(prefix) {
 }
 
 /**
- * Loads the secrets of a state dir, generating them on first use (mode 600, never committed).
+ * Loads the secrets of a state dir, generating them on first use (mode 600, never committed); a
+ * secret added since the file was written is generated into it, and the others are kept.
  * @param {string} stateDir
  * @returns {Secrets}
  */
 function ensureSecrets(stateDir = DEFAULT_STATE_DIR) {
   const file = path.join(stateDir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   /** @param {number} bytes */
   const random = (bytes) => crypto.randomBytes(bytes).toString('base64url');
-  const secrets = {
-    ADMIN_TOKEN: `adm_${random(24)}`,
-    ANALYST_TOKEN: `ana_${random(24)}`,
-    VAULT_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
-    VAULT_ACTIVE_KEY_ID: 'k1',
-    CARD_FINGERPRINT_SECRET: random(32),
+  const generators = {
+    ADMIN_TOKEN: () => `adm_${random(24)}`,
+    ANALYST_TOKEN: () => `ana_${random(24)}`,
+    VAULT_KEYS: () => `k1:${crypto.randomBytes(32).toString('base64')}`,
+    VAULT_ACTIVE_KEY_ID: () => 'k1',
+    CARD_FINGERPRINT_SECRET: () => random(32),
+    RISK_KEY_HASH_SECRET: () => random(32),
   };
+  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const missing = Object.keys(generators).filter((name) => typeof existing[name] !== 'string');
+  if (missing.length === 0) return existing;
+  const secrets = { ...existing };
+  for (const name of missing) secrets[name] = generators[/** @type {keyof typeof generators} */ (name)]();
   fs.mkdirSync(stateDir, { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
   return secrets;
 }
 

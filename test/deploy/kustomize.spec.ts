@@ -37,6 +37,7 @@ const SAMPLE_SECRETS: Record<string, (app: AppName) => string> = {
   VAULT_KEYS: () => `k1:${Buffer.alloc(32, 7).toString('base64')}`,
   VAULT_ACTIVE_KEY_ID: () => 'k1',
   CARD_FINGERPRINT_SECRET: () => 'c'.repeat(32),
+  RISK_KEY_HASH_SECRET: () => 'r'.repeat(32),
 };
 
 /** The environment the container gets: its ConfigMaps, literal values and secret references. */

@@ -7,6 +7,12 @@ export const riskEnvSchema = z.object({
   /** Bearer token of the admin API (review queue, rules, lists, assessments). */
   ADMIN_TOKEN: env.secret(),
   /**
+   * Key of the HMAC-SHA256 that stands in for a customer's id, email and IP in the velocity table
+   * and in assessments: equal values still count together, the plain values are never stored.
+   * Changing it restarts the velocity counts of those keys.
+   */
+  RISK_KEY_HASH_SECRET: env.secret(),
+  /**
    * Where IPs are, for the card-country check: a JSON object of IPv4 CIDR range to ISO country.
    * The default maps the three documentation ranges (RFC 5737) to US, GB and JP.
    */

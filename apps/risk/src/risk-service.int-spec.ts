@@ -18,6 +18,7 @@ import {
  */
 const RISK_MAIN = join(__dirname, '..', 'dist', 'main.js');
 const ADMIN_TOKEN = 'risk-int-admin-token';
+const KEY_HASH_SECRET = `risk-int-${randomBytes(16).toString('hex')}`;
 const PORTS = [3395, 3396];
 const ANSWER_LIMIT_MS = 20_000;
 const PAYMENTS_AT_ONCE = 30;
@@ -33,6 +34,7 @@ async function startRisk(port: number): Promise<void> {
     port,
     env: {
       ADMIN_TOKEN,
+      RISK_KEY_HASH_SECRET: KEY_HASH_SECRET,
       LOG_LEVEL: 'warn',
       ...bus.serviceEnv,
       DATABASE_URL: database.url,
@@ -104,6 +106,21 @@ async function paymentCreated(options: PaymentOptions): Promise<string> {
     { aggregateId: paymentId, merchantId: options.merchantId },
   );
   return paymentId;
+}
+
+/** Makes a blocking velocity rule the merchant's whole rule set. */
+async function putVelocityRule(
+  merchantId: string,
+  id: string,
+  params: Record<string, unknown>,
+  port = PORTS[0],
+): Promise<void> {
+  const put = await admin(`/v1/merchants/${merchantId}/rules`, {
+    method: 'PUT',
+    port,
+    body: { rules: [{ id, kind: 'velocity', action: 'block', weight: 80, params }] },
+  });
+  expect(put).toMatchObject({ status: 200 });
 }
 
 async function answerTo(paymentId: string): Promise<EventData<'risk.assessed'>> {
@@ -280,21 +297,11 @@ describe('velocity in Postgres', () => {
   it('keeps counting a card across a restart of risk: the payment after the limit is declined', async () => {
     const merchantId = newMerchantId();
     const fingerprint = newFingerprint();
-    const put = await admin(`/v1/merchants/${merchantId}/rules`, {
-      method: 'PUT',
-      body: {
-        rules: [
-          {
-            id: 'three-per-card-hourly',
-            kind: 'velocity',
-            action: 'block',
-            weight: 80,
-            params: { key: 'card_fingerprint', window_seconds: 3600, max_count: 3 },
-          },
-        ],
-      },
+    await putVelocityRule(merchantId, 'three-per-card-hourly', {
+      key: 'card_fingerprint',
+      window_seconds: 3600,
+      max_count: 3,
     });
-    expect(put.status).toBe(200);
     for (let i = 0; i < 3; i++) {
       expect(await screen({ merchantId, fingerprint })).toMatchObject({ decision: 'approve' });
     }
@@ -306,6 +313,81 @@ describe('velocity in Postgres', () => {
     });
     // Another card of the same merchant is counted on its own.
     expect(await screen({ merchantId })).toMatchObject({ decision: 'approve' });
+  });
+
+  it("keeps counting a customer's email across a restart, and stores only keyed hashes of email, IP and customer id", async () => {
+    const merchantId = newMerchantId();
+    await putVelocityRule(merchantId, 'two-per-email-hourly', {
+      key: 'email',
+      window_seconds: 3600,
+      max_count: 2,
+    });
+    const customerId = `cus_${randomBytes(8).toString('hex')}`;
+    const email = `buyer.${randomBytes(4).toString('hex')}@shop-velocity.example`;
+    const ip = '198.51.100.23';
+    const customer = { id: customerId, email, ip };
+    // Each payment with a card of its own: only the email ties them together.
+    const first = await paymentCreated({ merchantId, customer });
+    expect(await answerTo(first)).toMatchObject({ decision: 'approve' });
+    expect(await screen({ merchantId, customer })).toMatchObject({ decision: 'approve' });
+    await stopRisk(PORTS[0]!);
+    await startRisk(PORTS[0]!);
+    // The same address spelled differently is the same customer.
+    expect(await screen({ merchantId, customer: { email: email.toUpperCase() } })).toMatchObject({
+      decision: 'decline',
+      reasons: ['velocity:two-per-email-hourly'],
+    });
+    expect(await screen({ merchantId, customer: { email: `other.${email}` } })).toMatchObject({
+      decision: 'approve',
+    });
+
+    const plain = [customerId, email, ip];
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ key: string; value_hash: string; row: string }>(
+        `SELECT key, value_hash, o::text AS row FROM risk_velocity_observations o WHERE merchant_id = $1`,
+        [merchantId],
+      );
+      expect(rows.filter((r) => plain.some((value) => r.row.includes(value)))).toEqual([]);
+      const hashesOf = (key: string) => new Set(rows.filter((r) => r.key === key).map((r) => r.value_hash));
+      // Three payments under the first email, one under the other: two hashes, each a hex SHA-256.
+      expect(rows.filter((r) => r.key === 'email')).toHaveLength(4);
+      expect(hashesOf('email').size).toBe(2);
+      expect(hashesOf('ip').size).toBe(1);
+      expect(hashesOf('customer').size).toBe(1);
+      for (const r of rows.filter((r) => r.key !== 'card_fingerprint')) {
+        expect(r.value_hash).toMatch(/^[0-9a-f]{64}$/);
+      }
+      const assessments = await client.query<{ screened: string }>(
+        'SELECT screened_keys::text AS screened FROM risk_assessments WHERE merchant_id = $1',
+        [merchantId],
+      );
+      expect(assessments.rows).toHaveLength(4);
+      expect(assessments.rows.filter((r) => plain.some((value) => r.screened.includes(value)))).toEqual([]);
+      // The database itself refuses a plain email.
+      await expect(
+        client.query(
+          `INSERT INTO risk_velocity_observations (payment_id, merchant_id, key, value_hash, amount_minor, currency)
+           VALUES ('pay_plainEmail0001', $1, 'email', $2, 100, 'USD')`,
+          [merchantId, email],
+        ),
+      ).rejects.toThrow(/risk_velocity_value_hashed/);
+    } finally {
+      await client.end();
+    }
+
+    // The analyst's view shows the hashes, never the customer's email, IP or id.
+    const assessment = await admin<{ screened_keys: Record<string, string> }>(`/v1/assessments/${first}`);
+    expect(assessment.status).toBe(200);
+    const shown = JSON.stringify(assessment.body);
+    expect(plain.filter((value) => shown.includes(value))).toEqual([]);
+    expect(assessment.body.screened_keys).toEqual({
+      card_fingerprint: expect.any(String),
+      customer: expect.stringMatching(/^[0-9a-f]{64}$/),
+      email: expect.stringMatching(/^[0-9a-f]{64}$/),
+      ip: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('counts every payment of a card screened at once by two instances', async () => {
@@ -320,22 +402,12 @@ describe('velocity in Postgres', () => {
     const merchantId = newMerchantId();
     const fingerprint = newFingerprint();
     // A change made on one instance applies on the other.
-    const put = await admin(`/v1/merchants/${merchantId}/rules`, {
-      method: 'PUT',
-      port: PORTS[1],
-      body: {
-        rules: [
-          {
-            id: 'five-per-card',
-            kind: 'velocity',
-            action: 'block',
-            weight: 80,
-            params: { key: 'card_fingerprint', window_seconds: 3600, max_count: 5 },
-          },
-        ],
-      },
-    });
-    expect(put.status).toBe(200);
+    await putVelocityRule(
+      merchantId,
+      'five-per-card',
+      { key: 'card_fingerprint', window_seconds: 3600, max_count: 5 },
+      PORTS[1],
+    );
     const ids = await Promise.all(
       Array.from({ length: PAYMENTS_AT_ONCE }, () => paymentCreated({ merchantId, fingerprint })),
     );
@@ -357,9 +429,9 @@ describe('velocity in Postgres', () => {
         ['pay_keptRecent001', 30],
       ] as const) {
         await client.query(
-          `INSERT INTO risk_velocity_observations (payment_id, merchant_id, key, value, amount_minor, currency, observed_at)
-           VALUES ($1, $2, 'ip', '192.0.2.1', 100, 'USD', now() - make_interval(mins => $3))`,
-          [paymentId, merchantId, minutesAgo],
+          `INSERT INTO risk_velocity_observations (payment_id, merchant_id, key, value_hash, amount_minor, currency, observed_at)
+           VALUES ($1, $2, 'ip', $4, 100, 'USD', now() - make_interval(mins => $3))`,
+          [paymentId, merchantId, minutesAgo, 'a'.repeat(64)],
         );
       }
       const left = await waitFor('the old observation to be pruned', ANSWER_LIMIT_MS, async () => {

@@ -8,8 +8,9 @@ const PAYMENT_ID = /^pay_[A-Za-z0-9]{8,64}$/;
 
 /**
  * A payment's first assessment for analysts (ADMIN_TOKEN): why it was decided so, under which
- * rules version, and the keys it was screened under (its card fingerprint, customer, email, IP),
- * which is how an analyst puts a fraudulent card on a block list.
+ * rules version, and the keys it was screened under: its card fingerprint, which is how an analyst
+ * puts a fraudulent card on a block list, and the keyed hashes of its customer id, email and IP
+ * (risk never stores those in plain text; equal hashes mean the same value).
  */
 @Controller('v1/assessments')
 @UseGuards(bearerTokenGuard(RISK_CONFIG, 'ADMIN_TOKEN'))

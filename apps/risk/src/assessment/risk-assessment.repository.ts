@@ -11,7 +11,7 @@ export interface NewAssessmentRow {
   readonly assessment: RiskAssessment;
   readonly rulesVersion: string;
   readonly causedByEventId: string;
-  /** The keys it was counted under: lets an analyst list a payment's card or IP. */
+  /** The keys it was counted under (personal ones hashed): lets an analyst list a payment's card. */
   readonly screenedKeys: readonly ScreenedKey[];
 }
 

@@ -5,6 +5,7 @@ import { listLookupsOf, velocityKeysOf } from '../domain/block-lists';
 import { parseIpCountryRanges, type IpCountryRange } from '../domain/ip-country';
 import type { PaymentFacts, RiskRule } from '../domain/risk-rules';
 import { velocityRulesOf } from '../domain/rule-sets';
+import { hashScreenedKeys } from '../domain/screened-key-hash';
 import { BlockListRepository } from '../lists/block-list.repository';
 import { RISK_CONFIG, type RiskConfig } from '../risk-config';
 import { paymentFactsFrom } from './payment-facts';
@@ -12,7 +13,10 @@ import { VelocityRepository, type ScreenedKey } from '../velocity/velocity.repos
 
 export interface GatheredFacts {
   readonly facts: PaymentFacts;
-  /** The keys the payment is counted under (card fingerprint, customer, email, IP it has). */
+  /**
+   * The keys the payment is counted under (card fingerprint, customer, email, IP it has), the
+   * customer's id, email and IP as their keyed hashes: what velocity and the assessment store.
+   */
   readonly keys: readonly ScreenedKey[];
 }
 
@@ -23,6 +27,7 @@ export interface GatheredFacts {
 @Injectable()
 export class ScreeningFacts {
   private readonly ipRanges: readonly IpCountryRange[];
+  private readonly keyHashSecret: string;
 
   constructor(
     @Inject(RISK_CONFIG) config: RiskConfig,
@@ -30,9 +35,13 @@ export class ScreeningFacts {
     private readonly velocity: VelocityRepository,
   ) {
     this.ipRanges = parseIpCountryRanges(config.IP_COUNTRY_RANGES);
+    this.keyHashSecret = config.RISK_KEY_HASH_SECRET;
   }
 
-  /** Locks the payment's velocity keys until the transaction ends (see VelocityRepository.lockKeys). */
+  /**
+   * Locks the payment's velocity keys until the transaction ends (see VelocityRepository.lockKeys).
+   * Block lists are matched on the payment's plain values; velocity only ever sees the hashes.
+   */
   async gather(
     manager: EntityManager,
     created: EventData<'payment.created'>,
@@ -40,7 +49,7 @@ export class ScreeningFacts {
   ): Promise<GatheredFacts> {
     const { paymentId, merchantId, currency } = created;
     const base = paymentFactsFrom(created, this.ipRanges);
-    const keys = velocityKeysOf(base);
+    const keys = hashScreenedKeys(this.keyHashSecret, velocityKeysOf(base));
     await this.velocity.lockKeys(manager, merchantId, keys);
     const listed = await this.lists.matchedKinds(manager, merchantId, listLookupsOf(base));
     const windows = velocityRulesOf(rules).map((rule) => rule.params);

@@ -5,6 +5,7 @@ import { velocityWindowId, type VelocityKey, type WindowTotals } from '../domain
 
 export interface ScreenedKey {
   readonly key: VelocityKey;
+  /** The card fingerprint, or the keyed hash of the customer's id, email or IP: never the plain value. */
   readonly value: string;
 }
 
@@ -64,7 +65,7 @@ export class VelocityRepository {
         `SELECT count(*)::integer AS count,
                 COALESCE(sum(amount_minor) FILTER (WHERE currency = $4), 0)::text AS sum_minor
            FROM risk_velocity_observations
-          WHERE merchant_id = $1 AND key = $2 AND value = $3 AND payment_id <> $5
+          WHERE merchant_id = $1 AND key = $2 AND value_hash = $3 AND payment_id <> $5
             AND observed_at > now() - make_interval(secs => $6)`,
         [query.merchantId, window.key, value, query.currency, query.paymentId, window.windowSeconds],
       );
@@ -92,7 +93,7 @@ export class VelocityRepository {
     const { paymentId, merchantId, keys, amountMinor, currency, cardFingerprint } = observation;
     if (keys.length > 0) {
       await manager.query(
-        `INSERT INTO risk_velocity_observations (payment_id, merchant_id, key, value, amount_minor, currency)
+        `INSERT INTO risk_velocity_observations (payment_id, merchant_id, key, value_hash, amount_minor, currency)
          SELECT $1, $2, k, v, $5, $6 FROM unnest($3::text[], $4::text[]) AS o(k, v)
          ON CONFLICT (payment_id, key) DO NOTHING`,
         [

@@ -1,5 +1,5 @@
 import { ApiKeyEntity } from './api-keys/api-key.entity';
-import { CommandRejectionEntity } from './command-rejections/command-rejection.entity';
+import { CommandOutcomeEntity } from './command-outcomes/command-outcome.entity';
 import { DisputeEntity } from './disputes/dispute.entity';
 import { MerchantEventEntity } from './events/merchant-event.entity';
 import { MerchantEntity } from './merchants/merchant.entity';
@@ -20,5 +20,5 @@ export const GATEWAY_ENTITIES = [
   WebhookEndpointEntity,
   PayoutEntity,
   DisputeEntity,
-  CommandRejectionEntity,
+  CommandOutcomeEntity,
 ];

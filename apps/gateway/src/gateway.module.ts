@@ -9,8 +9,8 @@ import { BalanceController } from './balance/balance.controller';
 import { BalanceRepository } from './balance/balance.repository';
 import { LedgerEventsConsumer } from './balance/ledger-events.consumer';
 import { DisputesController } from './disputes/disputes.controller';
-import { CommandRefusals } from './command-rejections/command-refusal.service';
-import { CommandRejectionsRepository } from './command-rejections/command-rejections.repository';
+import { CommandOutcomes } from './command-outcomes/command-outcome.service';
+import { CommandOutcomesRepository } from './command-outcomes/command-outcomes.repository';
 import { DisputesRepository } from './disputes/disputes.repository';
 import { SubmitEvidenceService } from './disputes/submit-evidence.service';
 import { EventsController } from './events/events.controller';
@@ -21,6 +21,7 @@ import { GATEWAY_CONFIG, vaultKeyRingFrom, type GatewayConfig } from './gateway-
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { IdempotencyKeysRepository } from './idempotency/idempotency-keys.repository';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { CommandOutcomesSweeper } from './command-outcomes/command-outcomes.sweeper';
 import { IdempotencySweeper } from './idempotency/idempotency-sweeper.service';
 import { MerchantsController } from './merchants/merchants.controller';
 import { MerchantsRepository } from './merchants/merchants.repository';
@@ -85,13 +86,14 @@ export class GatewayModule implements NestModule {
         RateLimiter,
         IdempotencyKeysRepository,
         IdempotencySweeper,
+        CommandOutcomesSweeper,
         MerchantsRepository,
         PaymentsRepository,
         RefundsRepository,
         PayoutsRepository,
         DisputesRepository,
-        CommandRejectionsRepository,
-        CommandRefusals,
+        CommandOutcomesRepository,
+        CommandOutcomes,
         BalanceRepository,
         MerchantEventsRepository,
         WebhooksRepository,

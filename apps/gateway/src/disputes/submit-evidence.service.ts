@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
+import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { DISPUTE_ID_PATTERN } from '../domain/random-identifiers';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { PaymentsRepository } from '../payments/payments.repository';
@@ -28,6 +29,7 @@ export class SubmitEvidenceService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly disputes: DisputesRepository,
     private readonly payments: PaymentsRepository,
+    private readonly outcomes: CommandOutcomesRepository,
   ) {}
 
   async submit(
@@ -64,6 +66,8 @@ export class SubmitEvidenceService {
         },
       );
       await appendToOutbox(manager, [command]);
+      // Its outcome is recorded (dispute.closed, or a refusal), though this request does not wait for it.
+      await this.outcomes.recordSent(manager, { ...command, paymentId: dispute.paymentId });
       // Remembered with the dispute: if payments refuses this command, the dispute reopens.
       await this.disputes.markEvidenceSubmitted(manager, dispute.id, command.id);
     });

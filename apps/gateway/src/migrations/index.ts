@@ -6,6 +6,7 @@ import { GatewayPaymentMethods1764500000000 } from './1764500000000-gateway-paym
 import { GatewaySettlementSecurity1764600000000 } from './1764600000000-gateway-settlement-security';
 import { GatewayCommandRejections1764700000000 } from './1764700000000-gateway-command-rejections';
 import { GatewayMerchantPricing1764900000000 } from './1764900000000-gateway-merchant-pricing';
+import { GatewayCommandOutcomes1765000000000 } from './1765000000000-gateway-command-outcomes';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -16,4 +17,5 @@ export const GATEWAY_MIGRATIONS = [
   GatewaySettlementSecurity1764600000000,
   GatewayCommandRejections1764700000000,
   GatewayMerchantPricing1764900000000,
+  GatewayCommandOutcomes1765000000000,
 ];

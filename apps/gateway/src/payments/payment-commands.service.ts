@@ -3,7 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
-import { CommandRefusals } from '../command-rejections/command-refusal.service';
+import { CommandOutcomes } from '../command-outcomes/command-outcome.service';
+import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { checkCancel, checkCapture, checkResolveAction, type CommandRefusal } from '../domain/payment-view';
 import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
@@ -11,7 +12,7 @@ import type { MerchantEntity } from '../merchants/merchant.entity';
 import type { CancelPaymentDto, CapturePaymentDto, ResolveActionDto } from './payment-commands.dto';
 import type { PaymentEntity } from './payment.entity';
 import { PaymentsRepository } from './payments.repository';
-import { readUntilSettled } from './settle-wait';
+import { readUntilCommandSettled } from './settle-wait';
 
 export function refusalError(refusal: CommandRefusal): ApiError {
   return new ApiError(refusal.status, 'invalid_request_error', refusal.code, refusal.message, refusal.param);
@@ -34,7 +35,8 @@ export class PaymentCommandsService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly payments: PaymentsRepository,
-    private readonly refusals: CommandRefusals,
+    private readonly outcomes: CommandOutcomesRepository,
+    private readonly commandOutcomes: CommandOutcomes,
   ) {}
 
   async capture(
@@ -43,7 +45,7 @@ export class PaymentCommandsService {
     request: CapturePaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
-    const sent = await this.dataSource.transaction(async (manager) => {
+    const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const checked = checkCapture(
         {
@@ -70,14 +72,10 @@ export class PaymentCommandsService {
         },
       );
       await appendToOutbox(manager, [command]);
-      return { payment, commandId: command.id };
+      await this.outcomes.recordSent(manager, { ...command, paymentId });
+      return command.id;
     });
-    // Done once a capture shows: a concurrent cancel or expiry refuses this one instead.
-    return this.waitFor(
-      merchant.id,
-      sent,
-      (payment) => payment.amountCapturedMinor !== sent.payment.amountCapturedMinor,
-    );
+    return this.waitFor(merchant.id, paymentId, commandId);
   }
 
   async cancel(
@@ -86,7 +84,7 @@ export class PaymentCommandsService {
     request: CancelPaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
-    const sent = await this.dataSource.transaction(async (manager) => {
+    const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const refusal = checkCancel(payment);
       if (refusal !== null) throw refusalError(refusal);
@@ -106,10 +104,10 @@ export class PaymentCommandsService {
         },
       );
       await appendToOutbox(manager, [command]);
-      return { payment, commandId: command.id };
+      await this.outcomes.recordSent(manager, { ...command, paymentId });
+      return command.id;
     });
-    // Done once canceled: a concurrent capture refuses this one instead.
-    return this.waitFor(merchant.id, sent, (payment) => payment.status === 'canceled');
+    return this.waitFor(merchant.id, paymentId, commandId);
   }
 
   /**
@@ -139,17 +137,15 @@ export class PaymentCommandsService {
         },
       );
       await appendToOutbox(manager, [command]);
+      await this.outcomes.recordSent(manager, { ...command, paymentId });
       return command.id;
     });
-    return readUntilSettled(
-      async () => {
-        const payment = await this.payments.findForMerchant(merchant.id, paymentId);
-        if (payment === null) throw new Error(`payment ${paymentId} vanished`);
-        return payment;
-      },
+    // Applied with its first event (authorized, or failed); an approval goes on to a capture.
+    return this.waitFor(
+      merchant.id,
+      paymentId,
+      commandId,
       (payment) => !ACTION_PENDING_STATUSES.has(payment.status),
-      this.config.PAYMENT_SETTLE_WAIT_MS,
-      this.refusals.of(merchant.id, commandId),
     );
   }
 
@@ -166,24 +162,24 @@ export class PaymentCommandsService {
   }
 
   /**
-   * Answers once the command's effect shows in the read model, with a 409 as soon as the payments
-   * service refused the command, or with the payment as it is when the bounded wait runs out.
+   * Answers once the command's outcome is recorded (with the payment read after it), with a 409 as
+   * soon as the payments service refused it, or with the payment as it is when the wait runs out.
    */
   private waitFor(
     merchantId: string,
-    sent: { payment: PaymentEntity; commandId: string },
-    applied: (payment: PaymentEntity) => boolean,
+    paymentId: string,
+    commandId: string,
+    settled?: (payment: PaymentEntity) => boolean,
   ): Promise<PaymentEntity> {
-    const paymentId = sent.payment.id;
-    return readUntilSettled(
+    return readUntilCommandSettled(
       async () => {
         const payment = await this.payments.findForMerchant(merchantId, paymentId);
         if (payment === null) throw new Error(`payment ${paymentId} vanished`);
         return payment;
       },
-      applied,
+      this.commandOutcomes.of(merchantId, commandId),
       this.config.PAYMENT_SETTLE_WAIT_MS,
-      this.refusals.of(merchantId, sent.commandId),
+      settled,
     );
   }
 }

@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import type { EntityManager } from 'typeorm';
 import { TOPICS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
-import { CommandRejectionsRepository } from '../command-rejections/command-rejections.repository';
+import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
+import { commandOutcomeOf } from '../domain/command-outcome';
 import { repairFor } from '../domain/command-rejection';
 import { storedNextAction } from '../domain/next-action';
 import { evolvePaymentView, type PaymentViewState } from '../domain/payment-view';
@@ -31,7 +32,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     private readonly recorder: MerchantEventRecorder,
     private readonly payouts: PayoutsRepository,
     private readonly disputes: DisputesRepository,
-    private readonly rejections: CommandRejectionsRepository,
+    private readonly outcomes: CommandOutcomesRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,7 +43,24 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * Applies the event to the read model and, in the same transaction, records what it says of the
+   * command that caused it, so a request waiting on that command reads the effect with the outcome.
+   */
   async handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+    if (event.type === 'payment.command_rejected') return this.applyRejection(event, manager);
+    await this.applyToReadModel(event, manager);
+    const outcome = commandOutcomeOf(event);
+    if (outcome?.outcome !== 'applied') return;
+    await this.outcomes.recordApplied(manager, {
+      commandId: outcome.commandId,
+      merchantId: event.merchantId,
+      eventType: outcome.eventType,
+      sourceEventId: event.id,
+    });
+  }
+
+  private async applyToReadModel(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
     switch (event.type) {
       case 'payment.created':
       case 'payment.requires_action':
@@ -61,8 +79,6 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
         return this.openDispute(event, manager);
       case 'dispute.closed':
         return this.closeDispute(event, manager);
-      case 'payment.command_rejected':
-        return this.applyRejection(event, manager);
       default:
         return;
     }
@@ -160,15 +176,15 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
   }
 
   /**
-   * A command this gateway sent was refused: recorded by command id (the request waiting on it
-   * answers 409), and the row the command left waiting put right, so the merchant can try again.
+   * A command this gateway sent was refused: its outcome recorded rejected (the request waiting on
+   * it answers 409), and the row the command left waiting put right, so the merchant can try again.
    */
   private async applyRejection(
     event: EventEnvelope<'payment.command_rejected'>,
     manager: EntityManager,
   ): Promise<void> {
     const { data } = event;
-    const recorded = await this.rejections.record(manager, {
+    const recorded = await this.outcomes.recordRejected(manager, {
       commandId: data.commandId,
       merchantId: event.merchantId,
       commandType: data.commandType,
@@ -178,7 +194,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       sourceEventId: event.id,
     });
     if (!recorded) {
-      this.logger.warn(`${event.type} ${event.id}: command ${data.commandId} was refused before; ignored`);
+      this.logger.warn(`${event.type} ${event.id}: command ${data.commandId} was decided before; ignored`);
       return;
     }
     switch (repairFor(data.commandType)) {

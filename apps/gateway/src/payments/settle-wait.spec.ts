@@ -1,4 +1,12 @@
-import { readUntilSettled } from './settle-wait';
+import { readUntilCommandSettled, readUntilSettled, type CommandProgress } from './settle-wait';
+
+const PENDING: CommandProgress = { state: 'pending' };
+const APPLIED: CommandProgress = { state: 'applied' };
+
+/** Answers each round with the next progress, then with the last one for good. */
+function progressOf(...rounds: CommandProgress[]): () => Promise<CommandProgress> {
+  return () => Promise.resolve(rounds.length > 1 ? (rounds.shift() as CommandProgress) : rounds[0]!);
+}
 
 describe('readUntilSettled', () => {
   it('answers with the first read that is done', async () => {
@@ -7,35 +15,8 @@ describe('readUntilSettled', () => {
       () => Promise.resolve(reads.shift() ?? 0),
       (n) => n === 2,
       10_000,
-      () => Promise.resolve(null),
     );
     expect(value).toBe(2);
-  });
-
-  it('throws the refusal as soon as one is there, without waiting for done', async () => {
-    let rounds = 0;
-    const refused = new Error('refused');
-    await expect(
-      readUntilSettled(
-        () => Promise.resolve('unchanged'),
-        () => false,
-        60_000,
-        () => Promise.resolve(++rounds === 2 ? refused : null),
-      ),
-    ).rejects.toBe(refused);
-    expect(rounds).toBe(2);
-  });
-
-  it('prefers a refusal over a read that looks done: the change was not this command’s', async () => {
-    const refused = new Error('refused');
-    await expect(
-      readUntilSettled(
-        () => Promise.resolve('changed'),
-        () => true,
-        60_000,
-        () => Promise.resolve(refused),
-      ),
-    ).rejects.toBe(refused);
   });
 
   it('answers with the last read when the limit runs out', async () => {
@@ -45,5 +26,47 @@ describe('readUntilSettled', () => {
       0,
     );
     expect(value).toBe('still');
+  });
+});
+
+describe('readUntilCommandSettled', () => {
+  it('answers with the read after the command is applied, not with an earlier one that looked changed', async () => {
+    let reads = 0;
+    const value = await readUntilCommandSettled(
+      () => Promise.resolve(++reads),
+      progressOf(PENDING, PENDING, APPLIED),
+      60_000,
+    );
+    expect(value).toBe(3);
+  });
+
+  it('throws the refusal as soon as one is there', async () => {
+    const refused = new Error('refused');
+    let reads = 0;
+    await expect(
+      readUntilCommandSettled(
+        () => Promise.resolve(++reads),
+        progressOf(PENDING, { state: 'rejected', error: refused }),
+        60_000,
+      ),
+    ).rejects.toBe(refused);
+    expect(reads).toBe(1);
+  });
+
+  it('once applied, waits on for an effect of several events to settle', async () => {
+    const statuses = ['processing', 'processing', 'succeeded'];
+    const value = await readUntilCommandSettled(
+      () => Promise.resolve(statuses.shift() ?? 'none'),
+      progressOf(APPLIED),
+      60_000,
+      (status) => status !== 'processing',
+    );
+    expect(value).toBe('succeeded');
+  });
+
+  it('answers with the resource as it is when the limit runs out with the command still pending', async () => {
+    let reads = 0;
+    const value = await readUntilCommandSettled(() => Promise.resolve(++reads), progressOf(PENDING), 0);
+    expect(value).toBe(1);
   });
 });

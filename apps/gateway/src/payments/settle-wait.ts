@@ -5,23 +5,49 @@ const SETTLE_POLL_INTERVAL_MS = 50;
 
 /**
  * Re-reads until `done` holds or `limitMs` runs out, then answers with the last read. It reads
- * the database, so whichever gateway instance applied the events, the answer is the same. With
- * `refusal`, each round first asks whether the payments service refused the command the request
- * sent; a refusal ends the wait at once, thrown as the error `refusal` returns.
+ * the database, so whichever gateway instance applied the events, the answer is the same.
  */
 export async function readUntilSettled<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   limitMs: number,
-  refusal?: () => Promise<Error | null>,
 ): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
-    const refused = refusal === undefined ? null : await refusal();
-    if (refused !== null) throw refused;
     const value = await read();
     const remainingMs = deadline - Date.now();
     if (done(value) || remainingMs <= 0) return value;
+    await sleep(Math.min(SETTLE_POLL_INTERVAL_MS, remainingMs));
+  }
+}
+
+/** What a waiting request knows of the command it sent. */
+export type CommandProgress =
+  | { readonly state: 'pending' }
+  | { readonly state: 'applied' }
+  | { readonly state: 'rejected'; readonly error: Error };
+
+/**
+ * Waits for the outcome of the request's own command, not for the resource to look changed (a
+ * concurrent command's effect looks the same): a refusal is thrown at once; once applied, the
+ * resource is read, after the outcome was recorded, so it shows the command's effect. `settled`
+ * is for commands whose effect takes several events (resolve_action: authorized, then captured;
+ * a payout: requested, then paid or failed): applied, the wait goes on until it holds. When
+ * `limitMs` runs out first, the answer is the resource as it is (processing, pending).
+ */
+export async function readUntilCommandSettled<T>(
+  read: () => Promise<T>,
+  progress: () => Promise<CommandProgress>,
+  limitMs: number,
+  settled: (value: T) => boolean = () => true,
+): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const known = await progress();
+    if (known.state === 'rejected') throw known.error;
+    const value = await read();
+    const remainingMs = deadline - Date.now();
+    if ((known.state === 'applied' && settled(value)) || remainingMs <= 0) return value;
     await sleep(Math.min(SETTLE_POLL_INTERVAL_MS, remainingMs));
   }
 }

@@ -5,11 +5,12 @@ import { appendToOutbox } from '@platform/db';
 import { isKnownCurrency } from '@platform/money';
 import { ApiError } from '@platform/service-runtime';
 import { BalanceRepository } from '../balance/balance.repository';
-import { CommandRefusals } from '../command-rejections/command-refusal.service';
+import { CommandOutcomes } from '../command-outcomes/command-outcome.service';
+import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { newPayoutId } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import type { MerchantEntity } from '../merchants/merchant.entity';
-import { readUntilSettled } from '../payments/settle-wait';
+import { readUntilCommandSettled } from '../payments/settle-wait';
 import type { CreatePayoutDto } from './create-payout.dto';
 import type { PayoutEntity } from './payout.entity';
 import { PayoutsRepository } from './payouts.repository';
@@ -25,7 +26,8 @@ export class CreatePayoutService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly payouts: PayoutsRepository,
     private readonly balances: BalanceRepository,
-    private readonly refusals: CommandRefusals,
+    private readonly outcomes: CommandOutcomesRepository,
+    private readonly commandOutcomes: CommandOutcomes,
   ) {}
 
   async create(
@@ -75,17 +77,19 @@ export class CreatePayoutService {
         commandId: command.id,
       });
       await appendToOutbox(manager, [command]);
+      await this.outcomes.recordSent(manager, { ...command, paymentId: null });
       return command.id;
     });
-    return readUntilSettled(
+    return readUntilCommandSettled(
       async () => {
         const payout = await this.payouts.findForMerchant(merchant.id, payoutId);
         if (payout === null) throw new Error(`payout ${payoutId} vanished after it was committed`);
         return payout;
       },
-      (payout) => payout.status !== 'pending',
+      // Applied with payout.requested; paid or failed follows once the ledger answers.
+      this.commandOutcomes.of(merchant.id, commandId),
       this.config.PAYMENT_SETTLE_WAIT_MS,
-      this.refusals.of(merchant.id, commandId),
+      (payout) => payout.status !== 'pending',
     );
   }
 }

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
-import { CommandRefusals } from '../command-rejections/command-refusal.service';
+import { CommandOutcomes } from '../command-outcomes/command-outcome.service';
+import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { checkRefund } from '../domain/payment-view';
 import { newRefundId } from '../domain/random-identifiers';
@@ -11,7 +12,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { refusalError } from '../payments/payment-commands.service';
 import { PaymentsRepository } from '../payments/payments.repository';
-import { readUntilSettled } from '../payments/settle-wait';
+import { readUntilCommandSettled } from '../payments/settle-wait';
 import type { CreateRefundDto } from './create-refund.dto';
 import type { RefundEntity } from './refund.entity';
 import { RefundsRepository } from './refunds.repository';
@@ -29,7 +30,8 @@ export class CreateRefundService {
     private readonly payments: PaymentsRepository,
     private readonly refunds: RefundsRepository,
     private readonly disputes: DisputesRepository,
-    private readonly refusals: CommandRefusals,
+    private readonly outcomes: CommandOutcomesRepository,
+    private readonly commandOutcomes: CommandOutcomes,
   ) {}
 
   async create(
@@ -81,17 +83,18 @@ export class CreateRefundService {
         commandId: command.id,
       });
       await appendToOutbox(manager, [command]);
+      await this.outcomes.recordSent(manager, { ...command, paymentId: payment.id });
       return command.id;
     });
-    return readUntilSettled(
+    return readUntilCommandSettled(
       async () => {
         const refund = await this.refunds.findForMerchant(merchant.id, refundId);
         if (refund === null) throw new Error(`refund ${refundId} vanished after it was committed`);
         return refund;
       },
-      (refund) => refund.status !== 'pending',
+      // Applied with refund.succeeded or refund.failed, which settle the refund row with it.
+      this.commandOutcomes.of(merchant.id, commandId),
       this.config.PAYMENT_SETTLE_WAIT_MS,
-      this.refusals.of(merchant.id, commandId),
     );
   }
 }

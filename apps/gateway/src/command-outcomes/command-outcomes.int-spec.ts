@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, type EventData } from '@platform/contracts';
-import type { EventConsumers } from '@platform/service-runtime';
+import { createEvent, type AnyEventEnvelope, type EventData } from '@platform/contracts';
+import { ApiError, type EventConsumers } from '@platform/service-runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
 import { DisputeEntity } from '../disputes/dispute.entity';
 import { DisputesRepository } from '../disputes/disputes.repository';
@@ -18,14 +18,16 @@ import { RefundEntity } from '../refunds/refund.entity';
 import { RefundsRepository } from '../refunds/refunds.repository';
 import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
 import { WebhooksRepository } from '../webhooks/webhooks.repository';
-import { CommandRefusals } from './command-refusal.service';
-import { CommandRejectionEntity } from './command-rejection.entity';
-import { CommandRejectionsRepository } from './command-rejections.repository';
+import { CommandOutcomes } from './command-outcome.service';
+import { CommandOutcomeEntity } from './command-outcome.entity';
+import { CommandOutcomesRepository } from './command-outcomes.repository';
+import { CommandOutcomesSweeper } from './command-outcomes.sweeper';
 
 /**
- * payment.command_rejected applied by the gateway's consumer against a real, migrated database:
- * recorded once per command, the row the command left waiting put right, and the 409 a waiting
- * request answers with. The consumer's handle() is called as the consumer runtime calls it, in a
+ * Command outcomes recorded by the gateway's consumer against a real, migrated database: a sent
+ * command decided applied by the first event it caused, or rejected by payment.command_rejected
+ * (once per command, the row the command left waiting put right, and the 409 a waiting request
+ * answers with). The consumer's handle() is called as the consumer runtime calls it, in a
  * transaction of its own.
  */
 const MERCHANT = 'mer_rejections0000000001';
@@ -35,7 +37,7 @@ const DISPUTE = 'dp_rejections000000000001';
 
 let db: MigratedDatabase;
 let consumer: PaymentEventsConsumer;
-let rejections: CommandRejectionsRepository;
+let outcomes: CommandOutcomesRepository;
 let disputes: DisputesRepository;
 let refunds: RefundsRepository;
 let payouts: PayoutsRepository;
@@ -46,7 +48,7 @@ beforeAll(async () => {
     migrations: GATEWAY_MIGRATIONS,
   });
   const source = db.dataSource;
-  rejections = new CommandRejectionsRepository(source.getRepository(CommandRejectionEntity));
+  outcomes = new CommandOutcomesRepository(source.getRepository(CommandOutcomeEntity));
   disputes = new DisputesRepository(source.getRepository(DisputeEntity));
   refunds = new RefundsRepository(source.getRepository(RefundEntity));
   payouts = new PayoutsRepository(source.getRepository(PayoutEntity));
@@ -62,7 +64,7 @@ beforeAll(async () => {
     recorder,
     payouts,
     disputes,
-    rejections,
+    outcomes,
   );
   for (const id of [MERCHANT, OTHER_MERCHANT]) {
     await source.query(
@@ -117,7 +119,7 @@ function rejected(
   );
 }
 
-const apply = (event: ReturnType<typeof rejected>) =>
+const apply = (event: AnyEventEnvelope) =>
   db.dataSource.transaction((manager) => consumer.handle(event, manager));
 
 async function merchantEventTypes(sourceEventId: string): Promise<string[]> {
@@ -144,7 +146,7 @@ describe('payment.command_rejected at the gateway', () => {
       evidenceCommandId: null,
     });
     expect(await merchantEventTypes(event.id)).toEqual(['dispute.updated']);
-    expect(await rejections.findForMerchant(MERCHANT, commandId)).toMatchObject({
+    expect(await outcomes.findForMerchant(MERCHANT, commandId)).toMatchObject({
       commandType: 'dispute.submit_evidence',
       code: 'processor_error',
       paymentId: PAYMENT,
@@ -152,7 +154,7 @@ describe('payment.command_rejected at the gateway', () => {
     });
     // The same refusal again (another event id, same command) changes nothing more.
     await apply({ ...rejected('dispute.submit_evidence', commandId) });
-    expect(await rejections.findForMerchant(MERCHANT, commandId)).toMatchObject({ sourceEventId: event.id });
+    expect(await outcomes.findForMerchant(MERCHANT, commandId)).toMatchObject({ sourceEventId: event.id });
   });
 
   it('fails the pending refund and the pending payout whose command was refused', async () => {
@@ -199,12 +201,15 @@ describe('payment.command_rejected at the gateway', () => {
   it('answers the waiting request of that merchant only, with 409 and payments’ code', async () => {
     const commandId = randomUUID();
     await apply(rejected('payment.capture', commandId));
-    const refusals = new CommandRefusals(rejections);
-    expect(await refusals.of(OTHER_MERCHANT, commandId)()).toBeNull();
-    expect(await refusals.of(MERCHANT, randomUUID())()).toBeNull();
-    const refusal = await refusals.of(MERCHANT, commandId)();
-    expect(refusal?.getStatus()).toBe(409);
-    expect(refusal?.getResponse()).toEqual({
+    const progress = new CommandOutcomes(outcomes);
+    expect(await progress.of(OTHER_MERCHANT, commandId)()).toEqual({ state: 'pending' });
+    expect(await progress.of(MERCHANT, randomUUID())()).toEqual({ state: 'pending' });
+    const refusal = await progress.of(MERCHANT, commandId)();
+    if (refusal.state !== 'rejected') throw new Error(`expected a refusal, got ${refusal.state}`);
+    expect(refusal.error).toBeInstanceOf(ApiError);
+    const error = refusal.error as ApiError;
+    expect(error.getStatus()).toBe(409);
+    expect(error.getResponse()).toEqual({
       error: {
         type: 'invalid_request_error',
         code: 'invalid_state_transition',
@@ -218,5 +223,123 @@ describe('payment.command_rejected at the gateway', () => {
     await db.dataSource.transaction((manager) => disputes.markEvidenceSubmitted(manager, DISPUTE, commandId));
     await apply(rejected('dispute.submit_evidence', commandId, { merchantId: OTHER_MERCHANT }));
     expect(await disputes.findForMerchant(MERCHANT, DISPUTE)).toMatchObject({ status: 'under_review' });
+  });
+});
+
+const MANUAL_PAYMENT = 'pay_outcomes000000000000001';
+
+/** payment.captured (full, final) of MANUAL_PAYMENT, caused by `causationId`. */
+function captured(causationId: string | null, merchantId = MERCHANT) {
+  return createEvent(
+    'payment.captured',
+    {
+      paymentId: MANUAL_PAYMENT,
+      amountMinor: '5000',
+      currency: 'USD',
+      paymentMethodType: 'card',
+      processor: 'simulator',
+      processorReference: 'ref_outcomes',
+      captureId: 'cap_outcomes000000000000001',
+      final: true,
+    },
+    {
+      aggregateId: MANUAL_PAYMENT,
+      aggregateSequence: 3,
+      merchantId,
+      correlationId: randomUUID(),
+      causationId,
+    },
+  );
+}
+
+/** A capture as PaymentCommandsService sends it: only its id, merchant and type matter here. */
+async function sendCapture(): Promise<string> {
+  const commandId = randomUUID();
+  await db.dataSource.transaction((manager) =>
+    outcomes.recordSent(manager, {
+      id: commandId,
+      merchantId: MERCHANT,
+      type: 'payment.capture',
+      paymentId: MANUAL_PAYMENT,
+    }),
+  );
+  return commandId;
+}
+
+describe('outcomes of the commands the gateway sent', () => {
+  beforeAll(async () => {
+    await db.dataSource.query(
+      `INSERT INTO payments (id, merchant_id, amount_minor, currency, status, capture_method, payment_method_type,
+                             correlation_id, last_event_sequence)
+       VALUES ($1, $2, 5000, 'USD', 'requires_capture', 'manual', 'bank_transfer', 'itest', 2)`,
+      [MANUAL_PAYMENT, MERCHANT],
+    );
+  });
+
+  it('decides two concurrent captures by their own outcomes: one applied, one refused', async () => {
+    const winner = await sendCapture();
+    const loser = await sendCapture();
+    const progress = new CommandOutcomes(outcomes);
+    expect(await progress.of(MERCHANT, winner)()).toEqual({ state: 'pending' });
+    const capture = captured(winner);
+    await apply(capture);
+    // The read model applied the capture in the transaction that recorded the outcome.
+    const rows: unknown[] = await db.dataSource.query(
+      'SELECT status, amount_captured_minor FROM payments WHERE id = $1',
+      [MANUAL_PAYMENT],
+    );
+    expect(rows).toEqual([{ status: 'succeeded', amount_captured_minor: '5000' }]);
+    // The loser's request sees the payment captured too, but its own command is still pending.
+    expect(await progress.of(MERCHANT, winner)()).toEqual({ state: 'applied' });
+    expect(await progress.of(MERCHANT, loser)()).toEqual({ state: 'pending' });
+    expect(await outcomes.findForMerchant(MERCHANT, winner)).toMatchObject({
+      outcome: 'applied',
+      commandType: 'payment.capture',
+      paymentId: MANUAL_PAYMENT,
+      eventType: 'payment.captured',
+      sourceEventId: capture.id,
+      code: null,
+    });
+    await apply(rejected('payment.capture', loser));
+    const refused = await progress.of(MERCHANT, loser)();
+    expect(refused.state).toBe('rejected');
+    // The winner's later events and a (forged) refusal of it change nothing: it was decided.
+    await apply({ ...captured(winner), id: randomUUID(), aggregateSequence: 4 });
+    await apply(rejected('payment.capture', winner));
+    expect(await outcomes.findForMerchant(MERCHANT, winner)).toMatchObject({
+      outcome: 'applied',
+      sourceEventId: capture.id,
+    });
+  });
+
+  it('records nothing for events caused by what the gateway did not send, or for another merchant', async () => {
+    const command = await sendCapture();
+    // Caused by an event (a risk decision, say), or by nothing (an expiry): no command of the gateway.
+    const notOurs = randomUUID();
+    await apply({ ...captured(notOurs), aggregateSequence: 10 });
+    await apply({ ...captured(null), aggregateSequence: 11 });
+    expect(await outcomes.findForMerchant(MERCHANT, notOurs)).toBeNull();
+    // Another merchant's event naming this merchant's command as its cause does not decide it.
+    await apply({ ...captured(command, OTHER_MERCHANT), aggregateSequence: 12 });
+    expect(await outcomes.findForMerchant(MERCHANT, command)).toMatchObject({
+      outcome: 'pending',
+      eventType: null,
+      decidedAt: null,
+    });
+  });
+});
+
+describe('command outcome sweep', () => {
+  it('deletes outcomes older than the retention, in batches, and keeps recent ones', async () => {
+    const old = await sendCapture();
+    const recent = await sendCapture();
+    await db.dataSource.query(
+      "UPDATE command_outcomes SET sent_at = now() - interval '25 hours' WHERE command_id = $1",
+      [old],
+    );
+    const sweeper = new CommandOutcomesSweeper(outcomes);
+    expect(await sweeper.sweepOnce(24)).toBeGreaterThanOrEqual(1);
+    expect(await outcomes.findForMerchant(MERCHANT, old)).toBeNull();
+    expect(await outcomes.findForMerchant(MERCHANT, recent)).toMatchObject({ outcome: 'pending' });
   });
 });

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { CommandOutcomeEntity } from './command-outcome.entity';
+
+/** A command as the gateway sends it: its envelope id, merchant and type. */
+export interface SentCommand {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly type: string;
+  readonly paymentId: string | null;
+}
+
+/** Only this class touches command_outcomes. */
+@Injectable()
+export class CommandOutcomesRepository {
+  constructor(
+    @InjectRepository(CommandOutcomeEntity)
+    private readonly outcomes: Repository<CommandOutcomeEntity>,
+  ) {}
+
+  /** Sent, in the transaction that puts the command in the outbox: pending until an event decides it. */
+  async recordSent(manager: EntityManager, command: SentCommand): Promise<void> {
+    await manager.query(
+      `INSERT INTO command_outcomes (command_id, merchant_id, command_type, payment_id, outcome, sent_at)
+       VALUES ($1, $2, $3, $4, 'pending', now())`,
+      [command.id, command.merchantId, command.type, command.paymentId],
+    );
+  }
+
+  /**
+   * The first event a pending command of this merchant caused: it took effect. Later events it
+   * caused, and events caused by anything the gateway did not send, find no pending row.
+   */
+  async recordApplied(
+    manager: EntityManager,
+    applied: { commandId: string; merchantId: string; eventType: string; sourceEventId: string },
+  ): Promise<boolean> {
+    // An UPDATE answers [rows, affected row count].
+    const [, updated]: [unknown, number] = await manager.query(
+      `UPDATE command_outcomes
+          SET outcome = 'applied', event_type = $3, source_event_id = $4, decided_at = now()
+        WHERE command_id = $1 AND merchant_id = $2 AND outcome = 'pending'`,
+      [applied.commandId, applied.merchantId, applied.eventType, applied.sourceEventId],
+    );
+    return updated === 1;
+  }
+
+  /**
+   * A refusal, once per command: decides the pending row, or records the refusal of a command sent
+   * before outcomes were kept. False when that command was decided before (or is another merchant's).
+   */
+  async recordRejected(
+    manager: EntityManager,
+    rejection: {
+      commandId: string;
+      merchantId: string;
+      commandType: string;
+      paymentId: string | null;
+      code: string;
+      message: string;
+      sourceEventId: string;
+    },
+  ): Promise<boolean> {
+    const decided: unknown[] = await manager.query(
+      `INSERT INTO command_outcomes
+         (command_id, merchant_id, command_type, payment_id, outcome, event_type, code, message,
+          source_event_id, decided_at)
+       VALUES ($1, $2, $3, $4, 'rejected', 'payment.command_rejected', $5, $6, $7, now())
+       ON CONFLICT (command_id) DO UPDATE
+         SET outcome = 'rejected', event_type = EXCLUDED.event_type, code = EXCLUDED.code,
+             message = EXCLUDED.message, source_event_id = EXCLUDED.source_event_id, decided_at = now()
+         WHERE command_outcomes.outcome = 'pending' AND command_outcomes.merchant_id = EXCLUDED.merchant_id
+       RETURNING command_id`,
+      [
+        rejection.commandId,
+        rejection.merchantId,
+        rejection.commandType,
+        rejection.paymentId,
+        rejection.code,
+        rejection.message,
+        rejection.sourceEventId,
+      ],
+    );
+    return decided.length === 1;
+  }
+
+  /** Deletes up to `limit` outcomes sent (or decided) more than `retentionHours` ago; answers how many. */
+  async deleteOlderThan(retentionHours: number, limit: number): Promise<number> {
+    const rows: unknown = await this.outcomes.query(
+      `DELETE FROM command_outcomes WHERE command_id IN (
+         SELECT command_id FROM command_outcomes
+          WHERE coalesce(sent_at, decided_at) < now() - make_interval(hours => $1)
+          LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING command_id`,
+      [retentionHours, limit],
+    );
+    // TypeORM answers a DELETE ... RETURNING with [rows, affected count].
+    const [deleted = []] = rows as [unknown[] | undefined, number];
+    return deleted.length;
+  }
+
+  /** What became of a command this merchant sent, if the gateway knows of it. */
+  findForMerchant(merchantId: string, commandId: string): Promise<CommandOutcomeEntity | null> {
+    return this.outcomes.findOneBy({ commandId, merchantId });
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PeriodicTask } from '@platform/service-runtime';
+import { CommandOutcomesRepository } from './command-outcomes.repository';
+
+/** A request waits seconds for its command's outcome; a day leaves room to look into one. */
+export const COMMAND_OUTCOME_RETENTION_HOURS = 24;
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+const SWEEP_BATCH_SIZE = 5_000;
+const SWEEP_BATCHES_MAX = 20;
+
+/** Keeps command_outcomes to about a day of commands instead of every command ever sent. */
+@Injectable()
+export class CommandOutcomesSweeper implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('CommandOutcomesSweeper');
+  private readonly task: PeriodicTask;
+
+  constructor(private readonly outcomes: CommandOutcomesRepository) {
+    this.task = new PeriodicTask({
+      name: 'command outcome sweep',
+      intervalMs: SWEEP_INTERVAL_MS,
+      logger: this.logger,
+      pass: () => this.sweepOnce(),
+    });
+  }
+
+  onModuleInit(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+  }
+
+  /** One sweep: batches until one comes back short or the batch limit is reached. */
+  async sweepOnce(retentionHours: number = COMMAND_OUTCOME_RETENTION_HOURS): Promise<number> {
+    let deleted = 0;
+    for (let batch = 0; batch < SWEEP_BATCHES_MAX; batch += 1) {
+      const count = await this.outcomes.deleteOlderThan(retentionHours, SWEEP_BATCH_SIZE);
+      deleted += count;
+      if (count < SWEEP_BATCH_SIZE) break;
+    }
+    if (deleted > 0) this.logger.log(`deleted ${deleted} command outcomes`);
+    return deleted;
+  }
+}

@@ -70,7 +70,17 @@ async function startPlatform(
     if (ports.risk !== undefined) {
       const riskDb = await createScratchDatabase(`${prefix.replace(/-/g, '_')}_risk`);
       databases.push(riskDb);
-      processes.push(await startService('risk', { ...bus.serviceEnv, DATABASE_URL: riskDb.url }, ports.risk));
+      processes.push(
+        await startService(
+          'risk',
+          {
+            ...bus.serviceEnv,
+            DATABASE_URL: riskDb.url,
+            RISK_KEY_HASH_SECRET: 'payments-int-risk-key-hash-secret',
+          },
+          ports.risk,
+        ),
+      );
     }
   } catch (error) {
     // A service that does not start leaves nothing behind.

@@ -1,4 +1,4 @@
-import { readPlatform, request, waitFor, type Reply } from './platform';
+import { onboardMerchant, waitFor, type Reply } from './platform';
 
 /**
  * Each waiting request answers with the outcome of its own command: two full captures of one
@@ -8,8 +8,6 @@ import { readPlatform, request, waitFor, type Reply } from './platform';
  * the winner's capture was in the read model already). Before outcomes were recorded per command,
  * this could answer 200 twice.
  */
-const platform = readPlatform();
-const GATEWAY = platform.services.gateway;
 const CARD = '4242424242424242';
 const AMOUNT = 4_200;
 /**
@@ -28,23 +26,10 @@ interface ErrorBody {
   error: { type: string; code: string; message: string; param?: string };
 }
 
-let key: string;
-
-function call<T = unknown>(
-  path: string,
-  options: { method?: string; body?: unknown } = {},
-): Promise<Reply<T>> {
-  return request<T>(`${GATEWAY}${path}`, { ...options, token: key });
-}
+let call: Awaited<ReturnType<typeof onboardMerchant>>['call'];
 
 beforeAll(async () => {
-  const created = await request<{ api_key: string }>(`${GATEWAY}/v1/merchants`, {
-    method: 'POST',
-    token: platform.adminToken,
-    body: { name: 'Outcomes Merchant' },
-  });
-  expect(created.body.api_key).toEqual(expect.any(String));
-  key = created.body.api_key;
+  ({ call } = await onboardMerchant('Outcomes Merchant'));
 });
 
 async function authorizedPayment(): Promise<Payment> {

@@ -1,4 +1,4 @@
-import { readPlatform, request, waitFor, type Reply } from './platform';
+import { onboardMerchant, waitFor, type Reply } from './platform';
 
 /**
  * payment.command_rejected through the running platform: the gateway checks a command against its
@@ -7,8 +7,6 @@ import { readPlatform, request, waitFor, type Reply } from './platform';
  * code. Evidence the processor does not take (test trigger: evidence containing
  * processor_unavailable) puts the gateway's dispute back to needs_response, so it can be sent again.
  */
-const platform = readPlatform();
-const GATEWAY = platform.services.gateway;
 const CARD = '4242424242424242';
 const DISPUTED_CARD = '4000000000000259';
 const UNAVAILABLE_EVIDENCE = 'Signed receipt attached. processor_unavailable';
@@ -36,23 +34,10 @@ interface ErrorBody {
   error: { type: string; code: string; message: string; param?: string };
 }
 
-let key: string;
-
-function call<T = unknown>(
-  path: string,
-  options: { method?: string; body?: unknown } = {},
-): Promise<Reply<T>> {
-  return request<T>(`${GATEWAY}${path}`, { ...options, token: key });
-}
+let call: Awaited<ReturnType<typeof onboardMerchant>>['call'];
 
 beforeAll(async () => {
-  const created = await request<{ api_key: string }>(`${GATEWAY}/v1/merchants`, {
-    method: 'POST',
-    token: platform.adminToken,
-    body: { name: 'Rejections Merchant' },
-  });
-  expect(created.body.api_key).toEqual(expect.any(String));
-  key = created.body.api_key;
+  ({ call } = await onboardMerchant('Rejections Merchant'));
 });
 
 async function paymentIn(

@@ -85,3 +85,29 @@ export async function request<T = unknown>(url: string, options: RequestOptions 
   }
   return { status: response.status, body: body as T, text, headers: response.headers };
 }
+
+/** A merchant of the test's own, onboarded with the admin token, and a caller bound to its key. */
+export async function onboardMerchant(name: string): Promise<{
+  id: string;
+  key: string;
+  call: <T = unknown>(path: string, options?: Omit<RequestOptions, 'token'>) => Promise<Reply<T>>;
+}> {
+  const platform = readPlatform();
+  const created = await request<{ id: string; api_key: string }>(
+    `${platform.services.gateway}/v1/merchants`,
+    {
+      method: 'POST',
+      token: platform.adminToken,
+      body: { name },
+    },
+  );
+  if (created.status !== 201)
+    throw new Error(`onboarding ${name} answered ${created.status}: ${created.text}`);
+  const { id, api_key: key } = created.body;
+  return {
+    id,
+    key,
+    call: <T = unknown>(path: string, options: Omit<RequestOptions, 'token'> = {}) =>
+      request<T>(`${platform.services.gateway}${path}`, { ...options, token: key }),
+  };
+}

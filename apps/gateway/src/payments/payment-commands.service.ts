@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { createEvent } from '@platform/contracts';
+import { createEvent, type EventData } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
 import { CommandOutcomes } from '../command-outcomes/command-outcome.service';
@@ -56,24 +56,10 @@ export class PaymentCommandsService {
         request.amount === undefined ? null : BigInt(request.amount),
       );
       if (!checked.ok) throw refusalError(checked.refusal);
-      const sequence = await this.payments.nextCommandSequence(manager, payment);
-      const command = createEvent(
-        'payment.capture',
-        {
-          paymentId,
-          ...(checked.amountMinor === null ? {} : { amountMinor: checked.amountMinor.toString() }),
-        },
-        {
-          aggregateId: paymentId,
-          aggregateSequence: sequence,
-          merchantId: merchant.id,
-          correlationId,
-          causationId: null,
-        },
-      );
-      await appendToOutbox(manager, [command]);
-      await this.outcomes.recordSent(manager, { ...command, paymentId });
-      return command.id;
+      return this.send(manager, payment, merchant, correlationId, 'payment.capture', {
+        paymentId,
+        ...(checked.amountMinor === null ? {} : { amountMinor: checked.amountMinor.toString() }),
+      });
     });
     return this.waitFor(merchant.id, paymentId, commandId);
   }
@@ -88,24 +74,10 @@ export class PaymentCommandsService {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const refusal = checkCancel(payment);
       if (refusal !== null) throw refusalError(refusal);
-      const sequence = await this.payments.nextCommandSequence(manager, payment);
-      const command = createEvent(
-        'payment.cancel',
-        {
-          paymentId,
-          ...(request.cancellation_reason === undefined ? {} : { reason: request.cancellation_reason }),
-        },
-        {
-          aggregateId: paymentId,
-          aggregateSequence: sequence,
-          merchantId: merchant.id,
-          correlationId,
-          causationId: null,
-        },
-      );
-      await appendToOutbox(manager, [command]);
-      await this.outcomes.recordSent(manager, { ...command, paymentId });
-      return command.id;
+      return this.send(manager, payment, merchant, correlationId, 'payment.cancel', {
+        paymentId,
+        ...(request.cancellation_reason === undefined ? {} : { reason: request.cancellation_reason }),
+      });
     });
     return this.waitFor(merchant.id, paymentId, commandId);
   }
@@ -124,21 +96,10 @@ export class PaymentCommandsService {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const refusal = checkResolveAction(payment);
       if (refusal !== null) throw refusalError(refusal);
-      const sequence = await this.payments.nextCommandSequence(manager, payment);
-      const command = createEvent(
-        'payment.resolve_action',
-        { paymentId, outcome: request.outcome },
-        {
-          aggregateId: paymentId,
-          aggregateSequence: sequence,
-          merchantId: merchant.id,
-          correlationId,
-          causationId: null,
-        },
-      );
-      await appendToOutbox(manager, [command]);
-      await this.outcomes.recordSent(manager, { ...command, paymentId });
-      return command.id;
+      return this.send(manager, payment, merchant, correlationId, 'payment.resolve_action', {
+        paymentId,
+        outcome: request.outcome,
+      });
     });
     // Applied with its first event (authorized, or failed); an approval goes on to a capture.
     return this.waitFor(
@@ -147,6 +108,27 @@ export class PaymentCommandsService {
       commandId,
       (payment) => !ACTION_PENDING_STATUSES.has(payment.status),
     );
+  }
+
+  /** The command into the outbox and recorded as sent, in the caller's transaction; answers its id. */
+  private async send<T extends 'payment.capture' | 'payment.cancel' | 'payment.resolve_action'>(
+    manager: EntityManager,
+    payment: PaymentEntity,
+    merchant: MerchantEntity,
+    correlationId: string,
+    type: T,
+    data: EventData<T>,
+  ): Promise<string> {
+    const command = createEvent(type, data, {
+      aggregateId: payment.id,
+      aggregateSequence: await this.payments.nextCommandSequence(manager, payment),
+      merchantId: merchant.id,
+      correlationId,
+      causationId: null,
+    });
+    await appendToOutbox(manager, [command]);
+    await this.outcomes.recordSent(manager, { ...command, paymentId: payment.id });
+    return command.id;
   }
 
   private async lockedPayment(

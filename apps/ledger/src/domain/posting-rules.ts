@@ -563,8 +563,24 @@ function unsettleable(what: string, item: Settleable, facts: SettlementFacts): R
   return null;
 }
 
-function unknownItem(what: string): Rejection {
-  return reject('unknown_settlement_item', `${what} is unknown to the ledger`);
+/** The listed records stamped with the settlement, or why one of them cannot be settled by it. */
+function claimForSettlement<T extends Settleable>(
+  kind: 'capture' | 'refund' | 'dispute',
+  ids: readonly string[],
+  records: ReadonlyMap<string, T>,
+  facts: SettlementFacts,
+  refuse: (record: T) => Rejection | null = () => null,
+): T[] | Rejection {
+  const claimed: T[] = [];
+  for (const id of ids) {
+    const record = records.get(id);
+    if (record === undefined)
+      return reject('unknown_settlement_item', `${kind} ${id} is unknown to the ledger`);
+    const refused = unsettleable(`${kind} ${id}`, record, facts) ?? refuse(record);
+    if (refused) return refused;
+    claimed.push({ ...record, settlementId: facts.settlementId });
+  }
+  return claimed;
 }
 
 function totalMismatch(what: string, reported: bigint, booked: bigint): Rejection | null {
@@ -592,36 +608,19 @@ export function postSettlement(items: SettlementItems, facts: SettlementFacts): 
     );
   }
 
-  const captures: CaptureRecord[] = [];
-  for (const captureId of facts.captureIds) {
-    const capture = items.captures.get(captureId);
-    if (capture === undefined) return unknownItem(`capture ${captureId}`);
-    const refused = unsettleable(`capture ${captureId}`, capture, facts);
-    if (refused) return refused;
-    captures.push({ ...capture, settlementId: facts.settlementId });
-  }
-  const refunds: RefundRecord[] = [];
-  for (const refundId of facts.refundIds) {
-    const refund = items.refunds.get(refundId);
-    if (refund === undefined) return unknownItem(`refund ${refundId}`);
-    const refused = unsettleable(`refund ${refundId}`, refund, facts);
-    if (refused) return refused;
-    refunds.push({ ...refund, settlementId: facts.settlementId });
-  }
-  const disputes: DisputeRecord[] = [];
-  for (const disputeId of facts.disputeIds) {
-    const dispute = items.disputes.get(disputeId);
-    if (dispute === undefined) return unknownItem(`dispute ${disputeId}`);
-    const refused = unsettleable(`dispute ${disputeId}`, dispute, facts);
-    if (refused) return refused;
-    if (dispute.status !== 'lost') {
-      return reject(
-        'dispute_not_lost',
-        `dispute ${disputeId} is ${dispute.status}: nothing was charged back`,
-      );
-    }
-    disputes.push({ ...dispute, settlementId: facts.settlementId });
-  }
+  const captures = claimForSettlement('capture', facts.captureIds, items.captures, facts);
+  if (!Array.isArray(captures)) return captures;
+  const refunds = claimForSettlement('refund', facts.refundIds, items.refunds, facts);
+  if (!Array.isArray(refunds)) return refunds;
+  const disputes = claimForSettlement('dispute', facts.disputeIds, items.disputes, facts, (dispute) =>
+    dispute.status === 'lost'
+      ? null
+      : reject(
+          'dispute_not_lost',
+          `dispute ${dispute.disputeId} is ${dispute.status}: nothing was charged back`,
+        ),
+  );
+  if (!Array.isArray(disputes)) return disputes;
   const mismatch =
     totalMismatch(
       'settlement gross',

@@ -207,33 +207,25 @@ export function ruleFor(event: AnyEventEnvelope, state: StateSnapshot): Ruling |
         { settlementId: d.settlementId },
       );
     }
-    case 'payout.requested': {
-      const d = event.data;
-      const decision = postPayoutRequested(state.payout(d.payoutId), {
-        payoutId: d.payoutId,
-        merchantId: d.merchantId,
-        currency: d.currency,
-        amountMinor: parseMinorAmount(d.amountMinor),
-        occurredAt,
-      });
-      return ruling(
-        decision,
-        (s) => ({ payouts: [s] }),
-        { merchantId: d.merchantId, payoutId: d.payoutId },
-        { payoutId: d.payoutId },
-      );
-    }
+    case 'payout.requested':
     case 'payout.paid':
     case 'payout.failed': {
       const d = event.data;
-      const decision = postPayoutOutcome(state.payout(d.payoutId), {
+      const existing = state.payout(d.payoutId);
+      const facts = {
         payoutId: d.payoutId,
         merchantId: d.merchantId,
         currency: d.currency,
         amountMinor: parseMinorAmount(d.amountMinor),
-        outcome: event.type === 'payout.paid' ? 'paid' : 'failed',
         occurredAt,
-      });
+      };
+      const decision =
+        event.type === 'payout.requested'
+          ? postPayoutRequested(existing, facts)
+          : postPayoutOutcome(existing, {
+              ...facts,
+              outcome: event.type === 'payout.paid' ? 'paid' : 'failed',
+            });
       return ruling(
         decision,
         (s) => ({ payouts: [s] }),

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { TOPICS, type EventData, type EventType } from '@platform/contracts';
 import {
-  ServiceProcess,
   TestNamespace,
-  createScratchDatabase,
+  startServiceWithDatabase,
   vaultedTestCard,
-  type ScratchDatabase,
+  type ServiceWithDatabase,
 } from '@platform/testing';
 
 /**
@@ -27,8 +26,7 @@ const SETTLE_LIMIT_MS = 20_000;
 
 interface Running {
   readonly bus: TestNamespace;
-  readonly database: ScratchDatabase;
-  readonly service: ServiceProcess;
+  readonly payments: ServiceWithDatabase;
 }
 
 async function startPayments(): Promise<Running> {
@@ -37,14 +35,13 @@ async function startPayments(): Promise<Running> {
     read: [TOPICS.paymentsEvents.name],
     eventLimitMs: SETTLE_LIMIT_MS,
   });
-  const database = await createScratchDatabase('itest_async_payments');
-  const service = await ServiceProcess.start({
+  const payments = await startServiceWithDatabase({
     name: 'payments',
     main: PAYMENTS,
     port: PORT,
+    databasePrefix: 'itest_async_payments',
     env: {
       ...bus.serviceEnv,
-      DATABASE_URL: database.url,
       ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
       EXPIRY_SCAN_INTERVAL_MS: '200',
@@ -56,22 +53,17 @@ async function startPayments(): Promise<Running> {
       FX_RATES: JSON.stringify(FX_RATES),
     },
   }).catch(async (error: unknown) => {
-    await releaseTestResources({ bus, database });
+    await bus.close();
     throw error;
   });
-  return { bus, database, service };
+  return { bus, payments };
 }
 
+/** The service, its database and the test's topics. */
 async function stopPayments(running: Running | undefined): Promise<void> {
   if (running === undefined) return;
-  await running.service.stop();
-  await releaseTestResources(running);
-}
-
-/** The test's clients, scratch database and topics. */
-async function releaseTestResources(running: Pick<Running, 'bus' | 'database'>): Promise<void> {
+  await running.payments.stop();
   await running.bus.close();
-  await running.database.drop();
 }
 
 const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { TOPICS, type EventData, type EventEnvelope, type EventType } from '@platform/contracts';
 import {
-  ServiceProcess,
   TestNamespace,
-  createScratchDatabase,
+  startServiceWithDatabase,
   vaultedTestCard,
-  type ScratchDatabase,
+  type ServiceWithDatabase,
 } from '@platform/testing';
 
 /**
@@ -22,8 +21,7 @@ const SETTLE_LIMIT_MS = 20_000;
 
 interface Running {
   readonly bus: TestNamespace;
-  readonly database: ScratchDatabase;
-  readonly service: ServiceProcess;
+  readonly payments: ServiceWithDatabase;
 }
 
 async function startPayments(): Promise<Running> {
@@ -32,22 +30,17 @@ async function startPayments(): Promise<Running> {
     read: [TOPICS.paymentsEvents.name],
     eventLimitMs: SETTLE_LIMIT_MS,
   });
-  const database = await createScratchDatabase('itest_rejections_payments');
-  const service = await ServiceProcess.start({
+  const payments = await startServiceWithDatabase({
     name: 'payments',
     main: PAYMENTS,
     port: PORT,
-    env: { ...bus.serviceEnv, DATABASE_URL: database.url, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+    databasePrefix: 'itest_rejections_payments',
+    env: { ...bus.serviceEnv, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
   }).catch(async (error: unknown) => {
-    await releaseTestResources({ bus, database });
+    await bus.close();
     throw error;
   });
-  return { bus, database, service };
-}
-
-async function releaseTestResources(running: Pick<Running, 'bus' | 'database'>): Promise<void> {
-  await running.bus.close();
-  await running.database.drop();
+  return { bus, payments };
 }
 
 const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
@@ -65,8 +58,8 @@ describe('payment.command_rejected from the payments service', () => {
 
   afterAll(async () => {
     if (running === undefined) return;
-    await running.service.stop();
-    await releaseTestResources(running);
+    await running.payments.stop();
+    await running.bus.close();
   });
 
   function send<T extends EventType>(

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess } from './service-process';
+import { Client } from 'pg';
+import { ServiceProcess, startServiceWithDatabase } from './service-process';
 
 /** A stand-in for a built service: answers /health on PORT, and behaves as its environment says. */
 const FAKE_SERVICE = `
@@ -18,7 +19,9 @@ process.on('SIGTERM', () => {
 });
 http
   .createServer((request, response) => response.writeHead(request.url === '/health' ? 200 : 404).end())
-  .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening as ' + process.env.GREETING));
+  .listen(Number(process.env.PORT), '127.0.0.1', () =>
+    console.log('listening as ' + process.env.GREETING + ' on ' + process.env.DATABASE_URL),
+  );
 `;
 
 /** A port nothing listens on right now. */
@@ -87,5 +90,45 @@ describe('ServiceProcess', () => {
       env: { FAIL_AT_BOOT: 'PORT_MISSING' },
     });
     await expect(failed).rejects.toThrow(/fake exited 3: .*configuration invalid: PORT_MISSING/s);
+  });
+
+  it('runs a service on a scratch database of its own and drops it on stop, or when the service fails', async () => {
+    const databasesLike = async (prefix: string): Promise<string[]> => {
+      const client = new Client({
+        connectionString: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      });
+      await client.connect();
+      try {
+        const result = await client.query<{ datname: string }>(
+          'SELECT datname FROM pg_database WHERE datname LIKE $1',
+          [`${prefix}%`],
+        );
+        return result.rows.map((row) => row.datname);
+      } finally {
+        await client.end();
+      }
+    };
+    const running = await startServiceWithDatabase({
+      name: 'fake',
+      main,
+      port: await freePort(),
+      databasePrefix: 'itest_service_db',
+      env: { GREETING: 'fake' },
+    });
+    expect(running.service.output).toContain(`on ${running.database.url}`);
+    expect(await databasesLike(running.database.name)).toEqual([running.database.name]);
+    await running.stop();
+    expect(running.service.hasExited).toBe(true);
+    expect(await databasesLike(running.database.name)).toEqual([]);
+
+    const failed = startServiceWithDatabase({
+      name: 'fake',
+      main,
+      port: await freePort(),
+      databasePrefix: 'itest_service_dbfail',
+      env: { FAIL_AT_BOOT: 'DATABASE_BROKEN' },
+    });
+    await expect(failed).rejects.toThrow(/fake exited 3/);
+    expect(await databasesLike('itest_service_dbfail')).toEqual([]);
   });
 });

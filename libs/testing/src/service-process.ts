@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { waitFor } from './wait-for';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
 
 /** How much of a service's stdout and stderr is kept to explain a failure. */
 const OUTPUT_TAIL_CHARS = 20_000;
@@ -100,4 +101,38 @@ export class ServiceProcess {
     this.child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/** A built service on a scratch database of its own. */
+export interface ServiceWithDatabase {
+  readonly service: ServiceProcess;
+  readonly database: ScratchDatabase;
+  /** Stops the service, then drops its database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates a scratch database (named from `databasePrefix`), starts the service on it
+ * (DATABASE_URL set) and answers once it is healthy; a service that does not start leaves no
+ * database behind.
+ */
+export async function startServiceWithDatabase(
+  options: ServiceProcessOptions & { readonly databasePrefix: string },
+): Promise<ServiceWithDatabase> {
+  const database = await createScratchDatabase(options.databasePrefix);
+  const service = await ServiceProcess.start({
+    ...options,
+    env: { ...options.env, DATABASE_URL: database.url },
+  }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  return {
+    service,
+    database,
+    stop: async () => {
+      await service.stop();
+      await database.drop();
+    },
+  };
 }

@@ -4,3 +4,4 @@ export * from './outbox-relay';
 export * from './processed-events';
 export * from './outbox-pruner';
 export * from './migrations';
+export * from './batched-delete';

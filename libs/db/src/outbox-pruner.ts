@@ -1,3 +1,4 @@
+import { deleteInBatches } from './batched-delete';
 import type { DataSource } from 'typeorm';
 
 export interface OutboxPrunerOptions {
@@ -28,14 +29,8 @@ export class OutboxPruner {
   }
 
   /** One pass: batches until one comes back short or the batch limit is reached; returns rows deleted. */
-  async pruneOnce(): Promise<number> {
-    let deleted = 0;
-    for (let batch = 0; batch < this.batchesPerPassMax; batch += 1) {
-      const count = await this.deleteBatch();
-      deleted += count;
-      if (count < this.batchSizeMax) break;
-    }
-    return deleted;
+  pruneOnce(): Promise<number> {
+    return deleteInBatches(() => this.deleteBatch(), this.batchSizeMax, this.batchesPerPassMax);
   }
 
   /** Deletes up to batchSizeMax of the oldest published rows past the retention. */

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { deleteInBatches } from '@platform/db';
 import { PeriodicTask } from '@platform/service-runtime';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 
@@ -33,12 +34,11 @@ export class CommandOutcomesSweeper implements OnModuleInit, OnApplicationShutdo
 
   /** One sweep: batches until one comes back short or the batch limit is reached. */
   async sweepOnce(retentionHours: number = COMMAND_OUTCOME_RETENTION_HOURS): Promise<number> {
-    let deleted = 0;
-    for (let batch = 0; batch < SWEEP_BATCHES_MAX; batch += 1) {
-      const count = await this.outcomes.deleteOlderThan(retentionHours, SWEEP_BATCH_SIZE);
-      deleted += count;
-      if (count < SWEEP_BATCH_SIZE) break;
-    }
+    const deleted = await deleteInBatches(
+      (batchSize) => this.outcomes.deleteOlderThan(retentionHours, batchSize),
+      SWEEP_BATCH_SIZE,
+      SWEEP_BATCHES_MAX,
+    );
     if (deleted > 0) this.logger.log(`deleted ${deleted} command outcomes`);
     return deleted;
   }

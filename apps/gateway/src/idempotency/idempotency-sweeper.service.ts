@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { deleteInBatches } from '@platform/db';
 import { PeriodicTask } from '@platform/service-runtime';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
@@ -41,15 +42,11 @@ export class IdempotencySweeper implements OnModuleInit, OnApplicationShutdown {
 
   /** One sweep: batches until one comes back short or the batch limit is reached. */
   async sweepOnce(): Promise<number> {
-    let deleted = 0;
-    for (let batch = 0; batch < SWEEP_BATCHES_MAX; batch += 1) {
-      const count = await this.claims.deleteExpired(
-        this.config.IDEMPOTENCY_RETENTION_HOURS,
-        SWEEP_BATCH_SIZE,
-      );
-      deleted += count;
-      if (count < SWEEP_BATCH_SIZE) break;
-    }
+    const deleted = await deleteInBatches(
+      (batchSize) => this.claims.deleteExpired(this.config.IDEMPOTENCY_RETENTION_HOURS, batchSize),
+      SWEEP_BATCH_SIZE,
+      SWEEP_BATCHES_MAX,
+    );
     if (deleted > 0) this.logger.log(`deleted ${deleted} idempotency keys`);
     return deleted;
   }

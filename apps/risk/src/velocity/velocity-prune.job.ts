@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { deleteInBatches } from '@platform/db';
 import { PeriodicTask } from '@platform/service-runtime';
 import { longestWindowSeconds } from '../domain/rule-sets';
 import { RISK_CONFIG, type RiskConfig } from '../risk-config';
@@ -53,12 +54,11 @@ export class VelocityPruneJob implements OnApplicationBootstrap, OnApplicationSh
       longestWindowSeconds(rules),
       this.config.VELOCITY_RETENTION_MIN_HOURS * 3_600,
     );
-    let deleted = 0;
-    for (let batch = 0; batch < PRUNE_BATCHES_MAX; batch++) {
-      const count = await this.velocity.pruneOlderThan(keepSeconds, PRUNE_BATCH_SIZE);
-      deleted += count;
-      if (count < PRUNE_BATCH_SIZE) break;
-    }
+    const deleted = await deleteInBatches(
+      (batchSize) => this.velocity.pruneOlderThan(keepSeconds, batchSize),
+      PRUNE_BATCH_SIZE,
+      PRUNE_BATCHES_MAX,
+    );
     if (deleted > 0) this.logger.log(`deleted ${deleted} velocity observations older than ${keepSeconds} s`);
     return deleted;
   }

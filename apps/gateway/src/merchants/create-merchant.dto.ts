@@ -44,12 +44,8 @@ function currencyOf(entry: unknown): unknown {
   return typeof entry === 'object' && entry !== null ? (entry as { currency?: unknown }).currency : entry;
 }
 
-export class CreateMerchantDto {
-  @IsDefined()
-  @Length(1, 100)
-  @IsString()
-  name!: string;
-
+/** What a merchant is priced and settled in: the same fields at onboarding and on update. */
+class MerchantSettingsDto {
   /** Lower-case ISO 4217; payments in other currencies are converted into it. */
   @IsOptional()
   @IsKnownCurrencyCode()
@@ -66,23 +62,17 @@ export class CreateMerchantDto {
   pricing?: PricingEntryDto[];
 }
 
+export class CreateMerchantDto extends MerchantSettingsDto {
+  @IsDefined()
+  @Length(1, 100)
+  @IsString()
+  name!: string;
+}
+
 /** POST /v1/merchants/:id: only the fields given change; pricing entries replace their currency's. */
-export class UpdateMerchantDto {
+export class UpdateMerchantDto extends MerchantSettingsDto {
   @IsOptional()
   @Length(1, 100)
   @IsString()
   name?: string;
-
-  @IsOptional()
-  @IsKnownCurrencyCode()
-  settlement_currency?: string;
-
-  @IsOptional()
-  @ValidateNested({ each: true })
-  @Type(() => PricingEntryDto)
-  @IsObject({ each: true })
-  @ArrayUnique(currencyOf, { message: 'must name each currency at most once' })
-  @ArrayMaxSize(PRICED_CURRENCIES_MAX)
-  @IsArray()
-  pricing?: PricingEntryDto[];
 }

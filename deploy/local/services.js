@@ -227,11 +227,16 @@ async function spawnService(name, launch) {
   return child.pid;
 }
 
-/** @param {number} port @returns {Promise<boolean>} */
+/**
+ * Up, with every consumer in its group: a service answers 200 "starting" while its consumers join.
+ * @param {number} port @returns {Promise<boolean>}
+ */
 async function isHealthy(port) {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
-    return response.status === 200;
+    if (response.status !== 200) return false;
+    const body = /** @type {{ status?: unknown }} */ (await response.json().catch(() => ({})));
+    return body.status !== 'starting';
   } catch {
     return false;
   }

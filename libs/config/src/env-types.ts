@@ -62,8 +62,11 @@ export function serviceEnvShape(defaults: { port: number; database: string }) {
     DATABASE_POOL_SIZE: env.integer(10, 1, 100),
     KAFKA_BROKERS: env.brokers('127.0.0.1:9092'),
     KAFKA_NAMESPACE: namespace,
-    /** How long the group waits for a silent member (a crashed one) before moving its partitions. */
-    KAFKA_SESSION_TIMEOUT_MS: env.integer(30_000, 6_000, 300_000),
+    /**
+     * How long the group waits for a silent member (a crashed one) before moving its partitions;
+     * a restarted instance waits as long for its old self to be dropped before it can join.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: env.integer(10_000, 6_000, 300_000),
     /**
      * How long published outbox rows are kept before the pruner deletes them; the default matches
      * Kafka's default topic retention (7 days). A service can opt out (the ledger does).

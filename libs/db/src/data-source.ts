@@ -25,8 +25,20 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     migrationsRun: false,
     logging: false,
     poolSize: settings.poolSize,
-    extra: { connectionTimeoutMillis: 5_000 },
+    extra: { connectionTimeoutMillis: 5_000, Client: ClientThatOutlivesItsConnection },
   });
+}
+
+/**
+ * A connection the server terminates while a query runs (an outage, pg_terminate_backend) emits
+ * 'error' more than once; TypeORM listens only for the first, and an unheard 'error' event crashes
+ * the process. The query itself still rejects, so this listener only keeps the process alive.
+ */
+class ClientThatOutlivesItsConnection extends Client {
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    this.on('error', () => undefined);
+  }
 }
 
 const MIGRATION_LOCK_KEY = 7_270_001;
@@ -68,19 +80,4 @@ export async function ensureDatabaseExists(url: string): Promise<'created' | 'ex
   } finally {
     await client.end();
   }
-}
-
-const TRANSIENT_SQLSTATE_CLASSES = ['08', '53', '57'];
-const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
-
-/** True for failures of the database itself (down, restarting, out of connections), not of a query. */
-export function isTransientDatabaseError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') {
-    if (TRANSIENT_NODE_CODES.has(code)) return true;
-    if (code.length === 5 && TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return true;
-    if (code === '40001' || code === '40P01') return true; // serialization failure, deadlock: retry.
-  }
-  const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
 }

@@ -5,3 +5,5 @@ export * from './processed-events';
 export * from './outbox-pruner';
 export * from './migrations';
 export * from './batched-delete';
+export * from './transient-errors';
+export * from './outbox-rearm';

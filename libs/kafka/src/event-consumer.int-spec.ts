@@ -210,4 +210,98 @@ describe('event consumer against a real broker', () => {
     await waitFor('the event to be applied once the failure passed', 30_000, () => applied.length === 1);
     expect(failuresLeft).toBe(0);
   });
+
+  it('does not dead-letter an unexplained failure while the infrastructure is down, and applies it once it is back', async () => {
+    const event = assessed(88);
+    let healthy = false;
+    let probes = 0;
+    const applied: string[] = [];
+    const consumer = new EventConsumer(kafka, settings, producer, {
+      groupName: 'unhealthy',
+      topics: [TOPICS.riskEvents.name],
+      attemptsMax: 2,
+      retryDelayMsMin: 10,
+      retryDelayMsMax: 50,
+      isTransient: () => false,
+      isInfrastructureHealthy: () => {
+        probes += 1;
+        return Promise.resolve(healthy);
+      },
+      handle: (received) => {
+        if (received.id !== event.id) return Promise.resolve('applied');
+        // An outage the classifier does not know: it fails until the infrastructure is back.
+        if (!healthy) return Promise.reject(new Error('socket hang up'));
+        applied.push(received.id);
+        return Promise.resolve('applied');
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await send(event.aggregateId, encodeEvent(event));
+    await waitFor('the infrastructure to be probed several times', 30_000, () => probes >= 3);
+    healthy = true;
+    await waitFor(
+      'the event to be applied once the infrastructure is back',
+      30_000,
+      () => applied.length === 1,
+    );
+    const dead = await readTopics(testKafka(), [deadLetters()], () => false, 3_000);
+    expect(
+      dead.filter(
+        (message) =>
+          message.headers['dlq-consumer-group'] === 'unhealthy' && message.value?.includes(event.id),
+      ),
+    ).toEqual([]);
+  });
+
+  it('retries a batch that failed on an outage as a batch, not one by one', async () => {
+    const events = Array.from({ length: 12 }, (_, index) => assessed(900 + index));
+    let outagesLeft = 3;
+    const batchSizes: number[] = [];
+    const oneByOne: string[] = [];
+    // A namespace of its own: the shared topic holds the earlier tests' malformed messages, and a
+    // chunk with one of those goes one by one whatever happened before.
+    const isolated: KafkaSettings = { ...settings, namespace: uniqueNamespace('itest-batch-outage') };
+    const isolatedKafka = createKafka(isolated);
+    await ensureTopics(isolatedKafka, isolated, allTopicDefinitions());
+    const isolatedProducer = new EventProducer(isolatedKafka, isolated);
+    await isolatedProducer.connect();
+    const consumer = new EventConsumer(isolatedKafka, isolated, isolatedProducer, {
+      groupName: 'batch-outage',
+      topics: [TOPICS.riskEvents.name],
+      retryDelayMsMin: 10,
+      retryDelayMsMax: 20,
+      batchSizeMax: 50,
+      isTransient: (error) => (error as { code?: string }).code === '57P01',
+      handleBatch: (batch) => {
+        if (outagesLeft > 0) {
+          outagesLeft -= 1;
+          return Promise.reject(Object.assign(new Error('terminating connection'), { code: '57P01' }));
+        }
+        batchSizes.push(batch.length);
+        return Promise.resolve();
+      },
+      handle: (event) => {
+        oneByOne.push(event.id);
+        return Promise.resolve('applied');
+      },
+    });
+    consumers.push(consumer);
+    await isolatedProducer.send(
+      events.map((event) => ({
+        topic: TOPICS.riskEvents.name,
+        key: 'outage-key',
+        value: encodeEvent(event),
+        headers: {},
+      })),
+    );
+    await consumer.start();
+    await waitFor('the batch to be applied after the outage', 30_000, () =>
+      batchSizes.reduce((sum, size) => sum + size, 0) >= events.length ? true : undefined,
+    );
+    expect(outagesLeft).toBe(0);
+    expect(oneByOne).toEqual([]);
+    await consumer.stop();
+    await isolatedProducer.disconnect();
+  });
 });

@@ -2,3 +2,4 @@ export * from './kafka-settings';
 export * from './event-producer';
 export * from './event-consumer';
 export * from './kafka-admin';
+export * from './transient-errors';

@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { metricsRegistry } from '@platform/telemetry';
+import { EventConsumers } from './event-consumers';
 import { KafkaConnection } from './kafka-connection';
 import { PLATFORM_OPTIONS, type PlatformOptions } from './platform-options';
 
@@ -21,10 +22,15 @@ export class HealthController {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly kafka: KafkaConnection,
+    private readonly consumers: EventConsumers,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
   ) {}
 
-  /** 200 when both the database and Kafka answer, 503 naming the one that does not. */
+  /**
+   * 200 when both the database and Kafka answer, 503 naming the one that does not. While a
+   * consumer is still joining its group (start-up, a rebalance) the service already answers
+   * requests: status is "starting" and `consumers` tells which group is not there yet.
+   */
   @Get('health')
   async health(@Res() response: Response): Promise<void> {
     const [database, kafka] = await Promise.all([
@@ -32,10 +38,13 @@ export class HealthController {
       check(() => this.kafka.probe(CHECK_TIMEOUT_MS)),
     ]);
     const up = database.status === 'up' && kafka.status === 'up';
+    const consumers = this.consumers.states();
+    const joining = Object.values(consumers).some((state) => state !== 'joined');
     response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
-      status: up ? 'ok' : 'unavailable',
+      status: !up ? 'unavailable' : joining ? 'starting' : 'ok',
       service: this.options.serviceName,
       checks: { database, kafka },
+      consumers,
     });
   }
 

@@ -61,7 +61,10 @@ export class ServiceProcess {
       async () => {
         if (service.hasExited) return 'exited';
         const response = await fetch(`${service.url}/health`).catch(() => undefined);
-        return response?.status === 200 && 'healthy';
+        if (response?.status !== 200) return false;
+        // Up and answering, but a consumer still joining its group says "starting": wait for it.
+        const body = (await response.json().catch(() => ({}))) as { status?: unknown };
+        return body.status !== 'starting' && 'healthy';
       },
     ).catch(async (error: Error) => {
       await service.kill();

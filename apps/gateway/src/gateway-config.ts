@@ -41,6 +41,17 @@ export const gatewayEnvSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: env.integer(1, 1, 3_600),
   /** How long an idempotency key's first answer is replayed (at least a day, as promised). */
   IDEMPOTENCY_KEY_TTL_HOURS: env.integer(24, 24, 24 * 30),
+  /**
+   * How long a request holds its Idempotency-Key beyond the settle wait: a retry after that takes
+   * the key over from a holder that died and resumes from what it wrote (or writes it afresh).
+   */
+  IDEMPOTENCY_LEASE_MARGIN_SECONDS: env.integer(5, 1, 300),
+  /**
+   * A command the payments service has not answered after this long is sent again (same event id,
+   * so at most once in effect), then with doubling pauses up to the maximum.
+   */
+  COMMAND_REDELIVERY_AFTER_SECONDS: env.integer(30, 5, 86_400),
+  COMMAND_REDELIVERY_INTERVAL_SECONDS_MAX: env.integer(600, 5, 86_400),
   /** Webhook retries: delay base * 2^(attempt-1), capped, for at most the window (3 days). */
   WEBHOOK_RETRY_BASE_MS: env.integer(5_000, 100, 3_600_000),
   WEBHOOK_RETRY_MAX_DELAY_MS: env.integer(3_600_000, 1_000, 86_400_000),

@@ -22,6 +22,7 @@ import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { IdempotencyKeysRepository } from './idempotency/idempotency-keys.repository';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { CommandOutcomesSweeper } from './command-outcomes/command-outcomes.sweeper';
+import { CommandRedelivery } from './command-outcomes/command-redelivery.service';
 import { IdempotencySweeper } from './idempotency/idempotency-sweeper.service';
 import { MerchantsController } from './merchants/merchants.controller';
 import { MerchantsRepository } from './merchants/merchants.repository';
@@ -87,6 +88,7 @@ export class GatewayModule implements NestModule {
         IdempotencyKeysRepository,
         IdempotencySweeper,
         CommandOutcomesSweeper,
+        CommandRedelivery,
         MerchantsRepository,
         PaymentsRepository,
         RefundsRepository,

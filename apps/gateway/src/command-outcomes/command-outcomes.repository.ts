@@ -100,6 +100,35 @@ export class CommandOutcomesRepository {
     return deleted.length;
   }
 
+  /**
+   * Pending commands sent more than `afterSeconds` ago and not redelivered within their backoff
+   * (after, doubling with each redelivery, at most `intervalSecondsMax`): counted as redelivered
+   * now, in the caller's transaction, which also re-arms their outbox rows. Skips rows another
+   * instance is redelivering. Answers their ids.
+   */
+  async claimForRedelivery(
+    manager: EntityManager,
+    afterSeconds: number,
+    intervalSecondsMax: number,
+    limit: number,
+  ): Promise<string[]> {
+    const rows: unknown = await manager.query(
+      `WITH due AS (
+         SELECT command_id FROM command_outcomes
+          WHERE outcome = 'pending' AND sent_at < now() - make_interval(secs => $1)
+            AND (redelivered_at IS NULL
+                 OR redelivered_at < now() - make_interval(secs => least($2, $1 * 2 ^ redeliveries)))
+          ORDER BY sent_at LIMIT $3
+          FOR UPDATE SKIP LOCKED)
+       UPDATE command_outcomes c SET redeliveries = c.redeliveries + 1, redelivered_at = now()
+         FROM due WHERE c.command_id = due.command_id
+       RETURNING c.command_id`,
+      [afterSeconds, intervalSecondsMax, limit],
+    );
+    const [claimed = []] = rows as [{ command_id: string }[] | undefined, number];
+    return claimed.map((row) => row.command_id);
+  }
+
   /** What became of a command this merchant sent, if the gateway knows of it. */
   findForMerchant(merchantId: string, commandId: string): Promise<CommandOutcomeEntity | null> {
     return this.outcomes.findOneBy({ commandId, merchantId });

@@ -6,6 +6,8 @@ import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
 import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { DISPUTE_ID_PATTERN } from '../domain/random-identifiers';
+import { recoveredPoint } from '../idempotency/idempotency-claim-context';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { PaymentsRepository } from '../payments/payments.repository';
 import type { DisputeEntity } from './dispute.entity';
@@ -30,6 +32,7 @@ export class SubmitEvidenceService {
     private readonly disputes: DisputesRepository,
     private readonly payments: PaymentsRepository,
     private readonly outcomes: CommandOutcomesRepository,
+    private readonly idempotency: IdempotencyKeysRepository,
   ) {}
 
   async submit(
@@ -38,6 +41,20 @@ export class SubmitEvidenceService {
     request: SubmitEvidenceDto,
     correlationId: string,
   ): Promise<DisputeEntity> {
+    // A retry that took over from a request that died after sending: the evidence is on its way.
+    const resumed = recoveredPoint('dispute_evidence');
+    if (resumed === null) await this.send(merchant, disputeId, request, correlationId);
+    const updated = await this.disputes.findForMerchant(merchant.id, resumed?.disputeId ?? disputeId);
+    if (updated === null) throw new Error(`dispute ${disputeId} vanished`);
+    return updated;
+  }
+
+  private async send(
+    merchant: MerchantEntity,
+    disputeId: string,
+    request: SubmitEvidenceDto,
+    correlationId: string,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const dispute = DISPUTE_ID_PATTERN.test(disputeId)
         ? await this.disputes.lockForMerchant(manager, merchant.id, disputeId)
@@ -70,9 +87,11 @@ export class SubmitEvidenceService {
       await this.outcomes.recordSent(manager, { ...command, paymentId: dispute.paymentId });
       // Remembered with the dispute: if payments refuses this command, the dispute reopens.
       await this.disputes.markEvidenceSubmitted(manager, dispute.id, command.id);
+      await this.idempotency.recordRecoveryPoint(manager, {
+        kind: 'dispute_evidence',
+        disputeId: dispute.id,
+        commandId: command.id,
+      });
     });
-    const updated = await this.disputes.findForMerchant(merchant.id, disputeId);
-    if (updated === null) throw new Error(`dispute ${disputeId} vanished`);
-    return updated;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -12,6 +13,7 @@ import { ApiError } from '@platform/service-runtime';
 import type { AuthenticatedRequest } from '../auth/authenticated-request';
 import { idempotencyRequestHash, isWellFormedIdempotencyKey } from '../domain/idempotency';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import { runWithIdempotencyClaim } from './idempotency-claim-context';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 /**
@@ -62,11 +64,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       path,
       request.body as unknown,
     );
+    const holderId = randomUUID();
     const claim = await this.claims.claim(
       merchantId,
       key,
       requestHash,
+      holderId,
       this.config.IDEMPOTENCY_KEY_TTL_HOURS,
+      Math.ceil(this.config.PAYMENT_SETTLE_WAIT_MS / 1_000) + this.config.IDEMPOTENCY_LEASE_MARGIN_SECONDS,
     );
     if (claim.outcome !== 'claimed') {
       if (claim.requestHash !== requestHash) {
@@ -91,14 +96,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     let body: unknown;
     try {
-      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      body = await runWithIdempotencyClaim({ merchantId, key, holderId, recovered: claim.recovered }, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      );
     } catch (error) {
-      await this.claims.release(merchantId, key, requestHash).catch((releaseError: unknown) => {
+      const refused = error instanceof ApiError && error.getStatus() < 500;
+      await this.claims.release(merchantId, key, holderId, refused).catch((releaseError: unknown) => {
         this.logger.error(`releasing idempotency key failed: ${String(releaseError)}`);
       });
       throw error;
     }
-    await this.claims.complete(merchantId, key, requestHash, response.statusCode, body);
+    await this.claims.complete(merchantId, key, holderId, response.statusCode, body);
     return body;
   }
 }

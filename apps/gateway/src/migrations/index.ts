@@ -7,6 +7,7 @@ import { GatewaySettlementSecurity1764600000000 } from './1764600000000-gateway-
 import { GatewayCommandRejections1764700000000 } from './1764700000000-gateway-command-rejections';
 import { GatewayMerchantPricing1764900000000 } from './1764900000000-gateway-merchant-pricing';
 import { GatewayCommandOutcomes1765000000000 } from './1765000000000-gateway-command-outcomes';
+import { GatewayIdempotencyLeases1765100000000 } from './1765100000000-gateway-idempotency-leases';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -18,4 +19,5 @@ export const GATEWAY_MIGRATIONS = [
   GatewayCommandRejections1764700000000,
   GatewayMerchantPricing1764900000000,
   GatewayCommandOutcomes1765000000000,
+  GatewayIdempotencyLeases1765100000000,
 ];

@@ -7,8 +7,11 @@ import { checkCard, type CheckedCard } from '../domain/card-checks';
 import { acceptedPaymentView, isSettled } from '../domain/payment-view';
 import { newPaymentId } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import { recoveredPoint } from '../idempotency/idempotency-claim-context';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { CardVault } from '../vault/card-vault.service';
+import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { paymentMethodProblem, type CardDetailsDto, type CreatePaymentDto } from './create-payment.dto';
 import type { PaymentCustomer, PaymentEntity } from './payment.entity';
 import { PaymentsRepository } from './payments.repository';
@@ -25,6 +28,8 @@ export class CreatePaymentService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly vault: CardVault,
     private readonly payments: PaymentsRepository,
+    private readonly idempotency: IdempotencyKeysRepository,
+    private readonly outcomes: CommandOutcomesRepository,
   ) {}
 
   async create(
@@ -32,6 +37,9 @@ export class CreatePaymentService {
     request: CreatePaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
+    // A retry that took over the key of a request that died after writing: answer from its payment.
+    const resumed = recoveredPoint('payment');
+    if (resumed !== null) return this.waitUntilSettled(merchant.id, resumed.paymentId);
     const method = request.payment_method;
     const problem = paymentMethodProblem(method);
     if (problem !== null) {
@@ -148,6 +156,9 @@ export class CreatePaymentService {
         },
       );
       await appendToOutbox(manager, [command]);
+      // Pending until payments answers: sent again if it never does (see CommandRedelivery).
+      await this.outcomes.recordSent(manager, { ...command, paymentId });
+      await this.idempotency.recordRecoveryPoint(manager, { kind: 'payment', paymentId });
     });
     return this.waitUntilSettled(merchant.id, paymentId);
   }

@@ -8,6 +8,8 @@ import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.
 import { checkCancel, checkCapture, checkResolveAction, type CommandRefusal } from '../domain/payment-view';
 import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import { recoveredPoint } from '../idempotency/idempotency-claim-context';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import type { CancelPaymentDto, CapturePaymentDto, ResolveActionDto } from './payment-commands.dto';
 import type { PaymentEntity } from './payment.entity';
@@ -37,6 +39,7 @@ export class PaymentCommandsService {
     private readonly payments: PaymentsRepository,
     private readonly outcomes: CommandOutcomesRepository,
     private readonly commandOutcomes: CommandOutcomes,
+    private readonly idempotency: IdempotencyKeysRepository,
   ) {}
 
   async capture(
@@ -45,6 +48,8 @@ export class PaymentCommandsService {
     request: CapturePaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
+    const resumed = recoveredPoint('payment_command');
+    if (resumed !== null) return this.waitFor(merchant.id, resumed.paymentId, resumed.commandId);
     const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const checked = checkCapture(
@@ -70,6 +75,8 @@ export class PaymentCommandsService {
     request: CancelPaymentDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
+    const resumed = recoveredPoint('payment_command');
+    if (resumed !== null) return this.waitFor(merchant.id, resumed.paymentId, resumed.commandId);
     const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const refusal = checkCancel(payment);
@@ -92,6 +99,9 @@ export class PaymentCommandsService {
     request: ResolveActionDto,
     correlationId: string,
   ): Promise<PaymentEntity> {
+    const settled = (payment: PaymentEntity) => !ACTION_PENDING_STATUSES.has(payment.status);
+    const resumed = recoveredPoint('payment_command');
+    if (resumed !== null) return this.waitFor(merchant.id, resumed.paymentId, resumed.commandId, settled);
     const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const refusal = checkResolveAction(payment);
@@ -102,12 +112,7 @@ export class PaymentCommandsService {
       });
     });
     // Applied with its first event (authorized, or failed); an approval goes on to a capture.
-    return this.waitFor(
-      merchant.id,
-      paymentId,
-      commandId,
-      (payment) => !ACTION_PENDING_STATUSES.has(payment.status),
-    );
+    return this.waitFor(merchant.id, paymentId, commandId, settled);
   }
 
   /** The command into the outbox and recorded as sent, in the caller's transaction; answers its id. */
@@ -128,6 +133,11 @@ export class PaymentCommandsService {
     });
     await appendToOutbox(manager, [command]);
     await this.outcomes.recordSent(manager, { ...command, paymentId: payment.id });
+    await this.idempotency.recordRecoveryPoint(manager, {
+      kind: 'payment_command',
+      paymentId: payment.id,
+      commandId: command.id,
+    });
     return command.id;
   }
 

@@ -9,6 +9,8 @@ import { CommandOutcomes } from '../command-outcomes/command-outcome.service';
 import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { newPayoutId } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import { recoveredPoint } from '../idempotency/idempotency-claim-context';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { readUntilCommandSettled } from '../payments/settle-wait';
 import type { CreatePayoutDto } from './create-payout.dto';
@@ -28,6 +30,7 @@ export class CreatePayoutService {
     private readonly balances: BalanceRepository,
     private readonly outcomes: CommandOutcomesRepository,
     private readonly commandOutcomes: CommandOutcomes,
+    private readonly idempotency: IdempotencyKeysRepository,
   ) {}
 
   async create(
@@ -39,6 +42,8 @@ export class CreatePayoutService {
     if (!isKnownCurrency(currency)) {
       throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'Unknown currency.', 'currency');
     }
+    const resumed = recoveredPoint('payout');
+    if (resumed !== null) return this.waitFor(merchant.id, resumed.payoutId, resumed.commandId);
     const payoutId = newPayoutId();
     const amountMinor = BigInt(request.amount);
     const commandId = await this.dataSource.transaction(async (manager) => {
@@ -78,16 +83,25 @@ export class CreatePayoutService {
       });
       await appendToOutbox(manager, [command]);
       await this.outcomes.recordSent(manager, { ...command, paymentId: null });
+      await this.idempotency.recordRecoveryPoint(manager, {
+        kind: 'payout',
+        payoutId,
+        commandId: command.id,
+      });
       return command.id;
     });
+    return this.waitFor(merchant.id, payoutId, commandId);
+  }
+
+  private waitFor(merchantId: string, payoutId: string, commandId: string): Promise<PayoutEntity> {
     return readUntilCommandSettled(
       async () => {
-        const payout = await this.payouts.findForMerchant(merchant.id, payoutId);
+        const payout = await this.payouts.findForMerchant(merchantId, payoutId);
         if (payout === null) throw new Error(`payout ${payoutId} vanished after it was committed`);
         return payout;
       },
       // Applied with payout.requested; paid or failed follows once the ledger answers.
-      this.commandOutcomes.of(merchant.id, commandId),
+      this.commandOutcomes.of(merchantId, commandId),
       this.config.PAYMENT_SETTLE_WAIT_MS,
       (payout) => payout.status !== 'pending',
     );

@@ -9,6 +9,8 @@ import { DisputesRepository } from '../disputes/disputes.repository';
 import { checkRefund } from '../domain/payment-view';
 import { newRefundId } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
+import { recoveredPoint } from '../idempotency/idempotency-claim-context';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { refusalError } from '../payments/payment-commands.service';
 import { PaymentsRepository } from '../payments/payments.repository';
@@ -32,6 +34,7 @@ export class CreateRefundService {
     private readonly disputes: DisputesRepository,
     private readonly outcomes: CommandOutcomesRepository,
     private readonly commandOutcomes: CommandOutcomes,
+    private readonly idempotency: IdempotencyKeysRepository,
   ) {}
 
   async create(
@@ -39,6 +42,8 @@ export class CreateRefundService {
     request: CreateRefundDto,
     correlationId: string,
   ): Promise<RefundEntity> {
+    const resumed = recoveredPoint('refund');
+    if (resumed !== null) return this.waitFor(merchant.id, resumed.refundId, resumed.commandId);
     const refundId = newRefundId();
     const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.payments.lockForMerchant(manager, merchant.id, request.payment);
@@ -84,16 +89,25 @@ export class CreateRefundService {
       });
       await appendToOutbox(manager, [command]);
       await this.outcomes.recordSent(manager, { ...command, paymentId: payment.id });
+      await this.idempotency.recordRecoveryPoint(manager, {
+        kind: 'refund',
+        refundId,
+        commandId: command.id,
+      });
       return command.id;
     });
+    return this.waitFor(merchant.id, refundId, commandId);
+  }
+
+  private waitFor(merchantId: string, refundId: string, commandId: string): Promise<RefundEntity> {
     return readUntilCommandSettled(
       async () => {
-        const refund = await this.refunds.findForMerchant(merchant.id, refundId);
+        const refund = await this.refunds.findForMerchant(merchantId, refundId);
         if (refund === null) throw new Error(`refund ${refundId} vanished after it was committed`);
         return refund;
       },
       // Applied with refund.succeeded or refund.failed, which settle the refund row with it.
-      this.commandOutcomes.of(merchant.id, commandId),
+      this.commandOutcomes.of(merchantId, commandId),
       this.config.PAYMENT_SETTLE_WAIT_MS,
     );
   }

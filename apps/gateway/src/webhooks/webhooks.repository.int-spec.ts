@@ -1,11 +1,10 @@
 import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
 import { GATEWAY_ENTITIES } from '../gateway-entities';
-import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import { GATEWAY_MIGRATIONS } from '../migrations';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 import { WebhooksRepository } from './webhooks.repository';
 
-/** The Postgres queue behind webhooks and the idempotency claims, against a real database. */
+/** The Postgres queue behind webhooks, against a real database. */
 
 const MERCHANT = 'mer_0123456789abcdefghijklmn';
 let db: MigratedDatabase;
@@ -91,62 +90,6 @@ describe('webhook delivery queue', () => {
       { attempt: 1, status_code: 500 },
       { attempt: 2, status_code: 200 },
     ]);
-  });
-});
-
-describe('idempotency claims', () => {
-  it('lets exactly one of many concurrent requests claim a key', async () => {
-    const claims = new IdempotencyKeysRepository(db.dataSource);
-    const outcomes = await Promise.all(
-      Array.from({ length: 8 }, () => claims.claim(MERCHANT, 'same-key', 'hash-1', 24)),
-    );
-    expect(outcomes.filter((outcome) => outcome.outcome === 'claimed')).toHaveLength(1);
-    expect(outcomes.filter((outcome) => outcome.outcome === 'in_progress')).toHaveLength(7);
-    await claims.complete(MERCHANT, 'same-key', 'hash-1', 200, { id: 'pay_1' });
-    expect(await claims.claim(MERCHANT, 'same-key', 'hash-1', 24)).toEqual({
-      outcome: 'completed',
-      requestHash: 'hash-1',
-      responseStatus: 200,
-      responseBody: { id: 'pay_1' },
-    });
-  });
-
-  it('frees a released key and takes over an expired one', async () => {
-    const claims = new IdempotencyKeysRepository(db.dataSource);
-    expect(await claims.claim(MERCHANT, 'released', 'hash-1', 24)).toEqual({ outcome: 'claimed' });
-    await claims.release(MERCHANT, 'released', 'hash-1');
-    expect(await claims.claim(MERCHANT, 'released', 'hash-2', 24)).toEqual({ outcome: 'claimed' });
-    await claims.complete(MERCHANT, 'released', 'hash-2', 200, {});
-    await db.dataSource.query(
-      "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE idempotency_key = 'released'",
-    );
-    expect(await claims.claim(MERCHANT, 'released', 'hash-3', 24)).toEqual({ outcome: 'claimed' });
-  });
-});
-
-describe('idempotency sweep', () => {
-  it('deletes claims older than the retention and past their TTL, and only those', async () => {
-    const claims = new IdempotencyKeysRepository(db.dataSource);
-    for (const key of ['old-expired', 'old-still-replayable', 'new-expired', 'fresh']) {
-      expect(await claims.claim(MERCHANT, key, 'hash-1', 24)).toEqual({ outcome: 'claimed' });
-    }
-    await db.dataSource.query(`
-      UPDATE idempotency_keys SET created_at = now() - interval '25 hours', expires_at = now() - interval '1 hour'
-      WHERE idempotency_key = 'old-expired'`);
-    await db.dataSource.query(`
-      UPDATE idempotency_keys SET created_at = now() - interval '25 hours', expires_at = now() + interval '1 hour'
-      WHERE idempotency_key = 'old-still-replayable'`);
-    await db.dataSource.query(`
-      UPDATE idempotency_keys SET created_at = now() - interval '23 hours', expires_at = now() - interval '1 hour'
-      WHERE idempotency_key = 'new-expired'`);
-    expect(await claims.deleteExpired(24, 100)).toBe(1);
-    const left: { idempotency_key: string }[] = await db.dataSource.query(
-      `SELECT idempotency_key FROM idempotency_keys
-       WHERE idempotency_key IN ('old-expired', 'old-still-replayable', 'new-expired', 'fresh')
-       ORDER BY idempotency_key`,
-    );
-    expect(left.map((row) => row.idempotency_key)).toEqual(['fresh', 'new-expired', 'old-still-replayable']);
-    expect(await claims.deleteExpired(24, 100)).toBe(0);
   });
 });
 

@@ -1,0 +1,249 @@
+import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import {
+  hostileRequestFor,
+  type Credentials,
+  type DocumentedRoute,
+  type HostileRequest,
+  type OpenApiSchema,
+} from './hostile-requests';
+import { onboardMerchant, readPlatform, request, type ServiceName } from './platform';
+
+/**
+ * Hostile input against every documented route of every running service (routes from each
+ * service's /openapi.json): generated bodies, headers, query strings and path parameters. Every
+ * answer must come within a deadline, never be a 5xx, and be in the error shape when it is a 4xx;
+ * afterwards every service is healthy and none logged an error-level line during the run.
+ * Seeded: a failure prints the seed, and HOSTILE_INPUT_SEED=<seed> sends the same requests again
+ * (HOSTILE_INPUT_REPORT=<file> writes every failure there).
+ */
+
+const platform = readPlatform();
+const SERVICES: readonly ServiceName[] = ['gateway', 'payments', 'risk', 'ledger', 'reporting'];
+const SEED = Number(process.env.HOSTILE_INPUT_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const REQUESTS_PER_RUN = Number(process.env.HOSTILE_INPUT_REQUESTS ?? 3_000);
+const CONCURRENCY = 6;
+/** Well above the gateway's settle wait (5 s), the longest a sound request takes. */
+const REQUEST_DEADLINE_MS = 15_000;
+const FAILURES_SHOWN_MAX = 10;
+/** pino's level of `error`; fatal is above it. */
+const PINO_ERROR_LEVEL = 50;
+
+/**
+ * Operations whose success changes what every other test sees (the global rules and block list,
+ * settlement runs, projection rebuilds, republishing the ledger): they get the hostile requests
+ * without a valid token, so nothing generated can pass.
+ */
+const PLATFORM_WIDE = new Set([
+  'risk PUT /v1/rules',
+  'risk POST /v1/lists',
+  'payments POST /v1/settlements/run',
+  'reporting POST /v1/projections/rebuild',
+  'reporting POST /v1/projections/rollback',
+  'ledger POST /v1/ledger/republish',
+]);
+
+/** A loopback address of this run's own, so that its failed authentications throttle nobody else. */
+const SOURCE_ADDRESS = `127.${1 + (SEED % 250)}.${1 + (Math.floor(SEED / 250) % 250)}.${2 + (SEED % 200)}`;
+
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> } }>
+  >;
+}
+
+interface Outcome {
+  readonly status: number | null;
+  readonly text: string;
+  readonly error: string | null;
+}
+
+async function documentedRoutes(service: ServiceName): Promise<DocumentedRoute[]> {
+  const reply = await request<OpenApiDocument>(`${platform.services[service]}/openapi.json`);
+  if (reply.status !== 200) throw new Error(`${service} /openapi.json answered ${reply.status}`);
+  return Object.entries(reply.body.paths).flatMap(([path, operations]) =>
+    Object.entries(operations)
+      .filter(([method]) => ['get', 'post', 'put', 'delete', 'patch'].includes(method))
+      .map(([method, operation]) => ({
+        method: method.toUpperCase(),
+        path,
+        body: operation.requestBody?.content?.['application/json']?.schema,
+      })),
+  );
+}
+
+function credentialsFor(service: ServiceName, route: DocumentedRoute, merchantKey: string): Credentials {
+  const valid =
+    service === 'gateway'
+      ? [merchantKey, platform.adminToken]
+      : service === 'reporting'
+        ? [platform.analystToken, platform.adminToken]
+        : [platform.adminToken];
+  return { valid, allowValid: !PLATFORM_WIDE.has(`${service} ${route.method} ${route.path}`) };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function send(service: ServiceName, hostile: HostileRequest): Promise<Outcome> {
+  const base = new URL(platform.services[service]);
+  return new Promise((resolve) => {
+    const outgoing = httpRequest(
+      {
+        host: base.hostname,
+        port: base.port,
+        method: hostile.method,
+        path: hostile.target,
+        headers: hostile.headers,
+        localAddress: SOURCE_ADDRESS,
+        agent,
+        signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            error: null,
+          }),
+        );
+        response.on('error', (error) =>
+          resolve({ status: response.statusCode ?? 0, text: '', error: error.message }),
+        );
+      },
+    );
+    outgoing.on('error', (error) =>
+      resolve({ status: null, text: '', error: `${error.name}: ${error.message}` }),
+    );
+    outgoing.end(hostile.body);
+  });
+}
+
+function isErrorShape(text: string): boolean {
+  try {
+    const error = (JSON.parse(text) as { error?: Record<string, unknown> }).error;
+    return (
+      typeof error?.type === 'string' &&
+      typeof error.code === 'string' &&
+      typeof error.message === 'string' &&
+      (error.param === undefined || typeof error.param === 'string')
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** What is wrong with an answer, or null. */
+function problemOf(hostile: HostileRequest, outcome: Outcome): string | null {
+  if (outcome.status === null) return `no answer: ${outcome.error}`;
+  if (outcome.status >= 500) return `answered ${outcome.status}: ${outcome.text.slice(0, 300)}`;
+  if (outcome.status >= 400 && hostile.method !== 'HEAD' && !isErrorShape(outcome.text)) {
+    return `answered ${outcome.status} outside the error shape: ${outcome.text.slice(0, 300)}`;
+  }
+  return null;
+}
+
+function logFiles(): string[] {
+  return readdirSync(platform.logDir)
+    .filter((name) => name.endsWith('.log'))
+    .map((name) => join(platform.logDir, name));
+}
+
+/** Lines appended to a file since the offset. */
+function linesSince(file: string, offset: number): string[] {
+  const size = statSync(file).size;
+  if (size <= offset) return [];
+  const buffer = Buffer.alloc(size - offset);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+}
+
+/** An error-level pino line, or a line that is not the runner's own and not JSON (a crash's stack). */
+function isErrorLine(line: string): boolean {
+  if (/^--- \w+ starting at /.test(line)) return false;
+  try {
+    const level = (JSON.parse(line) as { level?: unknown }).level;
+    return typeof level === 'number' && level >= PINO_ERROR_LEVEL;
+  } catch {
+    return true;
+  }
+}
+
+afterAll(() => agent.destroy());
+
+describe('hostile input against every documented route', () => {
+  it(`answers ${REQUESTS_PER_RUN} generated requests with no 5xx, no hang, the error shape, and stays healthy`, async () => {
+    const merchant = await onboardMerchant('Hostile Input Merchant');
+    const routes = (
+      await Promise.all(
+        SERVICES.map(async (service) =>
+          (await documentedRoutes(service)).map((route) => ({ service, route })),
+        ),
+      )
+    ).flat();
+    for (const service of SERVICES) {
+      expect({ service, documented: routes.some((entry) => entry.service === service) }).toEqual({
+        service,
+        documented: true,
+      });
+    }
+    const requests = fc.sample(
+      fc.constantFrom(...routes).chain(({ service, route }) =>
+        hostileRequestFor(route, credentialsFor(service, route, merchant.key)).map((hostile) => ({
+          service,
+          hostile,
+        })),
+      ),
+      { seed: SEED, numRuns: REQUESTS_PER_RUN },
+    );
+    const offsets = new Map(logFiles().map((file) => [file, statSync(file).size]));
+
+    const failures: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < requests.length) {
+          const index = next++;
+          const { service, hostile } = requests[index]!;
+          const problem = problemOf(hostile, await send(service, hostile));
+          if (problem !== null) failures.push(`#${index} ${service} ${hostile.description}\n  => ${problem}`);
+        }
+      }),
+    );
+
+    const unhealthy: string[] = [];
+    for (const service of SERVICES) {
+      const health = await request(`${platform.services[service]}/health`);
+      if (health.status !== 200) unhealthy.push(`${service}: ${health.status} ${health.text}`);
+    }
+    const errorLines = logFiles().flatMap((file) =>
+      linesSince(file, offsets.get(file) ?? 0)
+        .filter(isErrorLine)
+        .map((line) => `${file}: ${line.slice(0, 500)}`),
+    );
+    if (failures.length + unhealthy.length + errorLines.length > 0) {
+      process.stderr.write(`hostile input failed; reproduce with HOSTILE_INPUT_SEED=${SEED}\n`);
+      const report = process.env.HOSTILE_INPUT_REPORT;
+      if (report !== undefined) writeFileSync(report, [...failures, ...unhealthy, ...errorLines].join('\n'));
+    }
+    expect({
+      seed: SEED,
+      failures: failures.length,
+      firstFailures: failures.slice(0, FAILURES_SHOWN_MAX),
+      unhealthy,
+      errorLines: errorLines.slice(0, FAILURES_SHOWN_MAX),
+    }).toEqual({ seed: SEED, failures: 0, firstFailures: [], unhealthy: [], errorLines: [] });
+  });
+});

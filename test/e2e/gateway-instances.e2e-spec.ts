@@ -8,7 +8,7 @@ import { readPlatform, request, type Reply } from './platform';
  * A second gateway process on another port, against the same database and topic namespace: a
  * payment made through one is answered settled and read through the other, and the rate limit
  * (kept in Postgres) holds across both. The second one runs as production would where the local
- * platform cannot: cards only, and webhooks refused for private targets.
+ * platform cannot: cards only, and webhooks refused for every internal target.
  */
 
 const platform = readPlatform();
@@ -64,7 +64,8 @@ beforeAll(async () => {
       RATE_LIMIT_REQUESTS_PER_WINDOW: String(RATE_LIMIT),
       RATE_LIMIT_WINDOW_SECONDS: '3600',
       PAYMENT_METHODS_ENABLED: 'card',
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
+      // Production's default: no internal target allowed, not even the receivers the tests use.
+      WEBHOOK_ALLOWED_TARGETS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

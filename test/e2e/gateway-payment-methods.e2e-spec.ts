@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { TOPICS, physicalTopicName } from '@platform/contracts';
 import { readTopics, testKafka, waitFor } from '@platform/testing';
-import { readPlatform, request, type Reply } from './platform';
+import { readPlatform, request, webhookReceiverPort, type Reply } from './platform';
 
 /**
  * The merchant API's newer surface against the running platform: bank transfers and wallets
@@ -351,8 +350,8 @@ describe('gateway: webhook signing secret rotation', () => {
         response.writeHead(200).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    port = webhookReceiverPort(2);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));

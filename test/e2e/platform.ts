@@ -9,6 +9,10 @@ export interface Platform {
   services: Record<ServiceName, string>;
   adminToken: string;
   analystToken: string;
+  /** GET /metrics wants `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string;
+  /** The only 127.0.0.1 ports webhooks may be sent to (WEBHOOK_ALLOWED_TARGETS); one per receiver. */
+  webhookReceiverPorts: number[];
   demoMerchant: { id: string; apiKey: string };
   kafka: { brokers: string[] };
   namespace: string;
@@ -49,6 +53,16 @@ export async function restartService(name: ServiceName): Promise<void> {
 }
 
 export { waitFor } from '@platform/testing';
+
+/**
+ * The allow-listed receiver port of a test file; files run one at a time, and each closes its
+ * receivers when done, so two files may use the same slot but one file never uses a slot twice.
+ */
+export function webhookReceiverPort(slot: number): number {
+  const port = readPlatform().webhookReceiverPorts[slot];
+  if (port === undefined) throw new Error(`no webhook receiver port in slot ${slot}`);
+  return port;
+}
 
 export interface Reply<T> {
   readonly status: number;

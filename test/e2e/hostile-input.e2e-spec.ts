@@ -206,6 +206,8 @@ afterAll(() => agent.destroy());
 describe('hostile input against every documented route', () => {
   it(`answers ${REQUESTS_PER_RUN} generated requests with no 5xx, no hang, the error shape, and stays healthy`, async () => {
     const merchant = await onboardMerchant('Hostile Input Merchant');
+    // The merchant the admin routes change (name, pricing, keys), never the one the requests use.
+    const target = await onboardMerchant('Hostile Input Target');
     const routes = (
       await Promise.all(
         SERVICES.map(async (service) =>
@@ -224,7 +226,7 @@ describe('hostile input against every documented route', () => {
       const [token] = credentials.valid;
       return !credentials.allowValid || token === undefined
         ? []
-        : systematicRequests(route, token).map((hostile) => ({ service, hostile }));
+        : systematicRequests(route, token, target.id).map((hostile) => ({ service, hostile }));
     });
     const generated = fc.sample(
       fc.oneof(

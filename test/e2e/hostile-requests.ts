@@ -324,9 +324,13 @@ const SYSTEMATIC_REPLACEMENTS: readonly unknown[] = [
   nested(NESTING_HOSTILE, (inner) => [inner]),
 ];
 
-/** An id of the kind the path segment before it names, well-formed and of nothing that exists. */
-function plausibleParameter(previousSegment: string, name: string): string {
+/**
+ * An id of the kind the path segment before it names, well-formed and of nothing that exists;
+ * a merchant's (`/merchants/{id}`) is the given one, so that its updates reach the database.
+ */
+function plausibleParameter(previousSegment: string, name: string, merchantId: string): string {
   if (name === 'currency') return 'usd';
+  if (previousSegment === 'merchants' && name === 'id') return merchantId;
   if (name === 'merchantId') return 'mer_0123456789abcdef';
   const prefixes: Record<string, string> = {
     payments: 'pay_',
@@ -346,13 +350,17 @@ function plausibleParameter(previousSegment: string, name: string): string {
  * deterministic part of a run, so that `null` where an object is required or a NUL in a stored
  * field is tried at every field, whatever the seed.
  */
-export function systematicRequests(route: DocumentedRoute, token: string): HostileRequest[] {
+export function systematicRequests(
+  route: DocumentedRoute,
+  token: string,
+  merchantId: string,
+): HostileRequest[] {
   const sound = SOUND_BODIES[`${route.method.toUpperCase()} ${route.path}`] ?? [];
   const segments = route.path.split('/');
   const path = segments
     .map((segment, index) => {
       const name = /^\{(.+)\}$/.exec(segment)?.[1];
-      return name === undefined ? segment : plausibleParameter(segments[index - 1] ?? '', name);
+      return name === undefined ? segment : plausibleParameter(segments[index - 1] ?? '', name, merchantId);
     })
     .join('/');
   return sound.flatMap((body) =>

@@ -1,8 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { TOPICS, physicalTopicName } from '@platform/contracts';
 import { readTopics, testKafka, waitFor } from '@platform/testing';
-import { readPlatform, request, webhookReceiverPort, type Reply } from './platform';
+import {
+  freshLoopbackAddress,
+  readPlatform,
+  request,
+  requestFromAddress,
+  webhookReceiverPort,
+  type Reply,
+} from './platform';
 
 /**
  * The merchant API's newer surface against the running platform: bank transfers and wallets
@@ -406,43 +413,20 @@ describe('gateway: webhook signing secret rotation', () => {
 
 describe('gateway: failed authentications per client address', () => {
   /** One request from a chosen loopback source address, so this test has an IP of its own. */
-  function fromAddress(
+  async function fromAddress(
     localAddress: string,
     path: string,
     key: string,
   ): Promise<{ status: number; retryAfter: string | undefined; body: unknown }> {
-    const url = new URL(`${GATEWAY}${path}`);
-    return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          localAddress,
-          headers: { authorization: `Bearer ${key}` },
-          agent: false,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              retryAfter: response.headers['retry-after'],
-              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
-            }),
-          );
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end();
+    const reply = await requestFromAddress(`${GATEWAY}${path}`, {
+      localAddress,
+      headers: { authorization: `Bearer ${key}` },
     });
+    const retryAfter = reply.headers['retry-after'];
+    return { status: reply.status, retryAfter, body: JSON.parse(reply.text) as unknown };
   }
 
-  /** A loopback address no other test uses (the whole 127/8 reaches a server on 127.0.0.1). */
-  function freshAddress(): string {
-    return `127.0.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
-  }
+  const freshAddress = freshLoopbackAddress;
 
   it('answers 429 with Retry-After to the failures of an address past its limit, while a good key from there goes on', async () => {
     const merchant = await newMerchant('Auth Failures Merchant');

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
+  freshLoopbackAddress,
   onboardMerchant,
   readPlatform,
   request,
+  requestFromAddress,
   waitFor,
   webhookReceiverPort,
   type Reply,
@@ -53,41 +54,21 @@ function nested(depth: number): unknown {
 }
 
 /** One request from a chosen loopback address (its own failure counters). */
-function fromAddress(
+async function fromAddress(
   localAddress: string,
   url: string,
   token: string,
 ): Promise<{ status: number; body: unknown; retryAfter: string | undefined }> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        localAddress,
-        headers: { authorization: `Bearer ${token}` },
-        agent: false,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
-            retryAfter: response.headers['retry-after'],
-          }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end();
+  const reply = await requestFromAddress(url, {
+    localAddress,
+    headers: { authorization: `Bearer ${token}` },
   });
+  return {
+    status: reply.status,
+    body: JSON.parse(reply.text) as unknown,
+    retryAfter: reply.headers['retry-after'],
+  };
 }
-
-const freshAddress = () =>
-  `127.1${Math.floor(Math.random() * 50)}.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
 
 describe('input Postgres cannot store, refused at validation on every service', () => {
   let merchant: Awaited<ReturnType<typeof onboardMerchant>>;
@@ -343,7 +324,7 @@ describe('webhooks on the local platform', () => {
 
 describe('admin tokens', () => {
   it('throttles and logs failed admin tokens of an address, while the right token from there goes on', async () => {
-    const address = freshAddress();
+    const address = freshLoopbackAddress();
     const url = `${platform.services.ledger}/v1/ledger/trial-balance`;
     const statuses: number[] = [];
     for (let attempt = 0; attempt < AUTH_FAILURES_PER_WINDOW; attempt += 1) {

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
@@ -11,7 +11,7 @@ import {
   type HostileRequest,
   type OpenApiSchema,
 } from './hostile-requests';
-import { onboardMerchant, readPlatform, request, type ServiceName } from './platform';
+import { onboardMerchant, readPlatform, request, requestFromAddress, type ServiceName } from './platform';
 
 /**
  * Hostile input against every documented route of every running service (routes from each
@@ -103,44 +103,22 @@ const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
  * no answer; that is the client's race, not the server's, so such a request is sent once more on
  * a new connection.
  */
-function send(service: ServiceName, hostile: HostileRequest, fresh = false): Promise<Outcome> {
-  const base = new URL(platform.services[service]);
-  return new Promise((resolve) => {
-    const outgoing = httpRequest(
-      {
-        host: base.hostname,
-        port: base.port,
-        method: hostile.method,
-        path: hostile.target,
-        headers: {
-          ...hostile.headers,
-          ...(hostile.body === undefined ? {} : { 'content-length': String(hostile.body.length) }),
-        },
-        localAddress: SOURCE_ADDRESS,
-        agent: fresh ? false : agent,
-        signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            error: null,
-          }),
-        );
-        response.on('error', (error) =>
-          resolve({ status: response.statusCode ?? 0, text: '', error: error.message }),
-        );
-      },
-    );
-    outgoing.on('error', (error) => {
-      if (outgoing.reusedSocket && !fresh) resolve(send(service, hostile, true));
-      else resolve({ status: null, text: '', error: `${error.name}: ${error.message}` });
+async function send(service: ServiceName, hostile: HostileRequest, fresh = false): Promise<Outcome> {
+  try {
+    const reply = await requestFromAddress(`${platform.services[service]}${hostile.target}`, {
+      localAddress: SOURCE_ADDRESS,
+      method: hostile.method,
+      headers: hostile.headers,
+      body: hostile.body,
+      agent: fresh ? false : agent,
+      signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
     });
-    outgoing.end(hostile.body);
-  });
+    return { status: reply.status, text: reply.text, error: null };
+  } catch (caught) {
+    const error = caught as Error & { reusedSocket?: boolean };
+    if (error.reusedSocket === true && !fresh) return send(service, hostile, true);
+    return { status: null, text: '', error: `${error.name}: ${error.message}` };
+  }
 }
 
 function isErrorShape(text: string): boolean {

@@ -1,38 +1,28 @@
 import { z } from 'zod';
 import { ConfigError, env, serviceEnvShape } from '@platform/config';
-import { VaultKeyError, VaultKeyRing, parseVaultKeys, type VaultKey } from './domain/card-vault-crypto';
+import { VaultKeyError, VaultKeyRing, parseVaultKeys } from './domain/card-vault-crypto';
 import { AllowedTargetsError, parseWebhookAllowedTargets } from './domain/webhook-targets';
 
 const PAYMENT_SETTLE_WAIT_MS_MAX = 30_000;
 
-const vaultKeys = z.string().transform((text, context): VaultKey[] => {
-  try {
-    return parseVaultKeys(text);
-  } catch (error) {
-    if (!(error instanceof VaultKeyError)) throw error;
-    context.addIssue({ code: z.ZodIssueCode.custom, message: error.message });
-    return z.NEVER;
-  }
-});
-
-const webhookAllowedTargets = z
-  .string()
-  .default('')
-  .transform((text, context): ReadonlySet<string> => {
+/** A variable parsed by a domain function, whose error (of the given class) becomes the variable's issue. */
+function parsedWith<T>(parse: (text: string) => T, errorClass: abstract new (...args: never[]) => Error) {
+  return (text: string, context: z.RefinementCtx): T => {
     try {
-      return parseWebhookAllowedTargets(text);
+      return parse(text);
     } catch (error) {
-      if (!(error instanceof AllowedTargetsError)) throw error;
+      if (!(error instanceof errorClass)) throw error;
       context.addIssue({ code: z.ZodIssueCode.custom, message: error.message });
       return z.NEVER;
     }
-  });
+  };
+}
 
 export const gatewayEnvSchema = z.object({
   ...serviceEnvShape({ port: 3000, database: 'platform_gateway' }),
   ADMIN_TOKEN: env.secret(),
   /** `<keyId>:<base64 of 32 bytes>[,...]`: every key that may have sealed a card in the vault. */
-  VAULT_KEYS: vaultKeys,
+  VAULT_KEYS: z.string().transform(parsedWith(parseVaultKeys, VaultKeyError)),
   /** The key new cards are sealed with; must be one of VAULT_KEYS. */
   VAULT_ACTIVE_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
   CARD_FINGERPRINT_SECRET: env.secret(),
@@ -70,7 +60,10 @@ export const gatewayEnvSchema = z.object({
    * `host:port[,host:port...]`: the only internal targets webhooks may reach (local test receivers
    * on 127.0.0.1); empty by default. Checked when an endpoint is created and at each delivery.
    */
-  WEBHOOK_ALLOWED_TARGETS: webhookAllowedTargets,
+  WEBHOOK_ALLOWED_TARGETS: z
+    .string()
+    .default('')
+    .transform(parsedWith(parseWebhookAllowedTargets, AllowedTargetsError)),
   /** Was a blanket switch for private targets; refused so that a deployment setting it notices. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z
     .undefined({ invalid_type_error: 'was removed: list local receivers in WEBHOOK_ALLOWED_TARGETS' })

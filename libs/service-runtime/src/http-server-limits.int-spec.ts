@@ -67,37 +67,27 @@ afterAll(async () => {
 });
 
 describe('HTTP server limits', () => {
-  it('answers headers past 16 KiB with 431 in the error shape', async () => {
+  it.each([
+    [
+      'headers past 16 KiB with 431',
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+    ['a request that is not HTTP with 400', 'NOT HTTP AT ALL\r\n\r\n', 400, 'malformed_request'],
+    [
+      'a client that never finishes its headers with 408',
+      'GET / HTTP/1.1\r\nHost: x\r\n',
+      408,
+      'request_timeout',
+    ],
+  ])('answers %s in the error shape, and closes', async (_case, bytes, status, code) => {
     const conversation = await open();
-    conversation.socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`);
-    await waitFor('the 431 and the close', CLOSE_LIMIT_MS, () => conversation.closed());
+    conversation.socket.write(bytes);
+    await waitFor(`the ${status} and the close`, CLOSE_LIMIT_MS, () => conversation.closed());
     expect(statusAndBody(conversation.text())).toEqual({
-      status: 431,
-      body: {
-        error: { type: 'invalid_request_error', code: 'headers_too_large', message: expect.any(String) },
-      },
-    });
-  });
-
-  it('answers a request that is not HTTP with 400 in the error shape', async () => {
-    const conversation = await open();
-    conversation.socket.write('NOT HTTP AT ALL\r\n\r\n');
-    await waitFor('the 400 and the close', CLOSE_LIMIT_MS, () => conversation.closed());
-    expect(statusAndBody(conversation.text())).toEqual({
-      status: 400,
-      body: {
-        error: { type: 'invalid_request_error', code: 'malformed_request', message: expect.any(String) },
-      },
-    });
-  });
-
-  it('closes with 408 a client that never finishes its headers', async () => {
-    const conversation = await open();
-    conversation.socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
-    await waitFor('the 408 and the close', CLOSE_LIMIT_MS, () => conversation.closed());
-    expect(statusAndBody(conversation.text())).toMatchObject({
-      status: 408,
-      body: { error: { type: 'invalid_request_error', code: 'request_timeout' } },
+      status,
+      body: { error: { type: 'invalid_request_error', code, message: expect.any(String) } },
     });
   });
 

@@ -11,7 +11,14 @@ import {
   type HostileRequest,
   type OpenApiSchema,
 } from './hostile-requests';
-import { onboardMerchant, readPlatform, request, requestFromAddress, type ServiceName } from './platform';
+import {
+  onboardMerchant,
+  readPlatform,
+  request,
+  requestFromAddress,
+  waitFor,
+  type ServiceName,
+} from './platform';
 
 /**
  * Hostile input against every documented route of every running service (routes from each
@@ -30,6 +37,8 @@ const CONCURRENCY = 6;
 /** Well above the gateway's settle wait (5 s), the longest a sound request takes. */
 const REQUEST_DEADLINE_MS = 15_000;
 const FAILURES_SHOWN_MAX = 10;
+/** For the run's payments to settle and be booked (each waits at most the 5 s settle wait itself). */
+const SETTLE_LIMIT_MS = 60_000;
 /** pino's level of `error`; fatal is above it. */
 const PINO_ERROR_LEVEL = 50;
 
@@ -179,6 +188,35 @@ function isErrorLine(line: string): boolean {
   }
 }
 
+interface PaymentLine {
+  id: string;
+  status: string;
+}
+
+/**
+ * True once none of the merchant's payments is processing and reporting (downstream of the ledger)
+ * counts a capture for each one that succeeded.
+ */
+async function paymentsSettled(merchant: Awaited<ReturnType<typeof onboardMerchant>>): Promise<boolean> {
+  const payments: PaymentLine[] = [];
+  for (;;) {
+    const after = payments.at(-1)?.id;
+    const page = await merchant.call<{ data: PaymentLine[]; has_more: boolean }>(
+      `/v1/payments?limit=100${after === undefined ? '' : `&starting_after=${after}`}`,
+    );
+    if (page.status !== 200) return false;
+    payments.push(...page.body.data);
+    if (!page.body.has_more) break;
+  }
+  if (payments.some((payment) => payment.status === 'processing')) return false;
+  const volume = await request<{ data: { count: number }[] }>(
+    `${platform.services.reporting}/v1/reports/volume?merchant=${merchant.id}&limit=1000`,
+    { token: platform.analystToken },
+  );
+  const captures = volume.body.data.reduce((sum, row) => sum + row.count, 0);
+  return captures === payments.filter((payment) => payment.status === 'succeeded').length;
+}
+
 afterAll(() => agent.destroy());
 
 describe('hostile input against every documented route', () => {
@@ -232,6 +270,11 @@ describe('hostile input against every documented route', () => {
           if (problem !== null) failures.push(`#${index} ${service} ${hostile.description}\n  => ${problem}`);
         }
       }),
+    );
+
+    // Payments the run made settle and reach the ledger before the next test file reads its totals.
+    await waitFor("the run's payments to settle and reach the ledger", SETTLE_LIMIT_MS, () =>
+      paymentsSettled(merchant),
     );
 
     const unhealthy: string[] = [];

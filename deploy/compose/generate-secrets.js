@@ -23,6 +23,7 @@ const GENERATORS = {
   VAULT_ACTIVE_KEY_ID: () => 'k1',
   CARD_FINGERPRINT_SECRET: () => random(32),
   RISK_KEY_HASH_SECRET: () => random(32),
+  METRICS_TOKEN: () => `met_${random(24)}`,
 };
 
 /** @param {string} dir @returns {string[]} the names written now */

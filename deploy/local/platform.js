@@ -113,6 +113,7 @@ async function start() {
     services: urls,
     adminToken: secrets.ADMIN_TOKEN,
     analystToken: secrets.ANALYST_TOKEN,
+    metricsToken: secrets.METRICS_TOKEN,
     demoMerchant,
     kafka: { brokers: broker.brokers },
     namespace: NAMESPACE,

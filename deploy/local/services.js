@@ -22,7 +22,7 @@ const DEFAULT_PORTS = { gateway: 3000, payments: 3001, risk: 3002, ledger: 3003,
  * @typedef {Record<ServiceName, number>} ServicePorts
  * @typedef {Record<ServiceName, string>} ServiceDatabases
  * @typedef {{ ADMIN_TOKEN: string, ANALYST_TOKEN: string, VAULT_KEYS: string, VAULT_ACTIVE_KEY_ID: string,
- *   CARD_FINGERPRINT_SECRET: string, RISK_KEY_HASH_SECRET: string }} Secrets
+ *   CARD_FINGERPRINT_SECRET: string, RISK_KEY_HASH_SECRET: string, METRICS_TOKEN: string }} Secrets
  * @typedef {Record<ServiceName, { env: Record<string, string>, port: number, logFile: string, pidFile: string }>} Launches
  * @typedef {{ namespace: string, ports: ServicePorts, databases: ServiceDatabases, secrets: Secrets,
  *   stateDir: string, logDir: string, brokers?: string[], extraEnv?: Record<string, string> }} PlatformOptions
@@ -68,6 +68,7 @@ function ensureSecrets(stateDir = DEFAULT_STATE_DIR) {
     VAULT_ACTIVE_KEY_ID: () => 'k1',
     CARD_FINGERPRINT_SECRET: () => random(32),
     RISK_KEY_HASH_SECRET: () => random(32),
+    METRICS_TOKEN: () => `met_${random(24)}`,
   };
   const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
   const missing = Object.keys(generators).filter((name) => typeof existing[name] !== 'string');
@@ -177,8 +178,6 @@ function serviceEnv(name, options) {
     LOG_LEVEL: 'info',
     OTEL_TRACES_EXPORTER: 'file',
     OTEL_TRACES_FILE: path.join(options.logDir, `traces-${name}.jsonl`),
-    // Local runs only: webhook receivers listen on 127.0.0.1 (the gateway refuses private targets by default).
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     ...options.secrets,
     ...options.extraEnv,
   };

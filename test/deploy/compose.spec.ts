@@ -93,6 +93,10 @@ describe('docker-compose.yml', () => {
       const job = (prometheus.scrape_configs as YamlValue[]).find((config) => config.job_name === app);
       expect(job?.metrics_path).toBe('/metrics');
       expect(job?.static_configs[0].targets).toEqual([`${app}:${defaultPort(app)}`]);
+      // /metrics answers only the metrics token: the service has it, and Prometheus sends it.
+      expect(service.secrets).toContain('METRICS_TOKEN');
+      expect(job?.authorization).toEqual({ type: 'Bearer', credentials_file: '/run/secrets/METRICS_TOKEN' });
+      expect(services.prometheus.secrets).toContain('METRICS_TOKEN');
     });
   });
 

@@ -38,6 +38,7 @@ const SAMPLE_SECRETS: Record<string, (app: AppName) => string> = {
   VAULT_ACTIVE_KEY_ID: () => 'k1',
   CARD_FINGERPRINT_SECRET: () => 'c'.repeat(32),
   RISK_KEY_HASH_SECRET: () => 'r'.repeat(32),
+  METRICS_TOKEN: () => 'm'.repeat(32),
 };
 
 /** The environment the container gets: its ConfigMaps, literal values and secret references. */
@@ -114,6 +115,9 @@ describe.each(APPS)('deploy/k8s/%s', (app: AppName) => {
     expect(podLabels).toMatchObject(service.spec.selector);
     expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(port));
     expect(deployment.spec.template.metadata.annotations['prometheus.io/path']).toBe('/metrics');
+    // /metrics answers only the metrics token, which comes from the service's Secret.
+    const metricsToken = (container.env as YamlValue[]).find((entry) => entry.name === 'METRICS_TOKEN');
+    expect(metricsToken?.valueFrom?.secretKeyRef).toEqual({ name: `${app}-secrets`, key: 'METRICS_TOKEN' });
   });
 
   it('scales with an autoscaler and keeps a pod through voluntary disruptions', () => {

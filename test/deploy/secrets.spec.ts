@@ -8,7 +8,12 @@ import { ROOT, deploymentFiles, readText } from './deploy-files';
 
 const SECRET_NAME = /(_TOKEN|_SECRET|PASSWORD|VAULT_KEYS)$/;
 /** What the generators and the local runner make: a literal like these is a leaked secret. */
-const TOKEN_LIKE = [/\badm_[A-Za-z0-9_-]{16,}/, /\bana_[A-Za-z0-9_-]{16,}/, /\b[\w-]+:[A-Za-z0-9+/]{43}=/];
+const TOKEN_LIKE = [
+  /\badm_[A-Za-z0-9_-]{16,}/,
+  /\bana_[A-Za-z0-9_-]{16,}/,
+  /\bmet_[A-Za-z0-9_-]{16,}/,
+  /\b[\w-]+:[A-Za-z0-9+/]{43}=/,
+];
 
 /** Places where a secret-named key holds a literal value in a YAML document (a reference is fine). */
 function plainSecrets(document: unknown, where: string): string[] {

@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { allTopicDefinitions, physicalTopicName } from '@platform/contracts';
 import { readTopics, testKafka, waitFor } from '@platform/testing';
-import { readPlatform, request, type Reply, type ServiceName } from './platform';
+import { readPlatform, request, webhookReceiverPort, type Reply, type ServiceName } from './platform';
 
 /** The merchant API of the gateway against the running platform: conventions, errors, security. */
 
@@ -501,8 +500,8 @@ describe('gateway: webhooks', () => {
 
   beforeAll(async () => {
     merchant = await newMerchant('Webhook Merchant');
-    server = await listen(0);
-    port = (server.address() as AddressInfo).port;
+    port = webhookReceiverPort(0);
+    server = await listen(port);
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -558,9 +557,8 @@ describe('gateway: webhooks', () => {
   });
 
   it('redelivers after the receiver was down', async () => {
-    const down = await listen(0);
-    const downPort = (down.address() as AddressInfo).port;
-    await new Promise((resolve) => down.close(resolve));
+    // An allow-listed port nothing listens on yet.
+    const downPort = webhookReceiverPort(1);
     const endpoint = await call<{ id: string; secret: string }>('/v1/webhook_endpoints', {
       method: 'POST',
       key: merchant.key,

@@ -1,8 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { waitFor } from '@platform/testing';
-import { readPlatform, request, type Reply, type ServiceName } from './platform';
+import { readPlatform, request, webhookReceiverPort, type Reply, type ServiceName } from './platform';
 
 /**
  * Disputes through the gateway against the running platform: test card 4000000000000259 succeeds,
@@ -269,8 +268,8 @@ describe('gateway: disputes through the platform', () => {
         response.writeHead(200).end();
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const port = (receiver.address() as AddressInfo).port;
+    const port = webhookReceiverPort(3);
+    await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
     const created = await call<{ id: string; secret: string }>('/v1/webhook_endpoints', {
       method: 'POST',
       body: {

@@ -8,7 +8,7 @@ import { readPlatform, request, type Reply } from './platform';
  * A second gateway process on another port, against the same database and topic namespace: a
  * payment made through one is answered settled and read through the other, and the rate limit
  * (kept in Postgres) holds across both. The second one runs as production would where the local
- * platform cannot: cards only, and webhooks refused for private targets.
+ * platform cannot: cards only, and webhooks refused for every internal target.
  */
 
 const platform = readPlatform();
@@ -17,6 +17,8 @@ const SECOND_PORT = platform.ports.gateway + 50;
 const SECOND = `http://127.0.0.1:${SECOND_PORT}`;
 /** Per key and hour on the second instance: above what the two-instance test sends through it. */
 const RATE_LIMIT = 10;
+/** Per merchant (all its keys) and hour on the second instance. */
+const MERCHANT_RATE_LIMIT = 15;
 
 interface Payment {
   id: string;
@@ -62,9 +64,11 @@ beforeAll(async () => {
       // Long enough to ride out the consumer-group rebalance this second instance causes.
       PAYMENT_SETTLE_WAIT_MS: '25000',
       RATE_LIMIT_REQUESTS_PER_WINDOW: String(RATE_LIMIT),
+      MERCHANT_RATE_LIMIT_REQUESTS_PER_WINDOW: String(MERCHANT_RATE_LIMIT),
       RATE_LIMIT_WINDOW_SECONDS: '3600',
       PAYMENT_METHODS_ENABLED: 'card',
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
+      // Production's default: no internal target allowed, not even the receivers the tests use.
+      WEBHOOK_ALLOWED_TARGETS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -134,6 +138,27 @@ describe('gateway: two instances behind one address', () => {
     }
     expect(statuses).toEqual([...Array<number>(RATE_LIMIT).fill(200), 429, 429]);
     expect(limited?.body).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit' } });
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('limits all the keys of a merchant together: a second key brings no more requests', async () => {
+    const first = await newMerchantKey('Many Keys Merchant');
+    const second = await call<{ secret: string }>(FIRST, '/v1/api_keys', { method: 'POST', key: first });
+    expect(second.status).toBe(201);
+    const statuses: number[] = [];
+    for (let index = 0; index < RATE_LIMIT; index += 1) {
+      statuses.push((await call(SECOND, '/v1/account', { key: first })).status);
+    }
+    let limited: Reply<unknown> | undefined;
+    for (let index = 0; index < MERCHANT_RATE_LIMIT - RATE_LIMIT + 1; index += 1) {
+      const reply = await call(SECOND, '/v1/account', { key: second.body.secret });
+      statuses.push(reply.status);
+      if (reply.status === 429) limited = reply;
+    }
+    expect(statuses).toEqual([...Array<number>(MERCHANT_RATE_LIMIT).fill(200), 429]);
+    expect(limited?.body).toMatchObject({
+      error: { type: 'rate_limit_error', code: 'rate_limit', message: expect.stringContaining('merchant') },
+    });
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 

@@ -1,9 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { TOPICS, physicalTopicName } from '@platform/contracts';
 import { readTopics, testKafka, waitFor } from '@platform/testing';
-import { readPlatform, request, type Reply } from './platform';
+import {
+  freshLoopbackAddress,
+  readPlatform,
+  request,
+  requestFromAddress,
+  webhookReceiverPort,
+  type Reply,
+} from './platform';
 
 /**
  * The merchant API's newer surface against the running platform: bank transfers and wallets
@@ -351,8 +357,8 @@ describe('gateway: webhook signing secret rotation', () => {
         response.writeHead(200).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    port = webhookReceiverPort(2);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -407,46 +413,29 @@ describe('gateway: webhook signing secret rotation', () => {
 
 describe('gateway: failed authentications per client address', () => {
   /** One request from a chosen loopback source address, so this test has an IP of its own. */
-  function fromAddress(
+  async function fromAddress(
     localAddress: string,
     path: string,
     key: string,
   ): Promise<{ status: number; retryAfter: string | undefined; body: unknown }> {
-    const url = new URL(`${GATEWAY}${path}`);
-    return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          localAddress,
-          headers: { authorization: `Bearer ${key}` },
-          agent: false,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              retryAfter: response.headers['retry-after'],
-              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
-            }),
-          );
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end();
+    const reply = await requestFromAddress(`${GATEWAY}${path}`, {
+      localAddress,
+      headers: { authorization: `Bearer ${key}` },
     });
+    const retryAfter = reply.headers['retry-after'];
+    return { status: reply.status, retryAfter, body: JSON.parse(reply.text) as unknown };
   }
 
-  it('answers 429 with Retry-After once an address used up its failures, even for a good key; others go on', async () => {
+  const freshAddress = freshLoopbackAddress;
+
+  it('answers 429 with Retry-After to the failures of an address past its limit, while a good key from there goes on', async () => {
     const merchant = await newMerchant('Auth Failures Merchant');
-    // A loopback address no other test uses (the whole 127/8 reaches a server on 127.0.0.1).
-    const address = `127.0.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
+    const address = freshAddress();
     const statuses: number[] = [];
     for (let attempt = 0; attempt < AUTH_FAILURES_PER_WINDOW; attempt += 1) {
-      statuses.push((await fromAddress(address, '/v1/account', `sk_test_${'x'.repeat(32)}`)).status);
+      // A different wrong key each time: a sprayer, so only the address counter can stop it.
+      const sprayed = `sk_test_${String(attempt).padStart(32, 'x')}`;
+      statuses.push((await fromAddress(address, '/v1/account', sprayed)).status);
     }
     expect(statuses).toEqual(Array<number>(AUTH_FAILURES_PER_WINDOW).fill(401));
     const limited = await fromAddress(address, '/v1/account', `sk_test_${'y'.repeat(32)}`);
@@ -455,8 +444,29 @@ describe('gateway: failed authentications per client address', () => {
       body: { error: { type: 'rate_limit_error', code: 'authentication_rate_limit' } },
     });
     expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(1);
-    const goodKeyThere = await fromAddress(address, '/v1/account', merchant.key);
-    expect(goodKeyThere.status).toBe(429);
-    expect((await fromAddress('127.0.0.1', '/v1/account', merchant.key)).status).toBe(200);
+    // The neighbour behind the same address (a NAT, a load balancer) is not locked out.
+    expect((await fromAddress(address, '/v1/account', merchant.key)).status).toBe(200);
+    expect((await fromAddress(address, '/v1/account', `sk_test_${'z'.repeat(32)}`)).status).toBe(429);
+    expect((await fromAddress(freshAddress(), '/v1/account', `sk_test_${'z'.repeat(32)}`)).status).toBe(401);
+  });
+
+  it('limits one presented credential across addresses: a dead key retried from everywhere gets 429', async () => {
+    const merchant = await newMerchant('Revoked Key Merchant');
+    const second = await request<{ id: string; secret: string }>(`${GATEWAY}/v1/api_keys`, {
+      method: 'POST',
+      token: merchant.key,
+    });
+    expect(second.status).toBe(201);
+    const revoked = await request(`${GATEWAY}/v1/api_keys/${second.body.id}`, {
+      method: 'DELETE',
+      token: merchant.key,
+    });
+    expect(revoked.status).toBe(200);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt <= AUTH_FAILURES_PER_WINDOW; attempt += 1) {
+      statuses.push((await fromAddress(freshAddress(), '/v1/account', second.body.secret)).status);
+    }
+    expect(statuses).toEqual([...Array<number>(AUTH_FAILURES_PER_WINDOW).fill(401), 429]);
+    expect((await fromAddress(freshAddress(), '/v1/account', merchant.key)).status).toBe(200);
   });
 });

@@ -20,6 +20,8 @@ const LOG_DIR = path.join(STATE_DIR, 'logs');
 const PLATFORM_FILE = path.join(STATE_DIR, 'platform.json');
 /** Present while the broker belongs to the e2e run, so teardown stops it and leaves a developer's one. */
 const KAFKA_MARKER = path.join(STATE_DIR, 'kafka-started-by-setup');
+/** Ports test webhook receivers listen on: the gateway's WEBHOOK_ALLOWED_TARGETS names exactly these. */
+const WEBHOOK_RECEIVER_PORTS = Array.from({ length: 5 }, (_, index) => PORT_BASE + 20 + index);
 /** @type {import('../../deploy/local/services').ServicePorts} */
 const PORTS = {
   gateway: PORT_BASE,
@@ -49,8 +51,11 @@ module.exports = async function globalSetup() {
       stateDir: STATE_DIR,
       logDir: LOG_DIR,
       brokers: broker.brokers,
-      // Tests kill and restart services: let the group move a dead member's partitions quickly.
-      extraEnv: { KAFKA_SESSION_TIMEOUT_MS: '10000' },
+      extraEnv: {
+        // Tests kill and restart services: let the group move a dead member's partitions quickly.
+        KAFKA_SESSION_TIMEOUT_MS: '10000',
+        WEBHOOK_ALLOWED_TARGETS: WEBHOOK_RECEIVER_PORTS.map((port) => `127.0.0.1:${port}`).join(','),
+      },
     });
     const urls = services.serviceUrls(PORTS);
     const demoMerchant = await services.createMerchant(urls.gateway, secrets.ADMIN_TOKEN, 'E2E Merchant');
@@ -58,6 +63,8 @@ module.exports = async function globalSetup() {
       services: urls,
       adminToken: secrets.ADMIN_TOKEN,
       analystToken: secrets.ANALYST_TOKEN,
+      metricsToken: secrets.METRICS_TOKEN,
+      webhookReceiverPorts: WEBHOOK_RECEIVER_PORTS,
       demoMerchant,
       kafka: { brokers: broker.brokers },
       namespace,

@@ -1,5 +1,11 @@
 /** Helpers for e2e tests: the platform that global-setup.js started, and control over its processes. */
 import * as fs from 'node:fs';
+import {
+  request as httpRequest,
+  type Agent,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import * as path from 'node:path';
 import * as services from '../../deploy/local/services';
 
@@ -9,6 +15,10 @@ export interface Platform {
   services: Record<ServiceName, string>;
   adminToken: string;
   analystToken: string;
+  /** GET /metrics wants `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string;
+  /** The only 127.0.0.1 ports webhooks may be sent to (WEBHOOK_ALLOWED_TARGETS); one per receiver. */
+  webhookReceiverPorts: number[];
   demoMerchant: { id: string; apiKey: string };
   kafka: { brokers: string[] };
   namespace: string;
@@ -49,6 +59,16 @@ export async function restartService(name: ServiceName): Promise<void> {
 }
 
 export { waitFor } from '@platform/testing';
+
+/**
+ * The allow-listed receiver port of a test file; files run one at a time, and each closes its
+ * receivers when done, so two files may use the same slot but one file never uses a slot twice.
+ */
+export function webhookReceiverPort(slot: number): number {
+  const port = readPlatform().webhookReceiverPorts[slot];
+  if (port === undefined) throw new Error(`no webhook receiver port in slot ${slot}`);
+  return port;
+}
 
 export interface Reply<T> {
   readonly status: number;
@@ -110,4 +130,66 @@ export async function onboardMerchant(name: string): Promise<{
     call: <T = unknown>(path: string, options: Omit<RequestOptions, 'token'> = {}) =>
       request<T>(`${platform.services.gateway}${path}`, { ...options, token: key }),
   };
+}
+
+export interface AddressedRequest {
+  /** The loopback source address (the whole 127/8 reaches a server on 127.0.0.1). */
+  readonly localAddress: string;
+  readonly method?: string;
+  readonly headers?: OutgoingHttpHeaders;
+  readonly body?: Buffer;
+  /** A keep-alive agent; a new connection per request by default. */
+  readonly agent?: Agent | false;
+  readonly signal?: AbortSignal;
+}
+
+export interface AddressedReply {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+}
+
+/**
+ * One request from a chosen source address, so that a test has failure counters of its own. It
+ * rejects with the network error, which carries `reusedSocket` when it came on a kept-alive socket.
+ */
+export function requestFromAddress(url: string, options: AddressedRequest): Promise<AddressedReply> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        headers: {
+          ...options.headers,
+          ...(options.body === undefined ? {} : { 'content-length': String(options.body.length) }),
+        },
+        localAddress: options.localAddress,
+        agent: options.agent ?? false,
+        signal: options.signal,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', (error) => reject(Object.assign(error, { reusedSocket: outgoing.reusedSocket })));
+    outgoing.end(options.body);
+  });
+}
+
+/** A loopback source address that no other test is likely to use. */
+export function freshLoopbackAddress(): string {
+  const octet = () => 2 + Math.floor(Math.random() * 250);
+  return `127.${octet()}.${octet()}.${octet()}`;
 }

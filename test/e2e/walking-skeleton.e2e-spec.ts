@@ -86,7 +86,7 @@ describe('walking skeleton: one payment through all five services', () => {
     feeRevenueBefore = await accountBalance('fee_revenue:USD');
   });
 
-  it('answers /health and /metrics on every service', async () => {
+  it('answers /health on every service, and /metrics to the metrics token only', async () => {
     for (const service of SERVICES) {
       const health = await call<{ status: string; checks: Record<string, { status: string }> }>(
         service,
@@ -98,9 +98,17 @@ describe('walking skeleton: one payment through all five services', () => {
         body: 'ok',
       });
       expect(health.body.checks).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' } });
-      const metrics = await call(service, '/metrics');
+      const metrics = await call(service, '/metrics', { token: platform.metricsToken });
       expect(metrics.status).toBe(200);
       expect(metrics.text).toMatch(/^# HELP process_cpu_user_seconds_total/m);
+      for (const token of [undefined, platform.adminToken]) {
+        const refused = await call(service, '/metrics', { token });
+        expect({ service, status: refused.status, body: refused.body }).toEqual({
+          service,
+          status: 401,
+          body: { error: expect.objectContaining({ type: 'authentication_error' }) },
+        });
+      }
     }
   });
 

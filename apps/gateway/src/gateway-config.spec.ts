@@ -29,25 +29,29 @@ describe('gateway config', () => {
     expect(config.PAYMENT_SETTLE_WAIT_MS).toBe(5000);
     expect(config.VAULT_KEYS).toEqual([{ id: 'k1', key: Buffer.from(KEY_1, 'base64') }]);
     expect([...config.PAYMENT_METHODS_ENABLED].sort()).toEqual(['bank_transfer', 'card', 'wallet']);
-    expect(config.WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(false);
+    expect([...config.WEBHOOK_ALLOWED_TARGETS]).toEqual([]);
+    expect(config.API_KEYS_PER_MERCHANT_MAX).toBe(10);
+    expect(config.MERCHANT_RATE_LIMIT_REQUESTS_PER_WINDOW).toBe(200);
     expect(config.WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS).toBe(24);
     expect(config.IDEMPOTENCY_RETENTION_HOURS).toBe(24);
     expect(config.AUTH_FAILURES_PER_WINDOW).toBe(20);
     expect(config.AUTH_FAILURE_WINDOW_SECONDS).toBe(300);
   });
 
-  it('narrows the payment methods, allows private webhook targets only when told, keeps a day of keys', () => {
+  it('narrows the payment methods, allows internal webhook targets only by host:port, keeps a day of keys', () => {
     const config = loadConfig('gateway', gatewayEnvSchema, {
       ...BASE,
       PAYMENT_METHODS_ENABLED: 'card',
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1:4567,[::1]:4567',
     });
     expect([...config.PAYMENT_METHODS_ENABLED]).toEqual(['card']);
-    expect(config.WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(true);
+    expect([...config.WEBHOOK_ALLOWED_TARGETS]).toEqual(['127.0.0.1:4567', '[::1]:4567']);
     expect(issuesOf({ ...BASE, PAYMENT_METHODS_ENABLED: 'card,paypal' })).toEqual([
       'PAYMENT_METHODS_ENABLED',
     ]);
-    expect(issuesOf({ ...BASE, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toEqual([
+    expect(issuesOf({ ...BASE, WEBHOOK_ALLOWED_TARGETS: '10.0.0.0/8' })).toEqual(['WEBHOOK_ALLOWED_TARGETS']);
+    // The blanket switch is gone; a deployment still setting it hears so instead of losing webhooks quietly.
+    expect(issuesOf({ ...BASE, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' })).toEqual([
       'WEBHOOK_ALLOW_PRIVATE_TARGETS',
     ]);
     expect(issuesOf({ ...BASE, IDEMPOTENCY_RETENTION_HOURS: '23' })).toEqual(['IDEMPOTENCY_RETENTION_HOURS']);

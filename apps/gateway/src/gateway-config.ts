@@ -1,24 +1,28 @@
 import { z } from 'zod';
 import { ConfigError, env, serviceEnvShape } from '@platform/config';
-import { VaultKeyError, VaultKeyRing, parseVaultKeys, type VaultKey } from './domain/card-vault-crypto';
+import { VaultKeyError, VaultKeyRing, parseVaultKeys } from './domain/card-vault-crypto';
+import { AllowedTargetsError, parseWebhookAllowedTargets } from './domain/webhook-targets';
 
 const PAYMENT_SETTLE_WAIT_MS_MAX = 30_000;
 
-const vaultKeys = z.string().transform((text, context): VaultKey[] => {
-  try {
-    return parseVaultKeys(text);
-  } catch (error) {
-    if (!(error instanceof VaultKeyError)) throw error;
-    context.addIssue({ code: z.ZodIssueCode.custom, message: error.message });
-    return z.NEVER;
-  }
-});
+/** A variable parsed by a domain function, whose error (of the given class) becomes the variable's issue. */
+function parsedWith<T>(parse: (text: string) => T, errorClass: abstract new (...args: never[]) => Error) {
+  return (text: string, context: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (!(error instanceof errorClass)) throw error;
+      context.addIssue({ code: z.ZodIssueCode.custom, message: error.message });
+      return z.NEVER;
+    }
+  };
+}
 
 export const gatewayEnvSchema = z.object({
   ...serviceEnvShape({ port: 3000, database: 'platform_gateway' }),
   ADMIN_TOKEN: env.secret(),
   /** `<keyId>:<base64 of 32 bytes>[,...]`: every key that may have sealed a card in the vault. */
-  VAULT_KEYS: vaultKeys,
+  VAULT_KEYS: z.string().transform(parsedWith(parseVaultKeys, VaultKeyError)),
   /** The key new cards are sealed with; must be one of VAULT_KEYS. */
   VAULT_ACTIVE_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
   CARD_FINGERPRINT_SECRET: env.secret(),
@@ -38,7 +42,11 @@ export const gatewayEnvSchema = z.object({
     .transform((value) => new Set(value.split(','))),
   /** Requests one API key may make per window, across all gateway instances. */
   RATE_LIMIT_REQUESTS_PER_WINDOW: env.integer(100, 1, 100_000),
+  /** Requests all the keys of one merchant may make together per window: more keys, no more requests. */
+  MERCHANT_RATE_LIMIT_REQUESTS_PER_WINDOW: env.integer(200, 1, 100_000),
   RATE_LIMIT_WINDOW_SECONDS: env.integer(1, 1, 3_600),
+  /** Live (unrevoked) API keys one merchant may hold. */
+  API_KEYS_PER_MERCHANT_MAX: env.integer(10, 1, 1_000),
   /** How long an idempotency key's first answer is replayed (at least a day, as promised). */
   IDEMPOTENCY_KEY_TTL_HOURS: env.integer(24, 24, 24 * 30),
   /**
@@ -60,20 +68,21 @@ export const gatewayEnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: env.integer(10_000, 100, 60_000),
   WEBHOOK_BATCH_SIZE: env.integer(10, 1, 100),
   /**
-   * Webhook URLs may target loopback, private and link-local addresses: only for local runs whose
-   * receivers listen on 127.0.0.1. Checked when an endpoint is created and again at each delivery.
+   * `host:port[,host:port...]`: the only internal targets webhooks may reach (local test receivers
+   * on 127.0.0.1); empty by default. Checked when an endpoint is created and at each delivery.
    */
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: env.boolean(false),
+  WEBHOOK_ALLOWED_TARGETS: z
+    .string()
+    .default('')
+    .transform(parsedWith(parseWebhookAllowedTargets, AllowedTargetsError)),
+  /** Was a blanket switch for private targets; refused so that a deployment setting it notices. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .undefined({ invalid_type_error: 'was removed: list local receivers in WEBHOOK_ALLOWED_TARGETS' })
+    .optional(),
   /** After rotate_secret, how long deliveries also carry a signature under the previous secret. */
   WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS: env.integer(24, 0, 24 * 7),
   /** Idempotency rows older than this (and past their replay TTL) are deleted by a sweep. */
   IDEMPOTENCY_RETENTION_HOURS: env.integer(24, 24, 24 * 365),
-  /**
-   * Failed API-key authentications one client IP may make per window (shared by all instances);
-   * beyond, every request from that IP gets 429 until the window ends, valid key or not.
-   */
-  AUTH_FAILURES_PER_WINDOW: env.integer(20, 1, 10_000),
-  AUTH_FAILURE_WINDOW_SECONDS: env.integer(300, 1, 86_400),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

@@ -6,4 +6,9 @@ void runService({
   serviceName: 'risk',
   envSchema: riskEnvSchema,
   createModule: (config) => RiskModule.register(config),
+  openApi: {
+    title: 'Risk: admin API',
+    description:
+      'Rules, block lists, the review queue and assessments (admin token). Errors are {"error":{type,code,message,param}}.',
+  },
 });

@@ -77,6 +77,20 @@ export function serviceEnvShape(defaults: { port: number; database: string }) {
     OTEL_EXPORTER_OTLP_ENDPOINT: env.url('http://127.0.0.1:4318'),
     OTEL_TRACES_FILE: env.optionalString(),
     SERVICE_INSTANCE_ID: env.optionalString(),
+    /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (Prometheus). */
+    METRICS_TOKEN: env.secret().optional(),
+    /** How long a client may take to send a request's headers, then the whole request (seconds). */
+    HTTP_HEADERS_TIMEOUT_SECONDS: env.integer(10, 1, 300),
+    HTTP_REQUEST_TIMEOUT_SECONDS: env.integer(30, 1, 600),
+    /** Open HTTP connections one instance keeps; beyond, new ones get 503 and are closed. */
+    HTTP_MAX_CONNECTIONS: env.integer(1_000, 1, 100_000),
+    /**
+     * Failed authentications (a wrong API key, admin, analyst or metrics token) one client address,
+     * or one presented credential, may make per window; beyond, its failures answer 429. A valid
+     * credential is never refused for what others sent from the same address.
+     */
+    AUTH_FAILURES_PER_WINDOW: env.integer(20, 1, 10_000),
+    AUTH_FAILURE_WINDOW_SECONDS: env.integer(300, 1, 86_400),
   };
 }
 

@@ -7,8 +7,8 @@ import {
   type ExecutionContext,
   type Type,
 } from '@nestjs/common';
-import type { Request } from 'express';
-import { ApiError } from './api-error';
+import type { Request, Response } from 'express';
+import { refuseToken, type AuthFailureSettings } from './auth-failures';
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 
@@ -29,18 +29,18 @@ export function bearerTokenMatches(authorization: string | undefined, expectedTo
 /**
  * A guard admitting `Authorization: Bearer <config[variable]>`, the config being the app's
  * provider under configToken: `@UseGuards(bearerTokenGuard(LEDGER_CONFIG, 'ADMIN_TOKEN'))`.
+ * Refusals are logged and counted per client address (refuseToken): 429 past the limit.
  */
 export function bearerTokenGuard<K extends string>(configToken: symbol, variable: K): Type<CanActivate> {
   @Injectable()
   class BearerTokenGuard implements CanActivate {
-    constructor(@Inject(configToken) private readonly config: Record<K, string>) {}
+    constructor(@Inject(configToken) private readonly config: Record<K, string> & AuthFailureSettings) {}
 
     canActivate(context: ExecutionContext): boolean {
       const request = context.switchToHttp().getRequest<Request>();
-      if (!bearerTokenMatches(request.headers.authorization, this.config[variable])) {
-        throw ApiError.unauthorized(`Invalid or missing ${variable.toLowerCase().replace(/_/g, ' ')}.`);
-      }
-      return true;
+      if (bearerTokenMatches(request.headers.authorization, this.config[variable])) return true;
+      const response = context.switchToHttp().getResponse<Response>();
+      throw refuseToken(request, response, variable.toLowerCase().replace(/_/g, ' '), this.config);
     }
   }
   return mixin(BearerTokenGuard);

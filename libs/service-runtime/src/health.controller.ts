@@ -1,7 +1,9 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { metricsRegistry } from '@platform/telemetry';
+import { refuseToken } from './auth-failures';
+import { bearerTokenMatches } from './bearer-token.guard';
 import { EventConsumers } from './event-consumers';
 import { KafkaConnection } from './kafka-connection';
 import { PLATFORM_OPTIONS, type PlatformOptions } from './platform-options';
@@ -48,8 +50,13 @@ export class HealthController {
     });
   }
 
+  /** Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`. */
   @Get('metrics')
-  async metrics(@Res() response: Response): Promise<void> {
+  async metrics(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const token = this.options.env.METRICS_TOKEN;
+    if (token !== undefined && !bearerTokenMatches(request.headers.authorization, token)) {
+      throw refuseToken(request, response, 'metrics token', this.options.env);
+    }
     response.setHeader('Content-Type', metricsRegistry.contentType);
     response.send(await metricsRegistry.metrics());
   }

@@ -10,3 +10,6 @@ export * from './run-service';
 export * from './openapi-document';
 export * from './log-redaction';
 export * from './bearer-token.guard';
+export * from './auth-failures';
+export * from './input-limits';
+export * from './http-server-limits';

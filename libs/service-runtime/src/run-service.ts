@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -8,7 +7,10 @@ import { ConfigError, loadConfig, type ServiceEnv } from '@platform/config';
 import { collectProcessMetrics, initTracing } from '@platform/telemetry';
 import { ApiExceptionFilter, bodyParserErrorHandler } from './api-exception.filter';
 import { createValidationPipe } from './validation';
+import { applyHttpServerLimits } from './http-server-limits';
 import { httpTelemetryMiddleware } from './http-telemetry.middleware';
+import { rejectMalformedInput } from './input-limits';
+import { securityHeaders } from './response-headers';
 import { serveOpenApiDocument, type OpenApiSettings } from './openapi-document';
 
 export interface ServiceDefinition<S extends z.ZodObject<z.ZodRawShape>> {
@@ -57,19 +59,21 @@ export async function runService<S extends z.ZodObject<z.ZodRawShape>>(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders);
   app.use(httpTelemetryMiddleware);
   app.useBodyParser('json', { limit: definition.bodyLimit ?? '100kb' });
   app.use(bodyParserErrorHandler);
+  app.use(rejectMalformedInput);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   if (definition.openApi !== undefined) serveOpenApiDocument(app, definition.openApi);
   app.enableShutdownHooks();
   app.set('x-powered-by', false);
-  // Keep idle connections longer than clients and load balancers do (Node's 5 s default makes a
-  // client reuse a socket the server is closing: "other side closed").
-  const server: Server = app.getHttpServer();
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  applyHttpServerLimits(app.getHttpServer(), {
+    headersTimeoutSeconds: config.HTTP_HEADERS_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: config.HTTP_REQUEST_TIMEOUT_SECONDS,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+  });
   await app.listen(config.PORT, config.HOST);
   app.get(Logger).log(`${definition.serviceName} listening on http://${config.HOST}:${config.PORT}`);
 }

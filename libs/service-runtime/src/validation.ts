@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateIf, type ValidationOptions } from 'class-validator';
 import { ApiError } from './api-error';
 
 function firstError(
@@ -47,4 +48,13 @@ export function createValidationPipe(): ValidationPipe {
       );
     },
   });
+}
+
+/**
+ * Like @IsOptional, but only an absent field skips the checks: `null` is checked like any other
+ * value, so `"card": null` is refused where an object is required rather than reaching the code
+ * that reads it (class-validator's @IsOptional lets null through).
+ */
+export function IsOptionalNotNull(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined, options);
 }

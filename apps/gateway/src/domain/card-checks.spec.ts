@@ -56,23 +56,33 @@ describe('detectCardBrand', () => {
     ['5555555555554444', 'mastercard'],
     ['2221000000000009', 'mastercard'],
     ['2720990000000000', 'mastercard'],
-    ['2220990000000000', 'unknown'],
-    ['2721000000000000', 'unknown'],
-    ['5000000000000000', 'unknown'],
-    ['5600000000000000', 'unknown'],
+    ['2220990000000000', null],
+    ['2721000000000000', null],
+    ['5000000000000000', null],
+    ['5600000000000000', null],
     ['340000000000009', 'amex'],
     ['378282246310005', 'amex'],
     ['6011111111111117', 'discover'],
     ['6500000000000000', 'discover'],
     ['6440000000000000', 'discover'],
     ['6490000000000000', 'discover'],
-    ['6430000000000000', 'unknown'],
+    ['6430000000000000', null],
+    ['6221260000000000', 'discover'],
+    ['6229250000000000', 'discover'],
+    ['6221250000000000', 'unionpay'],
     ['3528000000000000', 'jcb'],
     ['3589000000000000', 'jcb'],
-    ['3527000000000000', 'unknown'],
-    ['3590000000000000', 'unknown'],
+    ['3527000000000000', null],
+    ['3590000000000000', null],
     ['6200000000000000', 'unionpay'],
-    ['9999000000000000', 'unknown'],
+    ['9999000000000000', null],
+    ['0000000000000000', null],
+    ['1234567812345670', null],
+    // A network's prefix with a length it does not issue.
+    ['424242424242', null],
+    ['42424242424242', null],
+    ['55555555555544', null],
+    ['3782822463100055', null],
   ])('%s is %s', (number, brand) => {
     expect(detectCardBrand(number)).toBe(brand);
   });
@@ -134,10 +144,36 @@ describe('checkCard', () => {
     expect(!result.ok && result.problem).toMatchObject({ code, field });
   });
 
-  it('accepts 12 and 19 digit numbers and 4-digit cvcs', () => {
-    expect(checkCard({ ...VALID, number: withCheckDigit('42424242424') }, NOW).ok).toBe(true);
+  it('accepts the lengths each network issues and 4-digit cvcs', () => {
+    expect(checkCard({ ...VALID, number: withCheckDigit('424242424242') }, NOW).ok).toBe(true);
     expect(checkCard({ ...VALID, number: withCheckDigit('424242424242424242') }, NOW).ok).toBe(true);
     expect(checkCard({ ...VALID, number: '378282246310005', cvc: '1234' }, NOW).ok).toBe(true);
+    expect(checkCard({ ...VALID, number: withCheckDigit('42424242424') }, NOW)).toMatchObject({
+      ok: false,
+      problem: { code: 'invalid_number' },
+    });
+  });
+
+  it.each(['000000000000000000', '1234567812345670', '0000000000000000', withCheckDigit('999999999999999')])(
+    'refuses %s, which passes Luhn but belongs to no card network, as invalid_number',
+    (number) => {
+      expect(passesLuhn(number)).toBe(true);
+      expect(checkCard({ ...VALID, number }, NOW)).toMatchObject({
+        ok: false,
+        problem: { code: 'invalid_number', field: 'number' },
+      });
+    },
+  );
+
+  it('gives every accepted card a brand, whatever the number', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{11,18}$/), (partial) => {
+        const result = checkCard({ ...VALID, number: withCheckDigit(partial) }, NOW);
+        return result.ok
+          ? detectCardBrand(result.card.number) === result.card.brand
+          : result.problem.code === 'invalid_number';
+      }),
+    );
   });
 
   it('never puts the number in a problem message', () => {

@@ -3,7 +3,7 @@
  * goes nowhere but the vault. Failures read like Stripe's card errors.
  */
 
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'unionpay' | 'unknown';
+export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'unionpay';
 
 export type CardErrorCode =
   | 'invalid_number'
@@ -71,16 +71,44 @@ function prefixIn(digits: string, length: number, low: number, high: number): bo
   return prefix >= low && prefix <= high;
 }
 
-/** The card network, from the leading digits (the BIN ranges each network publishes). */
-export function detectCardBrand(digits: string): CardBrand {
-  if (digits.startsWith('4')) return 'visa';
-  if (prefixIn(digits, 2, 51, 55) || prefixIn(digits, 4, 2221, 2720)) return 'mastercard';
-  if (digits.startsWith('34') || digits.startsWith('37')) return 'amex';
-  if (digits.startsWith('6011') || digits.startsWith('65') || prefixIn(digits, 3, 644, 649))
-    return 'discover';
-  if (prefixIn(digits, 4, 3528, 3589)) return 'jcb';
-  if (digits.startsWith('62')) return 'unionpay';
-  return 'unknown';
+/** A network's IIN ranges (the leading digits it publishes) and the lengths its numbers have. */
+interface CardNetwork {
+  readonly brand: CardBrand;
+  readonly matches: (digits: string) => boolean;
+  readonly lengths: readonly number[];
+}
+
+const SIXTEEN_TO_NINETEEN = [16, 17, 18, 19] as const;
+
+/** In order: Discover's co-branded 622126–622925 is found before UnionPay's 62. */
+const CARD_NETWORKS: readonly CardNetwork[] = [
+  { brand: 'visa', matches: (digits) => digits.startsWith('4'), lengths: [13, 16, 19] },
+  {
+    brand: 'mastercard',
+    matches: (digits) => prefixIn(digits, 2, 51, 55) || prefixIn(digits, 4, 2221, 2720),
+    lengths: [16],
+  },
+  { brand: 'amex', matches: (digits) => digits.startsWith('34') || digits.startsWith('37'), lengths: [15] },
+  {
+    brand: 'discover',
+    matches: (digits) =>
+      digits.startsWith('6011') ||
+      digits.startsWith('65') ||
+      prefixIn(digits, 3, 644, 649) ||
+      prefixIn(digits, 6, 622_126, 622_925),
+    lengths: SIXTEEN_TO_NINETEEN,
+  },
+  { brand: 'jcb', matches: (digits) => prefixIn(digits, 4, 3528, 3589), lengths: SIXTEEN_TO_NINETEEN },
+  { brand: 'unionpay', matches: (digits) => digits.startsWith('62'), lengths: SIXTEEN_TO_NINETEEN },
+];
+
+/**
+ * The card network, from the leading digits and the length (the IIN ranges each network
+ * publishes); null for a number no network we accept issues, such as 0000… or 1234….
+ */
+export function detectCardBrand(digits: string): CardBrand | null {
+  const network = CARD_NETWORKS.find((candidate) => candidate.matches(digits));
+  return network !== undefined && network.lengths.includes(digits.length) ? network.brand : null;
 }
 
 /** A card is valid through the last day of its expiry month (UTC). */
@@ -108,6 +136,14 @@ export function checkCard(input: CardInput, now: Date): CardCheckResult {
       `The card number must be ${CARD_NUMBER_LENGTH_MIN} to ${CARD_NUMBER_LENGTH_MAX} digits.`,
     );
   }
+  const brand = detectCardBrand(number);
+  if (brand === null) {
+    return problem(
+      'invalid_number',
+      'number',
+      'Your card number is not a number of a card network we accept.',
+    );
+  }
   if (!passesLuhn(number)) return problem('incorrect_number', 'number', 'Your card number is incorrect.');
   if (!Number.isInteger(input.expMonth) || input.expMonth < 1 || input.expMonth > 12) {
     return problem('invalid_expiry_month', 'exp_month', "Your card's expiration month is invalid.");
@@ -125,7 +161,7 @@ export function checkCard(input: CardInput, now: Date): CardCheckResult {
     ok: true,
     card: {
       number,
-      brand: detectCardBrand(number),
+      brand,
       bin: number.slice(0, 6),
       last4: number.slice(-4),
       expMonth: input.expMonth,

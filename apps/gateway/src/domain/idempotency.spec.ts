@@ -1,4 +1,9 @@
-import { canonicalJson, idempotencyRequestHash, isWellFormedIdempotencyKey } from './idempotency';
+import {
+  CANONICAL_JSON_DEPTH_MAX,
+  canonicalJson,
+  idempotencyRequestHash,
+  isWellFormedIdempotencyKey,
+} from './idempotency';
 
 describe('idempotency keys', () => {
   it('accepts printable keys up to 255 characters and nothing else', () => {
@@ -17,6 +22,15 @@ describe('idempotency keys', () => {
     );
     expect(canonicalJson(undefined)).toBe('null');
     expect(canonicalJson({ a: undefined, b: 'x' })).toBe('{"b":"x"}');
+  });
+
+  it(`stops at ${CANONICAL_JSON_DEPTH_MAX} levels with a RangeError, never a stack overflow`, () => {
+    let deep: unknown = 'bottom';
+    for (let level = 0; level < 2_500; level += 1) deep = [deep];
+    expect(() => canonicalJson(deep)).toThrow(RangeError);
+    let fits: unknown = 'bottom';
+    for (let level = 0; level < CANONICAL_JSON_DEPTH_MAX; level += 1) fits = { a: fits };
+    expect(canonicalJson(fits)).toMatch(/^\{"a":/);
   });
 
   it('hashes the same request the same way whatever the key order', () => {

@@ -9,14 +9,23 @@ export function isWellFormedIdempotencyKey(key: string): boolean {
   return IDEMPOTENCY_KEY_PATTERN.test(key);
 }
 
+/**
+ * Levels canonicalJson descends. Request bodies are refused past 20 levels before they are hashed
+ * (service-runtime's input limits); this bound keeps the recursion safe for any other caller.
+ */
+export const CANONICAL_JSON_DEPTH_MAX = 64;
+
 /** JSON with object keys sorted at every depth, so key order never makes two bodies differ. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > CANONICAL_JSON_DEPTH_MAX) {
+    throw new RangeError(`canonicalJson: nested deeper than ${CANONICAL_JSON_DEPTH_MAX} levels`);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, depth + 1)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, entry]) => entry !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry, depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -1,27 +1,29 @@
 import { apiKeyHash } from './credentials';
-import { authFailureCounterKey, fixedWindowAt } from './rate-windows';
+import {
+  clientFailureCounterKey,
+  credentialFailureCounterKey,
+  merchantRequestCounterKey,
+} from './rate-windows';
 
-describe('fixedWindowAt', () => {
-  it('puts a moment in its window and says how long until the window ends, rounded up', () => {
-    const window = fixedWindowAt(new Date('2026-11-25T20:03:20.500Z'), 300);
-    expect(window.start.toISOString()).toBe('2026-11-25T20:00:00.000Z');
-    expect(window.retryAfterSeconds).toBe(100);
-  });
-
-  it('never answers a Retry-After below one second', () => {
-    expect(fixedWindowAt(new Date('2026-11-25T20:04:59.999Z'), 300).retryAfterSeconds).toBe(1);
-    expect(fixedWindowAt(new Date('2026-11-25T20:05:00.000Z'), 300).retryAfterSeconds).toBe(300);
-  });
-});
-
-describe('authFailureCounterKey', () => {
-  it('is one key per IP, never the IP in clear, never an API key hash', () => {
-    const key = authFailureCounterKey('203.0.113.9');
-    expect(key).toBe(authFailureCounterKey('203.0.113.9'));
-    expect(key).not.toBe(authFailureCounterKey('203.0.113.10'));
+describe('counter keys', () => {
+  it('is one key per IP, never the IP in clear', () => {
+    const key = clientFailureCounterKey('203.0.113.9');
+    expect(key).toBe(clientFailureCounterKey('203.0.113.9'));
+    expect(key).not.toBe(clientFailureCounterKey('203.0.113.10'));
     expect(key).not.toContain('203.0.113.9');
     expect(key).toMatch(/^auth_failures:[0-9a-f]{64}$/);
-    expect(key).not.toMatch(/^[0-9a-f]{64}$/);
-    expect(apiKeyHash('sk_test_x')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('keeps each kind apart from the others and from API key hashes', () => {
+    const presented = `sk_test_${'x'.repeat(32)}`;
+    const keys = [
+      apiKeyHash(presented),
+      clientFailureCounterKey(presented),
+      credentialFailureCounterKey(presented),
+      merchantRequestCounterKey(presented),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.slice(1).every((key) => !/^[0-9a-f]{64}$/.test(key))).toBe(true);
+    expect(credentialFailureCounterKey(presented)).not.toContain(presented);
   });
 });

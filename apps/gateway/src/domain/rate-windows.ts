@@ -1,25 +1,23 @@
 import { createHash } from 'node:crypto';
 
-/** Fixed windows for request counting: the window a moment falls in, and how long until it ends. */
-export interface FixedWindow {
-  readonly start: Date;
-  /** Whole seconds until the window ends (at least 1): the Retry-After of a refusal. */
-  readonly retryAfterSeconds: number;
-}
-
-export function fixedWindowAt(now: Date, windowSeconds: number): FixedWindow {
-  const windowMs = windowSeconds * 1000;
-  const startMs = Math.floor(now.getTime() / windowMs) * windowMs;
-  return {
-    start: new Date(startMs),
-    retryAfterSeconds: Math.max(1, Math.ceil((startMs + windowMs - now.getTime()) / 1000)),
-  };
-}
-
 /**
- * The counter key of a client IP's failed authentications: hashed (an IP is personal data) and
- * prefixed so it can never equal an API key's hash in the same table.
+ * Keys of the shared request and failure counters (rate_limit_windows). An API key's own counter
+ * is its hash (64 hex); every other kind is prefixed, so no two kinds can ever share a counter.
  */
-export function authFailureCounterKey(clientIp: string): string {
-  return `auth_failures:${createHash('sha256').update(clientIp, 'utf8').digest('hex')}`;
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Failed authentications from one client IP: hashed, since an IP is personal data. */
+export function clientFailureCounterKey(clientIp: string): string {
+  return `auth_failures:${sha256(clientIp)}`;
+}
+
+/** Failed authentications with one presented credential (a revoked key retried, a sprayed guess). */
+export function credentialFailureCounterKey(presented: string): string {
+  return `auth_failures_credential:${sha256(presented)}`;
+}
+
+/** Requests of all the keys of one merchant together. */
+export function merchantRequestCounterKey(merchantId: string): string {
+  return `merchant_requests:${merchantId}`;
 }

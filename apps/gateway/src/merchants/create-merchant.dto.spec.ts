@@ -114,4 +114,14 @@ describe('UpdateMerchantDto', () => {
       param: 'api_key',
     });
   });
+
+  it.each(['name', 'settlement_currency', 'pricing'])(
+    'refuses %s: null (it used to reach the update and fail there)',
+    async (field) => {
+      expect(await refusal({ [field]: null }, UpdateMerchantDto)).toMatchObject({
+        status: 400,
+        param: field,
+      });
+    },
+  );
 });

@@ -3,16 +3,17 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsOptionalNotNull } from '@platform/service-runtime';
 import { BASIS_POINTS_MAX } from '@platform/contracts';
 import { IsKnownCurrencyCode, PAYMENT_AMOUNT_MINOR_MAX } from '../payments/create-payment.dto';
 
@@ -47,12 +48,12 @@ function currencyOf(entry: unknown): unknown {
 /** What a merchant is priced and settled in: the same fields at onboarding and on update. */
 class MerchantSettingsDto {
   /** Lower-case ISO 4217; payments in other currencies are converted into it. */
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsKnownCurrencyCode()
   settlement_currency?: string;
 
   /** Currencies left out are charged the ledger's default (2.9 % + 0.30). */
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested({ each: true })
   @Type(() => PricingEntryDto)
   @IsObject({ each: true })
@@ -71,8 +72,15 @@ export class CreateMerchantDto extends MerchantSettingsDto {
 
 /** POST /v1/merchants/:id: only the fields given change; pricing entries replace their currency's. */
 export class UpdateMerchantDto extends MerchantSettingsDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @Length(1, 100)
   @IsString()
   name?: string;
+}
+
+/** POST /v1/merchants/:id/api_keys (admin). */
+export class IssueApiKeyDto {
+  @IsOptionalNotNull()
+  @IsBoolean()
+  revoke_existing?: boolean;
 }

@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiError, bearerTokenGuard } from '@platform/service-runtime';
 import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
 import { apiKeyHash, apiKeyLast4 } from '../domain/credentials';
 import { newApiKey, newApiKeyId, newMerchantId } from '../domain/random-identifiers';
 import { correlationIdOf } from '../http/correlation-id';
-import { CreateMerchantDto, UpdateMerchantDto } from './create-merchant.dto';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository';
+import { issuedKeyResource, newKeyFor, type ApiKeyResource } from '../api-keys/api-keys.controller';
+import { CreateMerchantDto, IssueApiKeyDto, UpdateMerchantDto } from './create-merchant.dto';
 import type { MerchantEntity } from './merchant.entity';
 import {
   pricingFromRequest,
@@ -14,9 +16,15 @@ import {
   type PricingResource,
 } from './merchant-pricing';
 import { MerchantsRepository } from './merchants.repository';
-import { GATEWAY_CONFIG } from '../gateway-config';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { Documented } from '../openapi/documented';
-import { CREATE_MERCHANT_SCHEMA, MERCHANT_SCHEMA, UPDATE_MERCHANT_SCHEMA } from '../openapi/schemas';
+import {
+  API_KEY_SCHEMA,
+  CREATE_MERCHANT_SCHEMA,
+  ISSUE_API_KEY_SCHEMA,
+  MERCHANT_SCHEMA,
+  UPDATE_MERCHANT_SCHEMA,
+} from '../openapi/schemas';
 
 const MERCHANT_ID = /^mer_[A-Za-z0-9]{8,64}$/;
 
@@ -43,7 +51,11 @@ function toMerchantResource(merchant: MerchantEntity, pricing: readonly Merchant
 
 @Controller('v1')
 export class MerchantsController {
-  constructor(private readonly merchants: MerchantsRepository) {}
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly merchants: MerchantsRepository,
+    private readonly apiKeys: ApiKeysRepository,
+  ) {}
 
   /** Operators onboard a merchant; its API key is in this answer and nowhere else, ever. */
   @Documented({
@@ -128,6 +140,32 @@ export class MerchantsController {
       : null;
     if (merchant === null) throw ApiError.notFound('merchant', id);
     return toMerchantResource(merchant, await this.merchants.pricingOf(merchant.id));
+  }
+
+  /**
+   * A new API key for a merchant (admin token), the secret in this answer only: how a merchant that
+   * lost its keys gets one (with revoke_existing, its live keys are revoked in the same step).
+   */
+  @Documented({
+    summary: 'Issue an API key to a merchant (admin token); the secret is returned once',
+    status: 201,
+    body: ISSUE_API_KEY_SCHEMA,
+    response: API_KEY_SCHEMA,
+    errors: [404],
+    authenticated: false,
+  })
+  @Post('merchants/:id/api_keys')
+  @HttpCode(201)
+  @UseGuards(bearerTokenGuard(GATEWAY_CONFIG, 'ADMIN_TOKEN'))
+  async issueApiKey(
+    @Param('id') id: string,
+    @Body() body: IssueApiKeyDto,
+  ): Promise<ApiKeyResource & { secret: string }> {
+    if (!MERCHANT_ID.test(id)) throw ApiError.notFound('merchant', id);
+    const { secret, key } = newKeyFor(id);
+    const limit = this.config.API_KEYS_PER_MERCHANT_MAX;
+    const outcome = await this.apiKeys.issue(key, limit, body.revoke_existing === true);
+    return issuedKeyResource(outcome, secret, id, limit);
   }
 
   /** The merchant the API key belongs to: lets a client check that a stored key still works. */

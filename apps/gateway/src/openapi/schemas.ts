@@ -275,6 +275,14 @@ export const API_KEY_SCHEMA = object({
   secret: string({ description: 'The key itself: only in the answer to the creation.' }),
 });
 
+/** The admin's POST /v1/merchants/:id/api_keys. */
+export const ISSUE_API_KEY_SCHEMA = object({
+  revoke_existing: {
+    type: 'boolean',
+    description: "Revoke the merchant's live keys first, in the same step (lost or leaked keys).",
+  },
+});
+
 const settlementCurrency = string({
   pattern: '^[a-z]{3}$',
   description: 'Lower-case ISO 4217: payments in other currencies are converted into it.',

@@ -144,6 +144,23 @@ describe('CreatePaymentDto', () => {
     expect(await firstProblem(body)).toEqual({ param, constraint });
   });
 
+  it.each<[string, unknown, string]>([
+    ['card', { ...VALID, payment_method: { type: 'card', card: null } }, 'payment_method[card]'],
+    [
+      'bank_transfer',
+      { ...VALID, payment_method: { type: 'bank_transfer', bank_transfer: null } },
+      'payment_method[bank_transfer]',
+    ],
+    ['wallet', { ...VALID, payment_method: { type: 'wallet', wallet: null } }, 'payment_method[wallet]'],
+    ['customer', { ...VALID, customer: null }, 'customer'],
+    ['customer email', { ...VALID, customer: { email: null } }, 'customer[email]'],
+    ['metadata', { ...VALID, metadata: null }, 'metadata'],
+    ['description', { ...VALID, description: null }, 'description'],
+    ['capture_method', { ...VALID, capture_method: null }, 'capture_method'],
+  ])('refuses null for %s instead of taking it as absent', async (_, body, param) => {
+    expect(await firstProblem(body)).toMatchObject({ param });
+  });
+
   it('accepts 50 metadata keys at their limits', async () => {
     const metadata = Object.fromEntries(
       Array.from({ length: 50 }, (_, i) => [`${i}`.padEnd(40, 'k'), 'v'.repeat(500)]),

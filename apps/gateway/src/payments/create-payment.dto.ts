@@ -6,7 +6,6 @@ import {
   IsInt,
   IsIP,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -16,6 +15,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { IsOptionalNotNull } from '@platform/service-runtime';
 import { isKnownCurrency } from '@platform/money';
 
 /*
@@ -120,19 +120,19 @@ export class PaymentMethodDto {
   @IsIn(['card', 'bank_transfer', 'wallet'])
   type!: 'card' | 'bank_transfer' | 'wallet';
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @IsObject()
   @Type(() => CardDetailsDto)
   card?: CardDetailsDto;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @IsObject()
   @Type(() => BankTransferDetailsDto)
   bank_transfer?: BankTransferDetailsDto;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @IsObject()
   @Type(() => WalletDetailsDto)
@@ -160,23 +160,23 @@ export function paymentMethodProblem(method: PaymentMethodDto): { param: string;
 }
 
 export class CustomerDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @MaxLength(100)
   @IsString()
   id?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @MaxLength(254)
   @IsEmail()
   email?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIP()
   @MaxLength(45)
   @IsString()
   ip?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Z]{2}$/, { message: 'must be an upper-case ISO 3166-1 alpha-2 country code, such as US' })
   country?: string;
 }
@@ -198,22 +198,22 @@ export class CreatePaymentDto {
   @Type(() => PaymentMethodDto)
   payment_method!: PaymentMethodDto;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['automatic', 'manual'])
   capture_method?: 'automatic' | 'manual';
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @IsObject()
   @Type(() => CustomerDto)
   customer?: CustomerDto;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @MaxLength(DESCRIPTION_LENGTH_MAX)
   @IsString()
   description?: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsMetadataMap()
   metadata?: Record<string, string>;
 }

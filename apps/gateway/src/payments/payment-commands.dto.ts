@@ -1,9 +1,10 @@
-import { IsDefined, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '@platform/service-runtime';
 import { PAYMENT_AMOUNT_MINOR_MAX } from './create-payment.dto';
 
 export class CapturePaymentDto {
   /** Omitted: the whole authorization. */
-  @IsOptional()
+  @IsOptionalNotNull()
   @Max(PAYMENT_AMOUNT_MINOR_MAX)
   @Min(1)
   @IsInt()
@@ -18,7 +19,7 @@ export const CANCELLATION_REASONS = [
 ] as const;
 
 export class CancelPaymentDto {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(CANCELLATION_REASONS)
   cancellation_reason?: (typeof CANCELLATION_REASONS)[number];
 }

@@ -1,32 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** Fixed-window request counters per API key, in Postgres so every gateway instance shares them. */
+/** Fixed-window counters (requests per key and merchant, failed authentications), in Postgres so every gateway instance shares them. */
 @Injectable()
 export class RateLimitRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Counts one request in the window and returns the window's count so far. */
-  async hit(keyHash: string, windowStart: Date): Promise<number> {
+  /** Counts one hit on each (distinct) counter in the window, in one statement; the counts so far, by counter. */
+  async hit(counterKeys: readonly string[], windowStart: Date): Promise<Map<string, number>> {
     const rows: unknown = await this.dataSource.query(
-      `INSERT INTO rate_limit_windows (key_hash, window_start, request_count) VALUES ($1, $2, 1)
+      `INSERT INTO rate_limit_windows (key_hash, window_start, request_count)
+         SELECT key, $2, 1 FROM unnest($1::text[]) AS key
        ON CONFLICT (key_hash, window_start) DO UPDATE SET request_count = rate_limit_windows.request_count + 1
-       RETURNING request_count`,
-      [keyHash, windowStart],
+       RETURNING key_hash, request_count`,
+      [counterKeys, windowStart],
     );
-    const [row] = rows as { request_count: number }[];
-    if (row === undefined) throw new Error('rate limit upsert returned no row');
-    return row.request_count;
-  }
-
-  /** The window's count so far, without counting anything. */
-  async count(keyHash: string, windowStart: Date): Promise<number> {
-    const rows: unknown = await this.dataSource.query(
-      'SELECT request_count FROM rate_limit_windows WHERE key_hash = $1 AND window_start = $2',
-      [keyHash, windowStart],
+    const counts = new Map(
+      (rows as { key_hash: string; request_count: number }[]).map((row) => [row.key_hash, row.request_count]),
     );
-    const [row] = rows as { request_count: number }[];
-    return row?.request_count ?? 0;
+    if (counterKeys.some((key) => !counts.has(key))) throw new Error('rate limit upsert missed a counter');
+    return counts;
   }
 
   async deleteWindowsBefore(cutoff: Date): Promise<void> {

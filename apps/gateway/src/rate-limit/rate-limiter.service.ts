@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { authFailureCounterKey, fixedWindowAt } from '../domain/rate-windows';
+import { fixedWindowAt } from '@platform/service-runtime';
+import {
+  clientFailureCounterKey,
+  credentialFailureCounterKey,
+  merchantRequestCounterKey,
+} from '../domain/rate-windows';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { RateLimitRepository } from './rate-limit.repository';
 
@@ -7,11 +12,26 @@ export interface RateLimitDecision {
   readonly allowed: boolean;
   /** Whole seconds until the current window ends (at least 1). */
   readonly retryAfterSeconds: number;
+  /** What ran out: the key's own limit or its merchant's (all keys together); null when allowed. */
+  readonly exceeded: 'api_key' | 'merchant' | null;
+}
+
+export interface AuthFailureDecision {
+  /** Over AUTH_FAILURES_PER_WINDOW for the client address or for the credential: 429, not 401. */
+  readonly throttled: boolean;
+  readonly retryAfterSeconds: number;
+  /** This failure is the first over the limit (of the address or the credential): worth one log line. */
+  readonly justThrottled: boolean;
 }
 
 /** Old windows are swept at this interval; a window is only read while it is current. */
 const SWEEP_INTERVAL_MS = 60_000;
 
+/**
+ * Request limits per API key and per merchant, and failed-authentication limits per client address
+ * and per presented credential. Failures are counted only for requests that fail: an honest key
+ * is never refused because others behind the same address sprayed wrong ones.
+ */
 @Injectable()
 export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimiter');
@@ -22,35 +42,37 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     private readonly windows: RateLimitRepository,
   ) {}
 
-  async check(keyHash: string, now: Date = new Date()): Promise<RateLimitDecision> {
+  /** Counts one request of the key and of its merchant. */
+  async check(keyHash: string, merchantId: string, now: Date = new Date()): Promise<RateLimitDecision> {
     const window = fixedWindowAt(now, this.config.RATE_LIMIT_WINDOW_SECONDS);
-    const count = await this.windows.hit(keyHash, window.start);
-    return {
-      allowed: count <= this.config.RATE_LIMIT_REQUESTS_PER_WINDOW,
-      retryAfterSeconds: window.retryAfterSeconds,
-    };
+    const merchantKey = merchantRequestCounterKey(merchantId);
+    const counts = await this.windows.hit([keyHash, merchantKey], window.start);
+    const exceeded =
+      (counts.get(keyHash) ?? 0) > this.config.RATE_LIMIT_REQUESTS_PER_WINDOW
+        ? 'api_key'
+        : (counts.get(merchantKey) ?? 0) > this.config.MERCHANT_RATE_LIMIT_REQUESTS_PER_WINDOW
+          ? 'merchant'
+          : null;
+    return { allowed: exceeded === null, retryAfterSeconds: window.retryAfterSeconds, exceeded };
   }
 
-  /**
-   * Whether a client IP may still try to authenticate: once it has used up its failures in the
-   * window, it is refused before its key is even looked up, so guessing keys learns nothing more.
-   */
-  async checkAuthFailures(clientIp: string, now: Date = new Date()): Promise<RateLimitDecision> {
+  /** Counts one failed authentication of the client address and, when one was sent, of the credential. */
+  async recordAuthFailure(
+    clientIp: string,
+    presented: string | null,
+    now: Date = new Date(),
+  ): Promise<AuthFailureDecision> {
     const window = fixedWindowAt(now, this.config.AUTH_FAILURE_WINDOW_SECONDS);
-    const failures = await this.windows.count(authFailureCounterKey(clientIp), window.start);
+    const keys = [
+      clientFailureCounterKey(clientIp),
+      ...(presented === null ? [] : [credentialFailureCounterKey(presented)]),
+    ];
+    const counts = [...(await this.windows.hit(keys, window.start)).values()];
+    const limit = this.config.AUTH_FAILURES_PER_WINDOW;
     return {
-      allowed: failures < this.config.AUTH_FAILURES_PER_WINDOW,
+      throttled: counts.some((count) => count > limit),
       retryAfterSeconds: window.retryAfterSeconds,
-    };
-  }
-
-  /** Counts one failed authentication of the IP; refused once that was more than the window allows. */
-  async recordAuthFailure(clientIp: string, now: Date = new Date()): Promise<RateLimitDecision> {
-    const window = fixedWindowAt(now, this.config.AUTH_FAILURE_WINDOW_SECONDS);
-    const failures = await this.windows.hit(authFailureCounterKey(clientIp), window.start);
-    return {
-      allowed: failures <= this.config.AUTH_FAILURES_PER_WINDOW,
-      retryAfterSeconds: window.retryAfterSeconds,
+      justThrottled: counts.some((count) => count === limit + 1),
     };
   }
 

@@ -1,4 +1,5 @@
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '@platform/service-runtime';
 import { PAYMENT_AMOUNT_MINOR_MAX } from '../payments/create-payment.dto';
 
 export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
@@ -10,13 +11,13 @@ export class CreateRefundDto {
   payment!: string;
 
   /** Omitted: everything captured and not yet refunded. */
-  @IsOptional()
+  @IsOptionalNotNull()
   @Max(PAYMENT_AMOUNT_MINOR_MAX)
   @Min(1)
   @IsInt()
   amount?: number;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(REFUND_REASONS)
   reason?: (typeof REFUND_REASONS)[number];
 }

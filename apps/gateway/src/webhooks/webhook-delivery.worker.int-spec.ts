@@ -34,10 +34,11 @@ let webhooks: WebhooksRepository;
 let secrets: WebhookSecrets;
 const received: { body: string; signature: string }[] = [];
 
-function worker(allowPrivateTargets: boolean): WebhookDeliveryWorker {
+/** A worker whose allow-list names the receiver, or (false) is empty as by default. */
+function worker(receiverAllowed: boolean): WebhookDeliveryWorker {
   const config = loadConfig('gateway', gatewayEnvSchema, {
     ...ENV,
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets),
+    WEBHOOK_ALLOWED_TARGETS: receiverAllowed ? `127.0.0.1:${(server.address() as AddressInfo).port}` : '',
   });
   return new WebhookDeliveryWorker(config, webhooks, secrets);
 }

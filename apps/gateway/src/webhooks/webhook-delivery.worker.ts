@@ -100,7 +100,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
         body,
         {
           timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
-          allowPrivateTargets: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+          allowedTargets: this.config.WEBHOOK_ALLOWED_TARGETS,
         },
       );
     } catch (caught) {

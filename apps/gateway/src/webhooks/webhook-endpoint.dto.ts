@@ -3,12 +3,12 @@ import {
   ArrayMinSize,
   IsArray,
   IsDefined,
-  IsOptional,
   IsString,
   IsUrl,
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsOptionalNotNull } from '@platform/service-runtime';
 
 export class CreateWebhookEndpointDto {
   @IsDefined()
@@ -18,7 +18,7 @@ export class CreateWebhookEndpointDto {
   url!: string;
 
   /** Event types to deliver ('*' for all); all when omitted. */
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^(\*|[a-z_]{1,40}\.[a-z_.]{1,60})$/, {
     each: true,
     message: 'must be event types such as payment.captured, or *',
@@ -28,7 +28,7 @@ export class CreateWebhookEndpointDto {
   @IsArray()
   enabled_events?: string[];
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @MaxLength(500)
   @IsString()
   description?: string;

@@ -87,7 +87,9 @@ export class WebhookEndpointsController {
     @CurrentMerchant() merchant: MerchantEntity,
     @Body() body: CreateWebhookEndpointDto,
   ): Promise<WebhookEndpointResource & { secret: string }> {
-    const problem = await webhookTargetProblem(body.url, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+    const problem = await webhookTargetProblem(body.url, {
+      allowedTargets: this.config.WEBHOOK_ALLOWED_TARGETS,
+    });
     if (problem !== null) {
       throw new ApiError(400, 'invalid_request_error', 'url_invalid', `Invalid url: ${problem}.`, 'url');
     }

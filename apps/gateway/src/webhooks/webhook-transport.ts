@@ -1,19 +1,32 @@
 import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { literalAddressOf, resolvedAddressesProblem, webhookUrlProblem } from '../domain/webhook-targets';
+import {
+  literalAddressOf,
+  resolvedAddressesProblem,
+  webhookTargetKey,
+  webhookUrlProblem,
+} from '../domain/webhook-targets';
 
 /** A delivery refused before any connection: the target is (now) not allowed. */
 export class WebhookTargetRefused extends Error {
   override readonly name = 'WebhookTargetRefused';
 }
 
-function resolveAll(hostname: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => {
+/** Every address a name resolves to, as the connection's own lookup would find them. */
+export type ResolveAll = (hostname: string) => Promise<LookupAddress[]>;
+
+export const resolveAll: ResolveAll = (hostname) =>
+  new Promise((resolve, reject) => {
     lookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
       error === null ? resolve(addresses) : reject(error),
     );
   });
+
+/** Where deliveries may go: the allow-listed host:port pairs, and the resolver (replaced in tests). */
+export interface WebhookTargetPolicy {
+  readonly allowedTargets: ReadonlySet<string>;
+  readonly resolve?: ResolveAll;
 }
 
 /**
@@ -22,22 +35,21 @@ function resolveAll(hostname: string): Promise<LookupAddress[]> {
  */
 export async function webhookTargetProblem(
   text: string,
-  allowPrivateTargets: boolean,
+  policy: WebhookTargetPolicy,
 ): Promise<string | null> {
-  const problem = webhookUrlProblem(text, allowPrivateTargets);
+  const problem = webhookUrlProblem(text, policy.allowedTargets);
   if (problem !== null) return problem;
   const url = new URL(text);
-  if (literalAddressOf(url) !== null) return null;
+  if (literalAddressOf(url) !== null || policy.allowedTargets.has(webhookTargetKey(url))) return null;
   let addresses: LookupAddress[];
   try {
-    addresses = await resolveAll(url.hostname);
+    addresses = await (policy.resolve ?? resolveAll)(url.hostname);
   } catch {
     return `${url.hostname} does not resolve`;
   }
   return resolvedAddressesProblem(
     url.hostname,
     addresses.map((entry) => entry.address),
-    allowPrivateTargets,
   );
 }
 
@@ -52,42 +64,47 @@ type LookupCallback = (
  * the address connected to, so a name that changes between a check and the connection (DNS
  * rebinding) gains nothing. Exported for tests.
  */
-export function guardedLookup(allowPrivateTargets: boolean) {
+export function guardedLookup(resolve: ResolveAll = resolveAll) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error !== null) {
-        callback(error, '');
-        return;
-      }
-      const problem = resolvedAddressesProblem(
-        hostname,
-        addresses.map((entry) => entry.address),
-        allowPrivateTargets,
-      );
-      if (problem !== null) {
-        callback(new WebhookTargetRefused(problem), '');
-        return;
-      }
-      const [first] = addresses;
-      if (options.all === true || first === undefined) callback(null, addresses);
-      else callback(null, first.address, first.family);
-    });
+    resolve(hostname).then(
+      (found) => {
+        const addresses = found.filter(
+          (entry) => options.family === undefined || options.family === 0 || entry.family === options.family,
+        );
+        const problem = resolvedAddressesProblem(
+          hostname,
+          addresses.map((entry) => entry.address),
+        );
+        if (problem !== null) {
+          callback(new WebhookTargetRefused(problem), '');
+          return;
+        }
+        const [first] = addresses;
+        if (options.all === true || first === undefined) callback(null, addresses);
+        else callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
   };
 }
 
 /**
  * POSTs one webhook and answers the response status; throws WebhookTargetRefused (before any
  * connection) when the target is not allowed, or the network error. Redirects are not followed.
+ * An address literal is checked here, before connecting (Node connects to it without a lookup);
+ * a name is checked inside the connection's own lookup.
  */
 export function postWebhook(
   text: string,
   headers: Record<string, string>,
   body: string,
-  options: { readonly timeoutMs: number; readonly allowPrivateTargets: boolean },
+  options: WebhookTargetPolicy & { readonly timeoutMs: number },
 ): Promise<number> {
-  const problem = webhookUrlProblem(text, options.allowPrivateTargets);
+  const problem = webhookUrlProblem(text, options.allowedTargets);
   if (problem !== null) return Promise.reject(new WebhookTargetRefused(`the URL ${problem}`));
   const url = new URL(text);
+  // An allow-listed host:port connects wherever it resolves; any other name only to public addresses.
+  const allowListed = options.allowedTargets.has(webhookTargetKey(url));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
     const outgoing = send(
@@ -95,7 +112,7 @@ export function postWebhook(
       {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: guardedLookup(options.allowPrivateTargets),
+        ...(allowListed ? {} : { lookup: guardedLookup(options.resolve) }),
         signal: AbortSignal.timeout(options.timeoutMs),
       },
       (response: IncomingMessage) => {

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '@platform/service-runtime';
 
 const SEQUENCE = /^(0|[1-9][0-9]{0,17})$/;
 export const STATEMENT_LIMIT_MAX = 500;
@@ -40,7 +41,7 @@ export class RepublishDto {
   @IsString()
   from_sequence!: string;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(SEQUENCE, { message: 'must be a sequence number' })
   @IsString()
   to_sequence?: string;

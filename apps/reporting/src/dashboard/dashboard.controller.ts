@@ -8,7 +8,11 @@ import { DASHBOARD_HTML, DASHBOARD_SCRIPT } from './dashboard-page';
 export class DashboardController {
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'")
+  // frame-ancestors: no other site may frame the page (clickjacking); X-Frame-Options DENY is set for every answer.
+  @Header(
+    'content-security-policy',
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  )
   page(): string {
     return DASHBOARD_HTML;
   }

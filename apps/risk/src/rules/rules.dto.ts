@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsOptionalNotNull } from '@platform/service-runtime';
 import { RULES_MAX, RULE_ID_LENGTH_MAX, RULE_KINDS, type RuleKind } from '../domain/risk-rules';
 
 /** One rule as the admin API takes it; its params are checked by kind in domain/rule-wire.ts. */
@@ -38,11 +39,11 @@ export class RuleDto {
   @IsDefined()
   weight!: number;
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['enforce', 'shadow'])
   mode?: 'enforce' | 'shadow';
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   params?: Record<string, unknown>;
 }
@@ -57,7 +58,7 @@ export class PutRulesDto {
   rules!: RuleDto[];
 
   /** When given, the change is refused with 409 unless this is the current version (0: none yet). */
-  @IsOptional()
+  @IsOptionalNotNull()
   @Min(0)
   @IsInt()
   expected_version?: number;

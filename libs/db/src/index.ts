@@ -5,3 +5,4 @@ export * from './processed-events';
 export * from './outbox-pruner';
 export * from './migrations';
 export * from './batched-delete';
+export * from './outbox-backlog';

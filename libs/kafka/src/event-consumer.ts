@@ -10,6 +10,7 @@ import {
   contextFromHeaders,
   eventHandlingSeconds,
   eventsConsumedTotal,
+  recordConsumerLag,
   withSpan,
 } from '@platform/telemetry';
 import type { EventProducer } from './event-producer';
@@ -126,6 +127,7 @@ export class EventConsumer {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const logicalTopic = this.logicalTopic(batch.topic);
+    recordConsumerLag(this.options.groupName, logicalTopic, batch.partition, batch.offsetLag());
     const chunkSizeMax = this.options.handleBatch === undefined ? 1 : (this.options.batchSizeMax ?? 100);
     for (let start = 0; start < batch.messages.length; start += chunkSizeMax) {
       if (!payload.isRunning() || payload.isStale()) return;

@@ -23,6 +23,7 @@ const GENERATORS = {
   VAULT_ACTIVE_KEY_ID: () => 'k1',
   CARD_FINGERPRINT_SECRET: () => random(32),
   RISK_KEY_HASH_SECRET: () => random(32),
+  GRAFANA_ADMIN_PASSWORD: () => random(18),
 };
 
 /** @param {string} dir @returns {string[]} the names written now */

@@ -5,49 +5,19 @@ import { collectProcessMetrics, metricsRegistry } from '@platform/telemetry';
 import '../../apps/ledger/src/observability/ledger-metrics';
 import '../../apps/payments/src/observability/payment-metrics';
 import '../../apps/reporting/src/observability/reporting-metrics';
-import { ROOT, readText, readYaml, type YamlValue } from './deploy-files';
+import { ROOT, readText, readYaml } from './deploy-files';
+import {
+  PROMETHEUS_SERIES,
+  RULES_FILE,
+  dashboardExpressions,
+  dashboards,
+  metricNames,
+  rules,
+  type Panel,
+} from './observability-files';
 
 // Static checks of the Grafana dashboards and Prometheus alert rules against the metrics the code
 // registers (test/e2e/observability scrapes the running services for the same names).
-
-const DASHBOARDS_DIR = 'deploy/observability/grafana/dashboards';
-const RULES_FILE = 'deploy/observability/alerts/platform-alerts.yml';
-/** Series Prometheus makes itself, not a service. */
-const PROMETHEUS_SERIES = new Set(['up']);
-const PROMQL_WORDS = new Set([
-  'and',
-  'or',
-  'unless',
-  'bool',
-  'offset',
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'inf',
-  'nan',
-]);
-
-/** The metric names a PromQL expression reads (Grafana's $variables allowed). */
-export function metricNames(expression: string): string[] {
-  const labelValues = [...expression.matchAll(/label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/g)].map(
-    (m) => m[1]!,
-  );
-  const stripped = expression
-    .replace(/label_values\([^)]*\)/g, ' ')
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, ' ')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/\$\{[^}]*\}|\$[a-zA-Z_]+/g, ' ')
-    .replace(/\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, ' ');
-  const names = [...stripped.matchAll(/(?<![\w:])[a-zA-Z_:][\w:]*(?![\w:])(?!\s*\()/g)]
-    .map((m) => m[0])
-    .filter((word) => !PROMQL_WORDS.has(word.toLowerCase()));
-  return [...new Set([...labelValues, ...names])];
-}
 
 /** Every series name the registry exports: histograms as _bucket, _sum and _count. */
 async function exportedNames(): Promise<Set<string>> {
@@ -60,44 +30,6 @@ async function exportedNames(): Promise<Set<string>> {
     else names.add(metric.name);
   }
   return names;
-}
-
-interface Panel {
-  title: string;
-  type: string;
-  targets?: { expr: string }[];
-  datasource?: { uid: string };
-}
-
-function dashboards(): { file: string; json: YamlValue }[] {
-  return fs
-    .readdirSync(path.join(ROOT, DASHBOARDS_DIR))
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => ({ file, json: JSON.parse(readText(path.join(DASHBOARDS_DIR, file))) }));
-}
-
-function dashboardExpressions(): { where: string; expr: string }[] {
-  return dashboards().flatMap(({ file, json }) => [
-    ...(json.panels as Panel[]).flatMap((panel) =>
-      (panel.targets ?? []).map((target) => ({ where: `${file}: ${panel.title}`, expr: target.expr })),
-    ),
-    ...(json.templating.list as { name: string; query: { query: string } }[]).map((variable) => ({
-      where: `${file}: $${variable.name}`,
-      expr: variable.query.query,
-    })),
-  ]);
-}
-
-interface Rule {
-  alert: string;
-  expr: string;
-  for?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
-
-function rules(): Rule[] {
-  return (readYaml(RULES_FILE).groups as { rules: Rule[] }[]).flatMap((group) => group.rules);
 }
 
 describe('metric names in PromQL', () => {

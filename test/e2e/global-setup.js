@@ -50,7 +50,8 @@ module.exports = async function globalSetup() {
       logDir: LOG_DIR,
       brokers: broker.brokers,
       // Tests kill and restart services: let the group move a dead member's partitions quickly.
-      extraEnv: { KAFKA_SESSION_TIMEOUT_MS: '10000' },
+      // Reporting reconciles every few seconds, so the dashboard test sees a result.
+      extraEnv: { KAFKA_SESSION_TIMEOUT_MS: '10000', RECONCILIATION_INTERVAL_SECONDS: '5' },
     });
     const urls = services.serviceUrls(PORTS);
     const demoMerchant = await services.createMerchant(urls.gateway, secrets.ADMIN_TOKEN, 'E2E Merchant');

@@ -1,6 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, overlappingTexts, screenshot, svgTextCount } from '@platform/testing';
-import { readDashboard, showDashboard } from '../../apps/reporting/test-support/dashboard-view';
+import {
+  DASHBOARD_SIZES,
+  readDashboard,
+  showDashboard,
+} from '../../apps/reporting/test-support/dashboard-view';
 import { onboardMerchant, readPlatform, request, waitFor } from './platform';
 
 const platform = readPlatform();
@@ -18,11 +22,6 @@ interface Overview {
   currencies: { currency: string; count: number }[];
   freshness: { sequence: string; lag_messages: string | null } | null;
 }
-
-const SIZES = {
-  desktop: { viewport: { width: 1280, height: 900 } },
-  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
-} as const;
 
 describe('the analysts dashboard on the running platform', () => {
   let merchant: Awaited<ReturnType<typeof onboardMerchant>>;
@@ -75,8 +74,8 @@ describe('the analysts dashboard on the running platform', () => {
     await browser?.close();
   });
 
-  async function open(size: keyof typeof SIZES): Promise<Page> {
-    const context = await browser.newContext({ ...SIZES[size], bypassCSP: true });
+  async function open(size: keyof typeof DASHBOARD_SIZES): Promise<Page> {
+    const context = await browser.newContext({ ...DASHBOARD_SIZES[size], bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${platform.services.reporting}/dashboard?merchant=${merchant.id}`);
     await page.fill('#token', platform.analystToken);

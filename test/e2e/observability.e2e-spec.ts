@@ -1,13 +1,24 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PROMETHEUS_SERIES, dashboardExpressions, metricNames, rules } from '../deploy/observability-files';
 import { readPlatform, request, waitFor, type ServiceName } from './platform';
 
 const platform = readPlatform();
 const SERVICES: ServiceName[] = ['gateway', 'payments', 'risk', 'ledger', 'reporting'];
 
+/** The token guarding /metrics where the platform sets one (METRICS_TOKEN, from the environment or its secrets). */
+function metricsToken(): string | undefined {
+  const secretsFile = path.join(platform.stateDir, 'secrets.json');
+  const secrets = fs.existsSync(secretsFile)
+    ? (JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, unknown>)
+    : {};
+  const fromSecrets = secrets.METRICS_TOKEN;
+  return process.env.METRICS_TOKEN ?? (typeof fromSecrets === 'string' ? fromSecrets : undefined);
+}
+
 /** The series names one service's /metrics exports, from its `# TYPE` lines (histograms expanded). */
 async function scrape(service: ServiceName): Promise<{ names: Set<string>; text: string }> {
-  // A METRICS_TOKEN, where the platform sets one, guards /metrics.
-  const token = process.env.METRICS_TOKEN;
+  const token = metricsToken();
   const reply = await request<string>(`${platform.services[service]}/metrics`, {
     ...(token === undefined ? {} : { token }),
   });

@@ -1,5 +1,11 @@
 import type { Page } from 'playwright-core';
 
+/** The sizes the dashboard is tested at: a laptop, and a phone held upright. */
+export const DASHBOARD_SIZES = {
+  desktop: { viewport: { width: 1280, height: 900 } },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+} as const;
+
 /** What the dashboard shows, read off the page (strings evaluated there: no DOM types in Node code). */
 export interface DashboardView {
   readonly url: string;

@@ -3,18 +3,22 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  ServiceProcess,
   TestNamespace,
-  createScratchDatabase,
   launchChromium,
   overlappingTexts,
   screenshot,
+  startServiceWithDatabase,
   svgTextCount,
   waitFor,
-  type ScratchDatabase,
+  type ServiceWithDatabase,
 } from '@platform/testing';
 import { entryPosted, type EntrySpec } from '../../test-support/ledger-entries';
-import { readDashboard, showDashboard, type DashboardView } from '../../test-support/dashboard-view';
+import {
+  DASHBOARD_SIZES,
+  readDashboard,
+  showDashboard,
+  type DashboardView,
+} from '../../test-support/dashboard-view';
 
 const PORT = 3500 + 80 + (process.pid % 9);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -123,28 +127,21 @@ const usd = (text: string) => `$${text}`;
 const jpy = (text: string) => `¥${text}`;
 const kwd = (text: string) => `KWD${NBSP}${text}`;
 
-const SIZES = {
-  desktop: { viewport: { width: 1280, height: 900 } },
-  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
-} as const;
-
 describe('the analysts dashboard in Chromium', () => {
-  let database: ScratchDatabase;
   let bus: TestNamespace | undefined;
-  let service: ServiceProcess | undefined;
+  let reporting: ServiceWithDatabase | undefined;
   let browser: Browser;
 
   beforeAll(async () => {
-    database = await createScratchDatabase('itest_dash_page');
     bus = await TestNamespace.create({ name: 'dash-page', read: [] });
-    service = await ServiceProcess.start({
+    reporting = await startServiceWithDatabase({
+      databasePrefix: 'itest_dash_page',
       name: 'reporting',
       main: join(__dirname, '..', '..', 'dist', 'main.js'),
       port: PORT,
       env: {
         HOST: '127.0.0.1',
         ...bus.serviceEnv,
-        DATABASE_URL: database.url,
         ADMIN_TOKEN: `adm_${randomBytes(12).toString('hex')}`,
         ANALYST_TOKEN,
         RECONCILIATION_INTERVAL_SECONDS: '1',
@@ -168,14 +165,13 @@ describe('the analysts dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await service?.stop();
+    await reporting?.stop();
     await bus?.close();
-    await database?.drop();
   });
 
   /** A page of its own at a size, recording every address it loads; the token is typed in once. */
   async function openDashboard(
-    size: keyof typeof SIZES,
+    size: keyof typeof DASHBOARD_SIZES,
     query = '',
   ): Promise<{
     context: BrowserContext;
@@ -183,7 +179,11 @@ describe('the analysts dashboard in Chromium', () => {
     requested: string[];
   }> {
     // The page forbids eval by CSP; the test's own probes need it.
-    const context = await browser.newContext({ ...SIZES[size], bypassCSP: true, acceptDownloads: true });
+    const context = await browser.newContext({
+      ...DASHBOARD_SIZES[size],
+      bypassCSP: true,
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));

@@ -24,6 +24,7 @@ const GENERATORS = {
   CARD_FINGERPRINT_SECRET: () => random(32),
   RISK_KEY_HASH_SECRET: () => random(32),
   METRICS_TOKEN: () => `met_${random(24)}`,
+  GRAFANA_ADMIN_PASSWORD: () => random(18),
 };
 
 /** @param {string} dir @returns {string[]} the names written now */

@@ -116,11 +116,46 @@ export interface Manifest {
   [field: string]: YamlValue;
 }
 
-const SUPPORTED_KUSTOMIZATION_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'images']);
+const SUPPORTED_KUSTOMIZATION_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'namespace',
+  'resources',
+  'images',
+  'configMapGenerator',
+  'generatorOptions',
+]);
+
+interface ConfigMapGenerator {
+  name: string;
+  files: string[];
+  options?: { labels?: Record<string, string> };
+}
+
+/** ConfigMaps generated from files: data keyed by file name, labels from generatorOptions and options. */
+function generatedConfigMaps(relativeDir: string, kustomization: YamlValue): Manifest[] {
+  const generators = (kustomization.configMapGenerator ?? []) as ConfigMapGenerator[];
+  if (generators.length > 0 && kustomization.generatorOptions?.disableNameSuffixHash !== true) {
+    throw new Error(`${relativeDir}: the tests read generated names only with disableNameSuffixHash`);
+  }
+  const commonLabels = (kustomization.generatorOptions?.labels ?? {}) as Record<string, string>;
+  return generators.map((generator) => {
+    const labels = { ...commonLabels, ...generator.options?.labels };
+    return {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: generator.name, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
+      data: Object.fromEntries(
+        generator.files.map((file) => [path.basename(file), readText(path.join(relativeDir, file))]),
+      ),
+    };
+  });
+}
 
 /**
  * What `kubectl kustomize <dir>` gives for the features these files use (resources, namespace,
- * images). Any other kustomization field throws, so the tests never check a partial picture.
+ * images, ConfigMaps generated from files without a name hash). Any other kustomization field
+ * throws, so the tests never check a partial picture.
  */
 export function renderKustomization(relativeDir: string): Manifest[] {
   const kustomization = readYaml(path.join(relativeDir, 'kustomization.yaml'));
@@ -129,8 +164,8 @@ export function renderKustomization(relativeDir: string): Manifest[] {
       throw new Error(`${relativeDir}: kustomization field ${field} is not understood by the tests`);
     }
   }
-  const manifests: Manifest[] = [];
-  for (const resource of kustomization.resources as string[]) {
+  const manifests: Manifest[] = generatedConfigMaps(relativeDir, kustomization);
+  for (const resource of (kustomization.resources ?? []) as string[]) {
     const resourcePath = path.join(relativeDir, resource);
     if (fs.statSync(path.join(ROOT, resourcePath)).isDirectory()) {
       manifests.push(...renderKustomization(resourcePath));

@@ -55,6 +55,8 @@ module.exports = async function globalSetup() {
         // Tests kill and restart services: let the group move a dead member's partitions quickly.
         KAFKA_SESSION_TIMEOUT_MS: '10000',
         WEBHOOK_ALLOWED_TARGETS: WEBHOOK_RECEIVER_PORTS.map((port) => `127.0.0.1:${port}`).join(','),
+        // Reporting reconciles every few seconds, so the dashboard test sees a result.
+        RECONCILIATION_INTERVAL_SECONDS: '5',
       },
     });
     const urls = services.serviceUrls(PORTS);

@@ -7,6 +7,8 @@ export const ledgerEnvSchema = z.object({
   ADMIN_TOKEN: env.secret(),
   /** Payment events of one partition posted together in one transaction (set-based). */
   LEDGER_POSTING_BATCH_MAX: env.integer(500, 1, 5_000),
+  /** Minutes between full verifications of the hash chain (ledger_verify_ok); 0 turns them off. */
+  LEDGER_VERIFY_INTERVAL_MINUTES: env.integer(60, 0, 10_080),
 });
 
 export type LedgerConfig = z.infer<typeof ledgerEnvSchema>;

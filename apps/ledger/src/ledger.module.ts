@@ -8,6 +8,8 @@ import { JournalRepository } from './journal/journal.repository';
 import { LedgerStateRepository } from './journal/ledger-state.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from './ledger-config';
 import { MerchantEventsConsumer } from './merchant-pricing/merchant-events.consumer';
+import { LedgerMetricsRepository } from './observability/ledger-metrics.repository';
+import { LedgerMetricsService } from './observability/ledger-metrics.service';
 import { LEDGER_MIGRATIONS } from './migrations';
 import { LedgerAdminController } from './read-api/ledger-admin.controller';
 import { LedgerController } from './read-api/ledger.controller';
@@ -42,6 +44,8 @@ export class LedgerModule {
         PaymentEventsConsumer,
         LedgerCommandsConsumer,
         MerchantEventsConsumer,
+        LedgerMetricsRepository,
+        LedgerMetricsService,
       ],
     };
   }

@@ -3,7 +3,7 @@ import { env, serviceEnvShape } from '@platform/config';
 import type { RoutingRule } from './domain/processor-routing';
 import { payoutsEnvShape } from './payouts/payouts-config';
 import { settlementEnvShape } from './settlement/settlement-config';
-import { DEFAULT_FX_RATE_TABLE, rateTableProblems } from './domain/fx-conversion';
+import { DEFAULT_FX_RATE_TABLE, fxRateTableSchema } from '@platform/money';
 
 const processorName = z.string().regex(/^[a-z0-9-]{1,50}$/);
 const minorAmount = z
@@ -30,15 +30,6 @@ const routingRuleSchema = z
   .strict();
 
 const rate = z.number().min(0).max(1);
-
-const fxRateTableSchema = z
-  .object({ version: z.string().min(1).max(50), rates: z.record(z.string(), z.string()) })
-  .strict()
-  .superRefine((table, context) => {
-    for (const problem of rateTableProblems(table)) {
-      context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-    }
-  });
 
 const riskTimeoutPolicy = z.enum(['open', 'closed']);
 const riskTimeoutPoliciesSchema = z

@@ -23,6 +23,7 @@ import { SettleCaptures } from './settlement/settle-captures.service';
 import { SettlementJob } from './settlement/settlement.job';
 import { SettlementRepository } from './settlement/settlement.repository';
 import { SettlementsOperatorController } from './settlement/settlements-operator.controller';
+import { PaymentDeadlineMetricsJob } from './observability/payment-deadline-metrics.job';
 
 const ENTITIES = [PaymentEntity, PaymentEventEntity];
 
@@ -61,6 +62,7 @@ export class PaymentsModule {
         PayoutsService,
         LedgerEventsConsumer,
         DailyPayoutsJob,
+        PaymentDeadlineMetricsJob,
       ],
     };
   }

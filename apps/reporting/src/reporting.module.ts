@@ -6,10 +6,12 @@ import { GenerationRepository } from './projections/generations/generation.repos
 import { ProjectionStoreRepository } from './projections/generations/projection-store.repository';
 import { ProjectionsService } from './projections/projections.service';
 import { ProjectionsController } from './rebuild/projections.controller';
+import { ReconciliationMonitor } from './reconciliation/reconciliation-monitor.service';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { ReconciliationRepository } from './reconciliation/reconciliation.repository';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { REPORTING_CONFIG, type ReportingConfig } from './reporting-config';
+import { ProjectionLagService } from './reports/projection-lag.service';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsRepository } from './reports/reports.repository';
 
@@ -35,6 +37,8 @@ export class ReportingModule {
         ReportsRepository,
         ReconciliationRepository,
         ReconciliationService,
+        ReconciliationMonitor,
+        ProjectionLagService,
       ],
     };
   }

@@ -3,7 +3,14 @@ import { createEvent, type EventEnvelope } from '@platform/contracts';
 
 export interface EntrySpec {
   readonly sequence: number;
-  readonly kind: 'capture' | 'refund' | 'payout' | 'payout_paid' | 'payout_failed' | 'settlement';
+  readonly kind:
+    | 'capture'
+    | 'refund'
+    | 'payout'
+    | 'payout_paid'
+    | 'payout_failed'
+    | 'settlement'
+    | 'dispute_hold';
   readonly merchantId: string;
   readonly currency?: string;
   readonly grossMinor: bigint;
@@ -47,15 +54,20 @@ export function entryPosted(spec: EntrySpec): EventEnvelope<'ledger.entry_posted
                 posting(`merchant_payout_reserved:${m}:${currency}`, 'liability', gross),
                 posting(`platform_bank:${currency}`, 'asset', -gross),
               ]
-            : spec.kind === 'payout_failed'
+            : spec.kind === 'dispute_hold'
               ? [
-                  posting(`merchant_payout_reserved:${m}:${currency}`, 'liability', gross),
-                  posting(`merchant_available:${m}:${currency}`, 'liability', -gross),
+                  posting(`merchant_available:${m}:${currency}`, 'liability', gross),
+                  posting(`chargebacks_in_flight:${m}:${currency}`, 'liability', -gross),
                 ]
-              : [
-                  posting(`merchant_pending:${m}:${currency}`, 'liability', gross),
-                  posting(`merchant_available:${m}:${currency}`, 'liability', -gross),
-                ];
+              : spec.kind === 'payout_failed'
+                ? [
+                    posting(`merchant_payout_reserved:${m}:${currency}`, 'liability', gross),
+                    posting(`merchant_available:${m}:${currency}`, 'liability', -gross),
+                  ]
+                : [
+                    posting(`merchant_pending:${m}:${currency}`, 'liability', gross),
+                    posting(`merchant_available:${m}:${currency}`, 'liability', -gross),
+                  ];
   return createEvent(
     'ledger.entry_posted',
     {
@@ -67,7 +79,7 @@ export function entryPosted(spec: EntrySpec): EventEnvelope<'ledger.entry_posted
       postings,
       context: {
         merchantId: m,
-        ...(spec.kind === 'capture' || spec.kind === 'refund'
+        ...(spec.kind === 'capture' || spec.kind === 'refund' || spec.kind === 'dispute_hold'
           ? { paymentId, paymentMethodType: spec.method ?? 'card' }
           : {}),
         currency,

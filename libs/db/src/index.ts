@@ -7,3 +7,4 @@ export * from './migrations';
 export * from './batched-delete';
 export * from './transient-errors';
 export * from './outbox-rearm';
+export * from './outbox-backlog';

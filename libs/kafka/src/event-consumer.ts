@@ -10,6 +10,8 @@ import {
   contextFromHeaders,
   eventHandlingSeconds,
   eventsConsumedTotal,
+  forgetConsumerLag,
+  recordConsumerLag,
   withSpan,
 } from '@platform/telemetry';
 import type { EventProducer } from './event-producer';
@@ -186,6 +188,7 @@ export class EventConsumer {
       this.setState('joined');
     });
     consumer.on(consumer.events.REBALANCING, () => {
+      forgetConsumerLag(this.options.groupName);
       if (this.consumer === consumer && !this.stopping) this.setState('joining');
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -233,6 +236,7 @@ export class EventConsumer {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const logicalTopic = this.logicalTopic(batch.topic);
+    recordConsumerLag(this.options.groupName, logicalTopic, batch.partition, batch.offsetLag());
     const chunkSizeMax =
       this.options.handleBatch === undefined ? 1 : (this.options.batchSizeMax ?? BATCH_SIZE_MAX_DEFAULT);
     for (let start = 0; start < batch.messages.length; start += chunkSizeMax) {

@@ -1,2 +1,3 @@
 export * from './iso-4217';
 export * from './money';
+export * from './fx-rates';

@@ -9,6 +9,7 @@ import { OutboxPruneService } from './outbox-prune.service';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PLATFORM_OPTIONS, outboxRetentionHours, type PlatformOptions } from './platform-options';
 import { REDACTED_LOG_PATHS } from './log-redaction';
+import { RuntimeMetricsService } from './runtime-metrics.service';
 import { TelemetryLifecycle } from './telemetry-lifecycle';
 
 /**
@@ -58,6 +59,7 @@ export class PlatformModule {
         ...(outboxRetentionHours(options) === null ? [] : [OutboxPruneService]),
         EventConsumers,
         TelemetryLifecycle,
+        RuntimeMetricsService,
       ],
       exports: [PLATFORM_OPTIONS, KafkaConnection, EventConsumers],
     };

@@ -5,3 +5,4 @@ export * from './migrated-database';
 export * from './service-process';
 export * from './test-namespace';
 export * from './test-card';
+export * from './browser';

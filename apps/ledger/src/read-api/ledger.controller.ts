@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiError, bearerTokenGuard } from '@platform/service-runtime';
 import { LEDGER_CONFIG } from '../ledger-config';
 import { JournalRepository, type BalanceAsOf } from '../journal/journal.repository';
+import { recordVerifyResult } from '../observability/ledger-metrics';
 import { BalanceQueryDto, StatementQueryDto } from './ledger-requests.dto';
 import {
   balanceView,
@@ -87,6 +88,8 @@ export class LedgerController {
   /** Recomputes the whole chain; names the first broken link. */
   @Get('verify')
   async verify() {
-    return verifyView(await this.journal.verify());
+    const report = await this.journal.verify();
+    recordVerifyResult(report);
+    return verifyView(report);
   }
 }

@@ -31,6 +31,7 @@ import {
   type AuthorizationResult,
   type PaymentMethodForProcessor,
 } from '../processors/processor-connector';
+import { recordPaymentStatus } from '../observability/payment-metrics';
 import { ProcessorRegistry } from '../processors/processor-registry';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import type { StoredPaymentMethod } from './payment.entity';
@@ -192,6 +193,7 @@ export class PaymentLifecycle {
       this.logger.warn(`payment.create ${command.id} for ${data.paymentId} ignored: payment_already_exists`);
       return;
     }
+    recordPaymentStatus(null, state.status);
     const events = toContractEvents(result.events, 0, (sequence) =>
       causedBy(command, sequence, data.paymentId),
     );
@@ -679,6 +681,7 @@ export class PaymentLifecycle {
       locked.state.version,
       actionExpiresAt === undefined ? {} : { actionExpiresAt },
     );
+    recordPaymentStatus(locked.state.status, step.state.status);
     const events = toContractEvents(step.events, locked.state.version, metadata);
     await this.record(manager, events);
   }

@@ -27,6 +27,9 @@ export interface VolumeDelta {
   refundedMinor: bigint;
   captureCount: bigint;
   refundCount: bigint;
+  /** Disputes opened (dispute_hold entries) and the amounts they dispute. */
+  disputeCount: bigint;
+  disputedMinor: bigint;
 }
 
 export interface BalanceDelta {
@@ -226,7 +229,7 @@ export function foldEntry(deltas: ProjectionDeltas, entry: LedgerEntryPosted): v
     );
   }
 
-  if (entry.kind === 'capture' || entry.kind === 'refund') {
+  if (entry.kind === 'capture' || entry.kind === 'refund' || entry.kind === 'dispute_hold') {
     const paymentMethod = context.paymentMethodType ?? UNKNOWN_METHOD;
     add(
       deltas.volume,
@@ -241,15 +244,20 @@ export function foldEntry(deltas: ProjectionDeltas, entry: LedgerEntryPosted): v
         refundedMinor: 0n,
         captureCount: 0n,
         refundCount: 0n,
+        disputeCount: 0n,
+        disputedMinor: 0n,
       }),
       (row) => {
         if (entry.kind === 'capture') {
           row.grossMinor += grossMinor;
           row.feeMinor += feeMinor;
           row.captureCount += 1n;
-        } else {
+        } else if (entry.kind === 'refund') {
           row.refundedMinor += grossMinor;
           row.refundCount += 1n;
+        } else {
+          row.disputedMinor += grossMinor;
+          row.disputeCount += 1n;
         }
       },
     );

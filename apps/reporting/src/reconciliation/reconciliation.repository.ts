@@ -60,11 +60,12 @@ const CHECKS: Record<string, (schema: string) => string> = {
       FULL JOIN (SELECT currency, sum(revenue_minor) AS total FROM ${s}.fees GROUP BY 1) f
         ON f.currency = b.currency
      WHERE coalesce(b.total, 0) <> coalesce(f.total, 0)`,
-  // Volume lines add up to the captures and refunds entered, per merchant and currency.
+  // Volume lines add up to the captures, refunds and disputes entered, per merchant and currency.
   volume: (s) => `
     WITH v AS (
       SELECT merchant_id, currency, sum(gross_minor) AS gross, sum(fee_minor) AS fee,
-             sum(capture_count) AS captures, sum(refunded_minor) AS refunded, sum(refund_count) AS refunds
+             sum(capture_count) AS captures, sum(refunded_minor) AS refunded, sum(refund_count) AS refunds,
+             sum(disputed_minor) AS disputed, sum(dispute_count) AS disputes
         FROM ${s}.volume GROUP BY 1, 2),
     a AS (
       SELECT merchant_id, currency,
@@ -72,8 +73,10 @@ const CHECKS: Record<string, (schema: string) => string> = {
              sum(fee_minor) FILTER (WHERE kind = 'capture') AS fee,
              sum(entry_count) FILTER (WHERE kind = 'capture') AS captures,
              sum(gross_minor) FILTER (WHERE kind = 'refund') AS refunded,
-             sum(entry_count) FILTER (WHERE kind = 'refund') AS refunds
-        FROM ${s}.activity WHERE kind IN ('capture', 'refund') GROUP BY 1, 2)
+             sum(entry_count) FILTER (WHERE kind = 'refund') AS refunds,
+             sum(gross_minor) FILTER (WHERE kind = 'dispute_hold') AS disputed,
+             sum(entry_count) FILTER (WHERE kind = 'dispute_hold') AS disputes
+        FROM ${s}.activity WHERE kind IN ('capture', 'refund', 'dispute_hold') GROUP BY 1, 2)
     SELECT jsonb_build_object('merchant', coalesce(v.merchant_id, a.merchant_id),
                               'currency', coalesce(v.currency, a.currency), 'figure', f.name) AS key,
            f.expected::text AS expected, f.actual::text AS actual
@@ -83,7 +86,9 @@ const CHECKS: Record<string, (schema: string) => string> = {
        ('fee', coalesce(a.fee, 0), coalesce(v.fee, 0)),
        ('captures', coalesce(a.captures, 0), coalesce(v.captures, 0)),
        ('refunded', coalesce(a.refunded, 0), coalesce(v.refunded, 0)),
-       ('refunds', coalesce(a.refunds, 0), coalesce(v.refunds, 0))) AS f(name, expected, actual)
+       ('refunds', coalesce(a.refunds, 0), coalesce(v.refunds, 0)),
+       ('disputed', coalesce(a.disputed, 0), coalesce(v.disputed, 0)),
+       ('disputes', coalesce(a.disputes, 0), coalesce(v.disputes, 0))) AS f(name, expected, actual)
      WHERE f.expected <> f.actual`,
   payouts: (s) => `
     WITH p AS (

@@ -156,3 +156,66 @@ export class BalancesQueryDto extends PageQuery {
   @IsIn(accountTypeSchema.options)
   account_type?: string;
 }
+
+export const TOP_MERCHANTS_MAX = 50;
+
+/** GET /v1/reports/overview: everything the dashboard shows, in one currency, from one snapshot. */
+export class OverviewQueryDto {
+  @ApiPropertyOptional({ description: 'merchant id (mer_…)' })
+  @IsOptional()
+  @Matches(/^mer_[A-Za-z0-9]{8,64}$/, { message: 'must be a merchant id (mer_…)' })
+  merchant?: string;
+
+  @ApiPropertyOptional({ enum: paymentMethodTypeSchema.options })
+  @IsOptional()
+  @IsIn([...paymentMethodTypeSchema.options, 'unknown'])
+  method?: string;
+
+  @ApiPropertyOptional({
+    example: 'jpy',
+    description: 'show this currency alone, as it is (else every currency converted, see reporting_currency)',
+  })
+  @IsOptional()
+  @IsCurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({
+    example: 'usd',
+    description: 'convert every currency into this one with the rate table (default REPORTING_CURRENCY)',
+  })
+  @IsOptional()
+  @IsCurrencyCode()
+  reporting_currency?: string;
+
+  @ApiPropertyOptional({
+    enum: ['hour', 'day', 'week', 'month'],
+    default: 'day',
+    description: 'bucket size; weeks start on Monday',
+  })
+  @IsOptional()
+  @IsIn(['hour', 'day', 'week', 'month'])
+  period?: 'hour' | 'day' | 'week' | 'month';
+
+  @ApiPropertyOptional({ description: 'first day, inclusive, in time_zone (default: a span ending today)' })
+  @IsOptional()
+  @IsCalendarDay()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'last day, inclusive, in time_zone (default today)' })
+  @IsOptional()
+  @IsCalendarDay()
+  to?: string;
+
+  @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Paris' })
+  @IsOptional()
+  @IsTimeZone()
+  time_zone?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: TOP_MERCHANTS_MAX, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(TOP_MERCHANTS_MAX)
+  top?: number;
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { OverviewRows, VolumeSums } from '../domain/overview';
 import { generationSchema } from '../projections/generations/generation-schema';
 
 export type Period = 'day' | 'week' | 'month';
@@ -28,7 +29,52 @@ export interface VolumeFilter extends PeriodFilter {
 export interface AsOf {
   readonly generation: number;
   readonly contiguousSequence: string;
+  readonly lastSequence: string;
   readonly eventsApplied: string;
+  /** When the generation last applied an entry. */
+  readonly updatedAt: string | null;
+}
+
+export interface OverviewFilter {
+  readonly from: string;
+  readonly to: string;
+  /** The range of the same length just before, for comparisons. */
+  readonly previousFrom: string;
+  readonly timeZone: string;
+  readonly period: 'hour' | 'day' | 'week' | 'month';
+  readonly merchantId?: string;
+  /** Upper case; the mix across currencies ignores it. */
+  readonly currency?: string;
+  readonly paymentMethod?: string;
+}
+
+interface SumsLine {
+  currency: string;
+  gross_minor: string;
+  fee_minor: string;
+  refunded_minor: string;
+  disputed_minor: string;
+  capture_count: string;
+  refund_count: string;
+  dispute_count: string;
+}
+
+const SUMS_SQL = `currency::text AS currency, sum(gross_minor)::text AS gross_minor, sum(fee_minor)::text AS fee_minor,
+  sum(refunded_minor)::text AS refunded_minor, sum(disputed_minor)::text AS disputed_minor,
+  sum(capture_count)::text AS capture_count, sum(refund_count)::text AS refund_count,
+  sum(dispute_count)::text AS dispute_count`;
+
+function toSums(line: SumsLine): VolumeSums {
+  return {
+    currency: line.currency,
+    grossMinor: BigInt(line.gross_minor),
+    feeMinor: BigInt(line.fee_minor),
+    refundedMinor: BigInt(line.refunded_minor),
+    disputedMinor: BigInt(line.disputed_minor),
+    captureCount: BigInt(line.capture_count),
+    refundCount: BigInt(line.refund_count),
+    disputeCount: BigInt(line.dispute_count),
+  };
 }
 
 export interface VolumeLine {
@@ -148,7 +194,60 @@ export class ReportsRepository {
     });
   }
 
-  private periodConditions(conditions: Conditions, filter: PeriodFilter): void {
+  /** Every figure of the overview from one snapshot of the active generation; null rows before one exists. */
+  async overview(filter: OverviewFilter): Promise<{ asOf: AsOf | null; rows: OverviewRows | null }> {
+    const { asOf, rows } = await this.inActive(async (manager, schema) => {
+      const grouped = async (
+        groupSql: string,
+        options: { allCurrencies?: boolean; from?: string; to?: string },
+      ) => {
+        const conditions = new Conditions([filter.timeZone]);
+        this.periodConditions(conditions, {
+          ...filter,
+          from: options.from ?? filter.from,
+          to: options.to ?? filter.to,
+          currency: options.allCurrencies === true ? undefined : filter.currency,
+        });
+        if (filter.paymentMethod !== undefined) conditions.add('payment_method = ?', filter.paymentMethod);
+        const group = groupSql === '' ? '' : `${groupSql} AS grouped, `;
+        return manager.query<(SumsLine & { grouped?: string })[]>(
+          `SELECT ${group}${SUMS_SQL} FROM ${schema}.volume ${conditions.where()}
+            GROUP BY ${groupSql === '' ? '1' : '1, 2'} ORDER BY 1${groupSql === '' ? '' : ', 2'}`,
+          conditions.values,
+        );
+      };
+      const period =
+        filter.period === 'hour'
+          ? `to_char(date_trunc('hour', bucket AT TIME ZONE $1), 'YYYY-MM-DD"T"HH24:00')`
+          : `(date_trunc('${filter.period}', bucket AT TIME ZONE $1))::date::text`;
+      const previousTo = new Date(Date.parse(`${filter.from}T00:00:00Z`) - 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const [series, methods, currencies, merchants, previous] = [
+        await grouped(period, {}),
+        await grouped('payment_method', {}),
+        await grouped('', { allCurrencies: true }),
+        await grouped('merchant_id', {}),
+        await grouped('', { from: filter.previousFrom, to: previousTo }),
+      ];
+      const overviewRows: OverviewRows = {
+        series: series.map((line) => ({ ...toSums(line), periodStart: line.grouped ?? '' })),
+        methods: methods.map((line) => ({ ...toSums(line), paymentMethod: line.grouped ?? '' })),
+        currencies: currencies.map(toSums),
+        merchants: merchants
+          .filter((line) => line.grouped !== '')
+          .map((line) => ({ ...toSums(line), merchant: line.grouped ?? '' })),
+        previous: previous.map(toSums),
+      };
+      return [overviewRows];
+    });
+    return { asOf, rows: rows[0] ?? null };
+  }
+
+  private periodConditions(
+    conditions: Conditions,
+    filter: Pick<PeriodFilter, 'from' | 'to' | 'merchantId' | 'currency'>,
+  ): void {
     // Days are calendar days in the requested time zone: [from 00:00, to + 1 day 00:00).
     if (filter.from !== undefined)
       conditions.add('bucket >= (?::date)::timestamp AT TIME ZONE $1', filter.from);
@@ -168,14 +267,19 @@ export class ReportsRepository {
       );
       if (active === undefined) return { asOf: null, rows: [] };
       const schema = generationSchema(active.generation);
-      const [checkpoint] = await manager.query<{ contiguous_sequence: string; events_applied: string }[]>(
-        `SELECT contiguous_sequence::text, events_applied::text FROM ${schema}.checkpoint WHERE id = 1`,
+      const [checkpoint] = await manager.query<
+        { contiguous_sequence: string; last_sequence: string; events_applied: string; updated_at: Date }[]
+      >(
+        `SELECT contiguous_sequence::text, last_sequence::text, events_applied::text, updated_at
+           FROM ${schema}.checkpoint WHERE id = 1`,
       );
       return {
         asOf: {
           generation: active.generation,
           contiguousSequence: checkpoint?.contiguous_sequence ?? '0',
+          lastSequence: checkpoint?.last_sequence ?? '0',
           eventsApplied: checkpoint?.events_applied ?? '0',
+          updatedAt: checkpoint?.updated_at.toISOString() ?? null,
         },
         rows: await read(manager, schema),
       };

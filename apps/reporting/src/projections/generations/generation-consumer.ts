@@ -3,7 +3,13 @@ import type { DataSource } from 'typeorm';
 import { TOPICS, deadLetterTopicName, decodeEvent } from '@platform/contracts';
 import { isTransientDatabaseError } from '@platform/db';
 import { groupFor, topicFor, type EventProducer, type KafkaSettings } from '@platform/kafka';
-import { SpanKind, contextFromHeaders, eventsConsumedTotal, withSpan } from '@platform/telemetry';
+import {
+  SpanKind,
+  contextFromHeaders,
+  eventsConsumedTotal,
+  recordConsumerLag,
+  withSpan,
+} from '@platform/telemetry';
 import { entryProblem, type LedgerEntryPosted } from '../../domain/projection-fold';
 import type { ProjectionStoreRepository } from './projection-store.repository';
 
@@ -80,6 +86,12 @@ export class GenerationConsumer {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    recordConsumerLag(
+      GenerationConsumer.groupName(this.options.generation),
+      TOPICS.ledgerEvents.name,
+      batch.partition,
+      batch.offsetLag(),
+    );
     for (let start = 0; start < batch.messages.length; start += ENTRIES_PER_TRANSACTION_MAX) {
       if (!payload.isRunning() || payload.isStale()) return;
       const messages = batch.messages.slice(start, start + ENTRIES_PER_TRANSACTION_MAX);

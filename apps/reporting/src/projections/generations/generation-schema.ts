@@ -18,6 +18,8 @@ export function generationTablesSql(schema: string): string[] {
        refunded_minor bigint NOT NULL,
        capture_count bigint NOT NULL,
        refund_count bigint NOT NULL,
+       dispute_count bigint NOT NULL DEFAULT 0,
+       disputed_minor bigint NOT NULL DEFAULT 0,
        PRIMARY KEY (merchant_id, bucket, currency, payment_method))`,
     `CREATE INDEX ON ${schema}.volume (bucket)`,
     `CREATE TABLE ${schema}.balances (

@@ -91,15 +91,17 @@ export class ProjectionStoreRepository {
     if (volume.length > 0) {
       await manager.query(
         `INSERT INTO ${schema}.volume AS t (merchant_id, bucket, currency, payment_method, gross_minor,
-           fee_minor, refunded_minor, capture_count, refund_count)
+           fee_minor, refunded_minor, capture_count, refund_count, dispute_count, disputed_minor)
          SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[],
-           $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
+           $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
          ON CONFLICT (merchant_id, bucket, currency, payment_method) DO UPDATE SET
            gross_minor = t.gross_minor + EXCLUDED.gross_minor,
            fee_minor = t.fee_minor + EXCLUDED.fee_minor,
            refunded_minor = t.refunded_minor + EXCLUDED.refunded_minor,
            capture_count = t.capture_count + EXCLUDED.capture_count,
-           refund_count = t.refund_count + EXCLUDED.refund_count`,
+           refund_count = t.refund_count + EXCLUDED.refund_count,
+           dispute_count = t.dispute_count + EXCLUDED.dispute_count,
+           disputed_minor = t.disputed_minor + EXCLUDED.disputed_minor`,
         [
           volume.map((r) => r.merchantId),
           volume.map((r) => r.bucket),
@@ -110,6 +112,8 @@ export class ProjectionStoreRepository {
           big(volume.map((r) => r.refundedMinor)),
           big(volume.map((r) => r.captureCount)),
           big(volume.map((r) => r.refundCount)),
+          big(volume.map((r) => r.disputeCount)),
+          big(volume.map((r) => r.disputedMinor)),
         ],
       );
     }

@@ -1,0 +1,90 @@
+// @ts-check
+/** Reads the CPU snapshots cpu.js compares: the platform's processes, Kafka, Postgres, this process. */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const {
+  GENERATOR,
+  KAFKA,
+  POSTGRES_BENCH,
+  POSTGRES_OTHER,
+  parseMachineStat,
+  parseProcStat,
+} = require('./cpu');
+
+function ticksPerSecond() {
+  const result = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const ticks = Number(result.stdout?.trim());
+  return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+}
+
+/** @param {string} file */
+function readOrNull(file) {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null; // The process ended meanwhile.
+  }
+}
+
+class ProcSampler {
+  /**
+   * @param {{ pgClient: import('pg').Client, databasePrefix: string }} options the client asks
+   *   pg_stat_activity which backends serve the bench's databases
+   */
+  constructor(options) {
+    this.pgClient = options.pgClient;
+    this.databasePrefix = options.databasePrefix;
+    this.ticksPerSecond = ticksPerSecond();
+    /** @type {Map<number, string>} the services' groups by pid, set as they start and stop */
+    this.named = new Map();
+    /** Brokers found in the last snapshot (more than one means another checkout runs its own). */
+    this.kafkaPids = /** @type {number[]} */ ([]);
+  }
+
+  /** @param {string} group @param {number | null} pid */
+  name(group, pid) {
+    for (const [known, name] of this.named) if (name === group) this.named.delete(known);
+    if (pid !== null) this.named.set(pid, group);
+  }
+
+  async benchBackends() {
+    const { rows } = await this.pgClient.query(
+      "SELECT pid FROM pg_stat_activity WHERE datname LIKE $1 || '%'",
+      [this.databasePrefix],
+    );
+    return new Set(rows.map((row) => Number(row.pid)));
+  }
+
+  /** @returns {Promise<import('./cpu').CpuSnapshot>} */
+  async snapshot() {
+    const bench = await this.benchBackends();
+    const named = new Map(this.named).set(process.pid, GENERATOR);
+    /** @type {import('./cpu').ProcessSample[]} */
+    const processes = [];
+    const kafkaPids = [];
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const pid = Number(entry);
+      const text = readOrNull(`/proc/${pid}/stat`);
+      if (text === null) continue;
+      const stat = parseProcStat(text);
+      let group = named.get(pid);
+      if (group === undefined && stat.comm === 'postgres')
+        group = bench.has(pid) ? POSTGRES_BENCH : POSTGRES_OTHER;
+      if (group === undefined && stat.comm === 'java') {
+        if (readOrNull(`/proc/${pid}/cmdline`)?.includes('kafka.Kafka')) {
+          group = KAFKA;
+          kafkaPids.push(pid);
+        }
+      }
+      if (group !== undefined)
+        processes.push({ pid, group, cpuTicks: stat.cpuTicks, startTicks: stat.startTicks });
+    }
+    this.kafkaPids = kafkaPids;
+    const uptimeS = Number((readOrNull('/proc/uptime') ?? '0').split(' ')[0]);
+    const machine = parseMachineStat(readOrNull('/proc/stat') ?? '');
+    return { atMs: Date.now(), uptimeTicks: uptimeS * this.ticksPerSecond, machine, processes };
+  }
+}
+
+module.exports = { ProcSampler };

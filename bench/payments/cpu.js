@@ -115,6 +115,21 @@ function perThousandPayments(usage, payments) {
 }
 
 /**
+ * What a phase used beyond the idle baseline: each group's seconds less what it used at rest over
+ * the same wall time (background work, polling), so slow phases with few payments are comparable.
+ * Noise can make a small group negative.
+ * @param {CpuUsage} usage @param {CpuUsage} baseline
+ * @returns {CpuUsage}
+ */
+function aboveBaseline(usage, baseline) {
+  const scale = baseline.wallS > 0 ? usage.wallS / baseline.wallS : 0;
+  const groups = Object.fromEntries(
+    Object.entries(usage.groups).map(([group, s]) => [group, s - (baseline.groups[group] ?? 0) * scale]),
+  );
+  return { ...usage, groups };
+}
+
+/**
  * Share of the machine (all cores) the named groups used, in percent.
  * @param {CpuUsage} usage @param {readonly string[]} names
  */
@@ -132,6 +147,7 @@ module.exports = {
   parseProcStat,
   parseMachineStat,
   cpuUsage,
+  aboveBaseline,
   perThousandPayments,
   machineShare,
 };

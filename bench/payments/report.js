@@ -66,6 +66,7 @@ function markdownTable(headers, rows) {
  *   final: number, finalShare: number, statuses: Record<string, number>, errors: number,
  *   errorKinds: Record<string, number>, latencyMs: Summary, sendLagMs: Summary | null, settled: number,
  *   drained: boolean, drainS: number, cpu: CpuUsage, cpuPerThousand: Record<string, number> | null,
+ *   cpuPerThousandAboveIdle: Record<string, number> | null,
  *   saturated: string | null, hops: ReturnType<typeof import('./trace-hops').summarizeHops> | null }} StepResult
  * @typedef {{ startedAt: string, machine: { cores: number, cpuModel: string, node: string,
  *   kafkaShared: boolean, kafkaBrokersSeen: number }, config: { quick: boolean, ratesPerS: number[] },
@@ -262,12 +263,27 @@ function cpuRow(name, perThousand, cpu) {
   ];
 }
 
-/** @param {BenchResult} result */
-function cpuRows(result) {
+/** @param {BenchResult} result @param {'total' | 'above idle'} basis */
+function cpuRows(result, basis) {
+  const steps = result.steps.map((step) =>
+    cpuRow(step.name, basis === 'total' ? step.cpuPerThousand : step.cpuPerThousandAboveIdle, step.cpu),
+  );
+  if (basis === 'above idle') return steps;
   return [
     cpuRow(`ceiling (${result.ceiling.clients} clients)`, result.ceiling.cpuPerThousand, result.ceiling.cpu),
-    ...result.steps.map((step) => cpuRow(step.name, step.cpuPerThousand, step.cpu)),
+    ...steps,
   ];
+}
+
+/**
+ * Cores busy with processes outside the bench: the mean over the measured phases and the worst one.
+ * @param {BenchResult} result
+ */
+function otherLoad(result) {
+  const phases = [result.ceiling.cpu, result.idle.cpu, ...result.steps.map((step) => step.cpu)];
+  const wallS = phases.reduce((sum, cpu) => sum + cpu.wallS, 0);
+  const meanCores = wallS > 0 ? phases.reduce((sum, cpu) => sum + cpu.otherS, 0) / wallS : 0;
+  return { meanCores, maxCores: Math.max(...phases.map(otherCores)) };
 }
 
 /** @param {BenchResult} result */
@@ -286,6 +302,7 @@ function idleRow(result) {
  */
 function renderReport(result) {
   const { machine, ceiling } = result;
+  const other = otherLoad(result);
   const lines = [
     `# Payments bench, ${result.startedAt}${result.config.quick ? ' (quick mode)' : ''}`,
     '',
@@ -293,7 +310,9 @@ function renderReport(result) {
       `the load generator all on this machine. Kafka ${machine.kafkaShared ? 'is a broker shared with other checkouts' : 'was started by this bench'}` +
       `${machine.kafkaBrokersSeen > 1 ? ` (${machine.kafkaBrokersSeen} brokers run here; their CPU is summed)` : ''}; ` +
       'Postgres is the machine\'s shared server. "Other load" is CPU used by processes outside the bench ' +
-      '(other checkouts, builds): figures taken while it is high are pessimistic.',
+      '(other checkouts, builds): figures taken while it is high are pessimistic. ' +
+      `Other load in this run: ${formatNumber(other.meanCores, 2)} of ${machine.cores} cores on average, ` +
+      `${formatNumber(other.maxCores, 2)} in the busiest phase.`,
     '',
     '## Targets',
     '',
@@ -350,7 +369,15 @@ function renderReport(result) {
       "(pg_stat_activity) are the bench's; the rest of the server (WAL writer, checkpointer, other sessions) " +
       'is shown apart. "other load" is machine busy time no listed process accounts for, in cores.',
     '',
-    markdownTable(['phase', ...CPU_COLUMNS, 'other load (cores)'], [...cpuRows(result), idleRow(result)]),
+    markdownTable(
+      ['phase', ...CPU_COLUMNS, 'other load (cores)'],
+      [...cpuRows(result, 'total'), idleRow(result)],
+    ),
+    '',
+    "The same above the idle baseline (each group's idle rate times the phase's wall time taken off): what " +
+      'the payments themselves cost, where a slow step would otherwise be dominated by background work.',
+    '',
+    markdownTable(['phase', ...CPU_COLUMNS, 'other load (cores)'], cpuRows(result, 'above idle')),
     '',
   ];
   return { markdown: lines.join('\n') };

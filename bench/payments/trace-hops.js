@@ -13,9 +13,11 @@ const SPAN_KIND_CONSUMER = 4;
 
 /**
  * The hops of a card payment, in path order. A hop is the first consumer span of `service`
- * handling `eventType` in the payment's trace; `after`, when given, requires its parent span to
- * be that hop's span (the ledger posts an entry for the authorization too).
- * @typedef {{ id: string, label: string, service: string, eventType: string, after?: string }} Hop
+ * handling `eventType` (or, where the service's spans do not name the event, anything from
+ * `topic`) in the payment's trace; `after`, when given, requires its parent span to be that hop's
+ * span (the ledger posts an entry for the authorization too).
+ * @typedef {{ id: string, label: string, service: string, eventType?: string, topic?: string,
+ *   after?: string }} Hop
  * @type {readonly Hop[]}
  */
 const PAYMENT_HOPS = Object.freeze([
@@ -47,7 +49,8 @@ const PAYMENT_HOPS = Object.freeze([
     id: 'reporting:ledger.entry_posted',
     label: 'ledger → reporting (capture entry_posted)',
     service: 'reporting',
-    eventType: 'ledger.entry_posted',
+    // Reporting's spans name the topic but not the event type.
+    topic: 'ledger.events',
     after: 'ledger:payment.captured',
   },
   {
@@ -60,7 +63,8 @@ const PAYMENT_HOPS = Object.freeze([
 
 /**
  * @typedef {{ traceId: string, spanId: string, parentSpanId: string | null, kind: number,
- *   service: string, eventType: string | null, startUs: number, durationUs: number }} Span
+ *   service: string, eventType: string | null, topic: string | null, startUs: number,
+ *   durationUs: number }} Span
  */
 
 /** @param {number} value @param {number} width */
@@ -111,6 +115,7 @@ function traceIdOfLine(line) {
  */
 function spanOf(record) {
   const eventType = record.attributes?.['event.type'];
+  const topic = record.attributes?.['messaging.destination.name'];
   return {
     traceId: String(record.traceId),
     spanId: String(record.spanId),
@@ -118,6 +123,7 @@ function spanOf(record) {
     kind: Number(record.kind),
     service: String(record.service),
     eventType: typeof eventType === 'string' ? eventType : null,
+    topic: typeof topic === 'string' ? topic : null,
     startUs: Number(record.startTimeUs),
     durationUs: Number(record.durationUs),
   };
@@ -150,13 +156,9 @@ function traceTiming(spans, hops = PAYMENT_HOPS) {
     if (hop.after !== undefined && required === undefined) continue;
     let first = /** @type {Span | undefined} */ (undefined);
     for (const span of spans) {
-      if (
-        span.kind !== SPAN_KIND_CONSUMER ||
-        span.service !== hop.service ||
-        span.eventType !== hop.eventType
-      ) {
-        continue;
-      }
+      if (span.kind !== SPAN_KIND_CONSUMER || span.service !== hop.service) continue;
+      if (hop.eventType !== undefined && span.eventType !== hop.eventType) continue;
+      if (hop.topic !== undefined && span.topic !== hop.topic) continue;
       if (required !== undefined && span.parentSpanId !== required.spanId) continue;
       if (first === undefined || span.startUs < first.startUs) first = span;
     }

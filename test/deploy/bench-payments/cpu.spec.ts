@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import {
   POSTGRES_BENCH,
   POSTGRES_OTHER,
+  aboveBaseline,
   cpuUsage,
   machineShare,
   parseMachineStat,
@@ -93,5 +94,13 @@ describe('CPU used between two snapshots', () => {
     expect(perThousandPayments(usage, 500)).toEqual({ gateway: 4, [POSTGRES_BENCH]: 1, kafka: 1, risk: 0.2 });
     expect(perThousandPayments(usage, 0)).toBeNull();
     expect(machineShare(usage, ['gateway', 'kafka'])).toBeCloseTo(12.5, 9);
+  });
+
+  it('takes the idle baseline, scaled to the phase, off each group', () => {
+    const usage = cpuUsage(before, after, 100);
+    const idle = { ...usage, wallS: 5, groups: { gateway: 0.25, kafka: 0.5 } };
+    const above = aboveBaseline(usage, idle);
+    expect(above.groups).toEqual({ gateway: 1.5, [POSTGRES_BENCH]: 0.5, kafka: -0.5, risk: 0.1 });
+    expect(above.wallS).toBe(10);
   });
 });

@@ -33,6 +33,7 @@ function step(overrides: Record<string, unknown>) {
     drainS: 0.5,
     cpu,
     cpuPerThousand: { gateway: 0.3 },
+    cpuPerThousandAboveIdle: { gateway: 0.2 },
     saturated: null,
     hops: null,
     ...overrides,
@@ -164,5 +165,10 @@ describe('the bench report', () => {
       expect(markdown).toContain(heading);
     }
     expect(markdown).toContain('| 100 req/s (open loop)');
+    expect(markdown).toContain('above the idle baseline');
+    // Other load: 1.8 s per 10 s phase, in every phase.
+    expect(markdown).toContain(
+      'Other load in this run: 0.18 of 2 cores on average, 0.18 in the busiest phase.',
+    );
   });
 });

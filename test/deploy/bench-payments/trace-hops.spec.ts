@@ -25,7 +25,7 @@ const HEADERS = {
 };
 
 function span(fields: Partial<Span> & Pick<Span, 'spanId' | 'service' | 'startUs' | 'durationUs'>): Span {
-  return { traceId: TRACE, parentSpanId: null, kind: 4, eventType: null, ...fields };
+  return { traceId: TRACE, parentSpanId: null, kind: 4, eventType: null, topic: null, ...fields };
 }
 
 /** One card payment as the services record it, times in microseconds from the POST. */
@@ -80,11 +80,12 @@ const PAYMENT: Span[] = [
     durationUs: 100,
   }),
   // The entry posted for the authorization reaches reporting first; the hop is the capture's.
+  // Reporting's spans name only the topic.
   span({
     spanId: 'report-auth',
     parentSpanId: 'ledger-auth',
     service: 'reporting',
-    eventType: 'ledger.entry_posted',
+    topic: 'ledger.events',
     startUs: 50_000,
     durationUs: 1_000,
   }),
@@ -92,7 +93,7 @@ const PAYMENT: Span[] = [
     spanId: 'report-capture',
     parentSpanId: 'ledger-capture',
     service: 'reporting',
-    eventType: 'ledger.entry_posted',
+    topic: 'ledger.events',
     startUs: 60_000,
     durationUs: 1_000,
   }),
@@ -177,7 +178,10 @@ describe('span files as libs/telemetry writes them', () => {
       .getTracer('test')
       .startSpan(
         'payments.events process',
-        { kind: SpanKind.CONSUMER, attributes: { 'event.type': 'payment.created' } },
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: { 'event.type': 'payment.created', 'messaging.destination.name': 'payments.events' },
+        },
         remote,
       )
       .end();
@@ -185,7 +189,13 @@ describe('span files as libs/telemetry writes them', () => {
     const [line] = fs.readFileSync(file, 'utf8').trim().split('\n');
     expect(traceIdOfLine(line!)).toBe(TRACE);
     const parsed = spanOf(JSON.parse(line!));
-    expect(parsed).toMatchObject({ traceId: TRACE, kind: 4, service: 'risk', eventType: 'payment.created' });
+    expect(parsed).toMatchObject({
+      traceId: TRACE,
+      kind: 4,
+      service: 'risk',
+      eventType: 'payment.created',
+      topic: 'payments.events',
+    });
     expect(parsed.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
     expect(parsed.startUs).toBeGreaterThan(0);
     expect(Number.isFinite(parsed.durationUs)).toBe(true);

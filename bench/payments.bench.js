@@ -433,7 +433,11 @@ async function run(cleanup) {
   const adminDb = new Client({ connectionString: databaseUrl('postgres') });
   await adminDb.connect();
   cleanup.push('close the admin connection', () => adminDb.end());
-  const sampler = new ProcSampler({ pgClient: adminDb, databasePrefix: `${DATABASE_PREFIX}_` });
+  const sampler = new ProcSampler({
+    pgClient: adminDb,
+    databasePrefix: `${DATABASE_PREFIX}_`,
+    brokerPort: Number(broker.brokers[0]?.split(':')[1] ?? 9092),
+  });
 
   const ceiling = await measureCeiling({
     brokers: broker.brokers,
@@ -630,7 +634,6 @@ async function run(cleanup) {
     for (const name of services.SERVICE_NAMES)
       fs.rmSync(path.join(LOG_DIR, `traces-${name}.jsonl`), { force: true });
   }
-  const sampled = new Set(sampler.kafkaPids);
 
   return {
     startedAt: startedAt.toISOString(),
@@ -640,7 +643,8 @@ async function run(cleanup) {
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
-      kafkaBrokersSeen: sampled.size,
+      kafkaBrokersSeen: sampler.kafkaPids.length,
+      kafkaBrokerFound: sampler.brokerPid !== null,
       kafkaShared: !broker.startedHere,
     },
     config: CONFIG,

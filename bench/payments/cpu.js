@@ -69,6 +69,26 @@ function parseMachineStat(text) {
 }
 
 /**
+ * The socket inodes listening on a TCP port, from /proc/net/tcp or tcp6 (hex local port, state 0A):
+ * the way to tell which of several brokers on the machine is the one on the bench's port.
+ * @param {string} text @param {number} port
+ * @returns {Set<string>}
+ */
+function listeningInodes(text, port) {
+  const inodes = new Set();
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of text.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    if (local === undefined || fields[3] !== '0A') continue;
+    if (local.slice(local.lastIndexOf(':') + 1).toUpperCase() === portHex && fields[9] !== undefined) {
+      inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/**
  * What each group used between two snapshots. A process is the same process only with the same
  * pid and start time; one born in between counts from zero, one that died in between is lost (its
  * time cannot be read any more). A Postgres backend seen serving a bench database in either
@@ -146,6 +166,7 @@ module.exports = {
   GENERATOR,
   parseProcStat,
   parseMachineStat,
+  listeningInodes,
   cpuUsage,
   aboveBaseline,
   perThousandPayments,

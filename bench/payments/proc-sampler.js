@@ -7,6 +7,7 @@ const {
   KAFKA,
   POSTGRES_BENCH,
   POSTGRES_OTHER,
+  listeningInodes,
   parseMachineStat,
   parseProcStat,
 } = require('./cpu');
@@ -28,23 +29,56 @@ function readOrNull(file) {
 
 class ProcSampler {
   /**
-   * @param {{ pgClient: import('pg').Client, databasePrefix: string }} options the client asks
-   *   pg_stat_activity which backends serve the bench's databases
+   * @param {{ pgClient: import('pg').Client, databasePrefix: string, brokerPort: number }} options
+   *   the client asks pg_stat_activity which backends serve the bench's databases; the broker
+   *   counted is the Kafka process listening on brokerPort
    */
   constructor(options) {
     this.pgClient = options.pgClient;
     this.databasePrefix = options.databasePrefix;
+    this.brokerPort = options.brokerPort;
     this.ticksPerSecond = ticksPerSecond();
     /** @type {Map<number, string>} the services' groups by pid, set as they start and stop */
     this.named = new Map();
-    /** Brokers found in the last snapshot (more than one means another checkout runs its own). */
+    /** Kafka processes found in the last snapshot (another checkout may run a broker of its own). */
     this.kafkaPids = /** @type {number[]} */ ([]);
+    /** @type {number | null} the broker on brokerPort, once found */
+    this.brokerPid = null;
   }
 
   /** @param {string} group @param {number | null} pid */
   name(group, pid) {
     for (const [known, name] of this.named) if (name === group) this.named.delete(known);
     if (pid !== null) this.named.set(pid, group);
+  }
+
+  /**
+   * Which of the Kafka processes holds the listening socket of the bench's broker port.
+   * @param {readonly number[]} candidates
+   * @returns {number | null}
+   */
+  findBroker(candidates) {
+    const inodes = new Set([
+      ...listeningInodes(readOrNull('/proc/net/tcp') ?? '', this.brokerPort),
+      ...listeningInodes(readOrNull('/proc/net/tcp6') ?? '', this.brokerPort),
+    ]);
+    for (const pid of candidates) {
+      let fds;
+      try {
+        fds = fs.readdirSync(`/proc/${pid}/fd`);
+      } catch {
+        continue;
+      }
+      for (const fd of fds) {
+        try {
+          const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+          if (target.startsWith('socket:[') && inodes.has(target.slice(8, -1))) return pid;
+        } catch {
+          // The descriptor closed meanwhile.
+        }
+      }
+    }
+    return null;
   }
 
   async benchBackends() {
@@ -72,15 +106,26 @@ class ProcSampler {
       if (group === undefined && stat.comm === 'postgres')
         group = bench.has(pid) ? POSTGRES_BENCH : POSTGRES_OTHER;
       if (group === undefined && stat.comm === 'java') {
-        if (readOrNull(`/proc/${pid}/cmdline`)?.includes('kafka.Kafka')) {
-          group = KAFKA;
-          kafkaPids.push(pid);
-        }
+        if (readOrNull(`/proc/${pid}/cmdline`)?.includes('kafka.Kafka')) kafkaPids.push(pid);
+        continue;
       }
-      if (group !== undefined)
+      if (group !== undefined) {
         processes.push({ pid, group, cpuTicks: stat.cpuTicks, startTicks: stat.startTicks });
+      }
     }
     this.kafkaPids = kafkaPids;
+    if (this.brokerPid === null || !kafkaPids.includes(this.brokerPid))
+      this.brokerPid = this.findBroker(kafkaPids);
+    const brokerStat = this.brokerPid === null ? null : readOrNull(`/proc/${this.brokerPid}/stat`);
+    if (this.brokerPid !== null && brokerStat !== null) {
+      const stat = parseProcStat(brokerStat);
+      processes.push({
+        pid: this.brokerPid,
+        group: KAFKA,
+        cpuTicks: stat.cpuTicks,
+        startTicks: stat.startTicks,
+      });
+    }
     const uptimeS = Number((readOrNull('/proc/uptime') ?? '0').split(' ')[0]);
     const machine = parseMachineStat(readOrNull('/proc/stat') ?? '');
     return { atMs: Date.now(), uptimeTicks: uptimeS * this.ticksPerSecond, machine, processes };

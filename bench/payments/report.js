@@ -69,7 +69,7 @@ function markdownTable(headers, rows) {
  *   cpuPerThousandAboveIdle: Record<string, number> | null,
  *   saturated: string | null, hops: ReturnType<typeof import('./trace-hops').summarizeHops> | null }} StepResult
  * @typedef {{ startedAt: string, machine: { cores: number, cpuModel: string, node: string,
- *   kafkaShared: boolean, kafkaBrokersSeen: number }, config: { quick: boolean, ratesPerS: number[] },
+ *   kafkaShared: boolean, kafkaBrokersSeen: number, kafkaBrokerFound: boolean }, config: { quick: boolean, ratesPerS: number[] },
  *   ceiling: { clients: number, durationS: number, answered: number, answeredPerS: number, errors: number,
  *     errorKinds: Record<string, number>, latencyMs: Summary, cpu: CpuUsage, cpuPerThousand: Record<string, number> | null },
  *   idle: { durationS: number, cpu: CpuUsage }, steps: StepResult[], stoppedEscalating: string | null,
@@ -308,7 +308,8 @@ function renderReport(result) {
     '',
     `${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}; the five services, Kafka, Postgres and ` +
       `the load generator all on this machine. Kafka ${machine.kafkaShared ? 'is a broker shared with other checkouts' : 'was started by this bench'}` +
-      `${machine.kafkaBrokersSeen > 1 ? ` (${machine.kafkaBrokersSeen} brokers run here; their CPU is summed)` : ''}; ` +
+      `${machine.kafkaBrokersSeen > 1 ? ` (${machine.kafkaBrokersSeen} brokers run here; only the one on the bench's port is counted)` : ''}` +
+      `${machine.kafkaBrokerFound ? '' : ' (its process was not found: Kafka CPU is missing)'}; ` +
       'Postgres is the machine\'s shared server. "Other load" is CPU used by processes outside the bench ' +
       '(other checkouts, builds): figures taken while it is high are pessimistic. ' +
       `Other load in this run: ${formatNumber(other.meanCores, 2)} of ${machine.cores} cores on average, ` +

@@ -4,6 +4,7 @@ import {
   POSTGRES_OTHER,
   aboveBaseline,
   cpuUsage,
+  listeningInodes,
   machineShare,
   parseMachineStat,
   parseProcStat,
@@ -46,6 +47,19 @@ describe('/proc parsing', () => {
     const text = 'cpu  100 5 50 1000 20 3 2 1 0 0\ncpu0 50 2 25 500 10 1 1 0 0 0\nintr 1\n';
     expect(parseMachineStat(text)).toEqual({ busyTicks: 161, totalTicks: 1181 });
     expect(parseMachineStat(fs.readFileSync('/proc/stat', 'utf8')).totalTicks).toBeGreaterThan(0);
+  });
+});
+
+describe('listening sockets', () => {
+  it('finds the inode listening on a port, not the connections to it nor other ports', () => {
+    const tcp6 = [
+      '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   4: 0000000000000000FFFF00000100007F:2384 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 53450 1 0 100 0 0 10 0',
+      '  22: 0000000000000000FFFF00000100007F:2384 0000000000000000FFFF00000100007F:8148 01 00000000:00000000 02:000AF1C4 00000000     0        0 230054 2 0 20 4 31 11 -1',
+      '  23: 0000000000000000FFFF00000100007F:2385 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 53451 1 0 100 0 0 10 0',
+    ].join('\n');
+    expect([...listeningInodes(tcp6, 9092)]).toEqual(['53450']);
+    expect(listeningInodes(tcp6, 3300).size).toBe(0);
   });
 });
 

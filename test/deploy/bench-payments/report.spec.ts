@@ -43,7 +43,14 @@ function step(overrides: Record<string, unknown>) {
 function result(overrides: Record<string, unknown> = {}) {
   return {
     startedAt: '2026-11-02T10:00:00.000Z',
-    machine: { cores: 2, cpuModel: 'test cpu', node: 'v20', kafkaShared: true, kafkaBrokersSeen: 1 },
+    machine: {
+      cores: 2,
+      cpuModel: 'test cpu',
+      node: 'v20',
+      kafkaShared: true,
+      kafkaBrokersSeen: 1,
+      kafkaBrokerFound: true,
+    },
     config: { quick: false, ratesPerS: [100] },
     ceiling: {
       clients: 64,

@@ -13,6 +13,7 @@ const { traceparentFor } = require('./trace-hops');
 /** Amount of each payment, in cents: small enough for every risk rule, not 408 (a late processor). */
 const PAYMENT_AMOUNT_MINOR = 1_999;
 const FINAL_STATUSES = new Set(['succeeded', 'failed']);
+const TIMEOUT_SWEEP_MS = 1_000;
 
 /**
  * @typedef {{ kind: 'answered', paymentId: string, status: string } | { kind: 'error', error: string }} Outcome
@@ -98,6 +99,16 @@ class PaymentLoad {
       }),
     );
     this.contentLength = String(this.body.length);
+    /** @type {Map<http.ClientRequest, number>} requests in flight and when each was sent */
+    this.inFlight = new Map();
+    // One sweep for all timeouts: a timer per request costs more than the request's own work.
+    this.timeoutSweep = setInterval(() => {
+      const oldestAllowedMs = performance.now() - this.requestTimeoutMs;
+      for (const [request, sentAtMs] of this.inFlight) {
+        if (sentAtMs < oldestAllowedMs) request.destroy(new Error('timeout'));
+      }
+    }, TIMEOUT_SWEEP_MS);
+    this.timeoutSweep.unref();
   }
 
   /**
@@ -113,6 +124,7 @@ class PaymentLoad {
       const finish = (outcome) => {
         if (settled) return;
         settled = true;
+        this.inFlight.delete(request);
         resolve(outcome);
       };
       const request = http.request(
@@ -131,9 +143,9 @@ class PaymentLoad {
           },
         },
         (response) => {
-          /** @type {Buffer[]} */
-          const chunks = [];
-          response.on('data', (chunk) => chunks.push(chunk));
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk) => (text += chunk));
           response.on('error', (error) => finish({ kind: 'error', error: errorKind(error) }));
           response.on('end', () => {
             if (response.statusCode !== 200) {
@@ -141,7 +153,7 @@ class PaymentLoad {
               return;
             }
             try {
-              const payment = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+              const payment = JSON.parse(text);
               finish({ kind: 'answered', paymentId: String(payment.id), status: String(payment.status) });
             } catch {
               finish({ kind: 'error', error: 'unreadable_body' });
@@ -149,7 +161,7 @@ class PaymentLoad {
           });
         },
       );
-      request.setTimeout(this.requestTimeoutMs, () => request.destroy(new Error('timeout')));
+      this.inFlight.set(request, performance.now());
       request.on('error', (error) => finish({ kind: 'error', error: errorKind(error) }));
       request.end(this.body);
     });
@@ -220,6 +232,7 @@ class PaymentLoad {
   }
 
   close() {
+    clearInterval(this.timeoutSweep);
     this.agent.destroy();
   }
 }

@@ -7,11 +7,17 @@
 
 /** Process groups besides the services (named by their service name). */
 const KAFKA = 'kafka';
-/** Postgres backends serving a bench database (pg_stat_activity). */
-const POSTGRES_BENCH = 'postgres (bench databases)';
 /** Postgres processes not known to serve a bench database: WAL writer, checkpointer, others' sessions. */
-const POSTGRES_OTHER = 'postgres (rest of server)';
+const POSTGRES_OTHER = 'pg rest';
 const GENERATOR = 'load generator';
+
+/**
+ * The group of the Postgres backends serving one service's database (found in pg_stat_activity).
+ * @param {string} service
+ */
+function postgresGroup(service) {
+  return `pg ${service}`;
+}
 
 /**
  * @typedef {{ comm: string, cpuTicks: number, startTicks: number }} ProcStat
@@ -135,16 +141,17 @@ function perThousandPayments(usage, payments) {
 }
 
 /**
- * What a phase used beyond the idle baseline: each group's seconds less what it used at rest over
- * the same wall time (background work, polling), so slow phases with few payments are comparable.
+ * What a phase used beyond the idle baseline: each named group's seconds less what it used at rest
+ * over the same wall time (background work, polling), so slow phases with few payments are
+ * comparable. Only the bench's own groups: a shared broker or server follows other people's load.
  * Noise can make a small group negative.
- * @param {CpuUsage} usage @param {CpuUsage} baseline
+ * @param {CpuUsage} usage @param {CpuUsage} baseline @param {readonly string[]} names
  * @returns {CpuUsage}
  */
-function aboveBaseline(usage, baseline) {
+function aboveBaseline(usage, baseline, names) {
   const scale = baseline.wallS > 0 ? usage.wallS / baseline.wallS : 0;
   const groups = Object.fromEntries(
-    Object.entries(usage.groups).map(([group, s]) => [group, s - (baseline.groups[group] ?? 0) * scale]),
+    names.map((group) => [group, (usage.groups[group] ?? 0) - (baseline.groups[group] ?? 0) * scale]),
   );
   return { ...usage, groups };
 }
@@ -161,8 +168,8 @@ function machineShare(usage, names) {
 
 module.exports = {
   KAFKA,
-  POSTGRES_BENCH,
   POSTGRES_OTHER,
+  postgresGroup,
   GENERATOR,
   parseProcStat,
   parseMachineStat,

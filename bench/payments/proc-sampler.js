@@ -5,7 +5,6 @@ const fs = require('node:fs');
 const {
   GENERATOR,
   KAFKA,
-  POSTGRES_BENCH,
   POSTGRES_OTHER,
   listeningInodes,
   parseMachineStat,
@@ -29,13 +28,15 @@ function readOrNull(file) {
 
 class ProcSampler {
   /**
-   * @param {{ pgClient: import('pg').Client, databasePrefix: string, brokerPort: number }} options
-   *   the client asks pg_stat_activity which backends serve the bench's databases; the broker
-   *   counted is the Kafka process listening on brokerPort
+   * @param {{ pgClient: import('pg').Client, databasePrefix: string, groupOfDatabase: (name: string) => string,
+   *   brokerPort: number }} options the client asks pg_stat_activity which backends serve the bench's
+   *   databases (named with databasePrefix; groupOfDatabase names their group); the broker counted is
+   *   the Kafka process listening on brokerPort
    */
   constructor(options) {
     this.pgClient = options.pgClient;
     this.databasePrefix = options.databasePrefix;
+    this.groupOfDatabase = options.groupOfDatabase;
     this.brokerPort = options.brokerPort;
     this.ticksPerSecond = ticksPerSecond();
     /** @type {Map<number, string>} the services' groups by pid, set as they start and stop */
@@ -83,10 +84,10 @@ class ProcSampler {
 
   async benchBackends() {
     const { rows } = await this.pgClient.query(
-      "SELECT pid FROM pg_stat_activity WHERE datname LIKE $1 || '%'",
+      "SELECT pid, datname FROM pg_stat_activity WHERE datname LIKE $1 || '%'",
       [this.databasePrefix],
     );
-    return new Set(rows.map((row) => Number(row.pid)));
+    return new Map(rows.map((row) => [Number(row.pid), this.groupOfDatabase(String(row.datname))]));
   }
 
   /** @returns {Promise<import('./cpu').CpuSnapshot>} */
@@ -103,8 +104,7 @@ class ProcSampler {
       if (text === null) continue;
       const stat = parseProcStat(text);
       let group = named.get(pid);
-      if (group === undefined && stat.comm === 'postgres')
-        group = bench.has(pid) ? POSTGRES_BENCH : POSTGRES_OTHER;
+      if (group === undefined && stat.comm === 'postgres') group = bench.get(pid) ?? POSTGRES_OTHER;
       if (group === undefined && stat.comm === 'java') {
         if (readOrNull(`/proc/${pid}/cmdline`)?.includes('kafka.Kafka')) kafkaPids.push(pid);
         continue;

@@ -1,9 +1,10 @@
 // @ts-check
 /** The bench's report: the targets beside the figures, then the steps, hops and CPU behind them. */
-const { GENERATOR, KAFKA, POSTGRES_BENCH, POSTGRES_OTHER, machineShare } = require('./cpu');
+const { GENERATOR, KAFKA, POSTGRES_OTHER, machineShare, postgresGroup } = require('./cpu');
 
 const SERVICES = ['gateway', 'payments', 'risk', 'ledger', 'reporting'];
-const CPU_COLUMNS = [...SERVICES, KAFKA, POSTGRES_BENCH, POSTGRES_OTHER, GENERATOR];
+const POSTGRES_SERVICES = SERVICES.map((service) => postgresGroup(service));
+const CPU_COLUMNS = [...SERVICES, KAFKA, ...POSTGRES_SERVICES, POSTGRES_OTHER, GENERATOR];
 
 /** The targets of issue 12, on the 2-core machine with everything on it. */
 const TARGETS = Object.freeze({
@@ -174,8 +175,13 @@ function targetRows(result) {
     formatNumber(ratio, 3),
     verdict(ratio === null ? null : ratio >= TARGETS.settledToCeilingMin),
   ]);
-  const idlePlatform = machineShare(result.idle.cpu, [...SERVICES, KAFKA, POSTGRES_BENCH, POSTGRES_OTHER]);
-  const idleOwn = machineShare(result.idle.cpu, [...SERVICES, POSTGRES_BENCH]);
+  const idlePlatform = machineShare(result.idle.cpu, [
+    ...SERVICES,
+    KAFKA,
+    ...POSTGRES_SERVICES,
+    POSTGRES_OTHER,
+  ]);
+  const idleOwn = machineShare(result.idle.cpu, [...SERVICES, ...POSTGRES_SERVICES]);
   rows.push([
     `idle ${result.idle.durationS} s: services + Kafka + Postgres, share of the machine`,
     `≤ ${TARGETS.idlePercentMax} %`,
@@ -258,7 +264,9 @@ function hopRows(result) {
 function cpuRow(name, perThousand, cpu) {
   return [
     name,
-    ...CPU_COLUMNS.map((group) => (perThousand === null ? '–' : formatNumber(perThousand[group] ?? 0, 2))),
+    ...CPU_COLUMNS.map((group) =>
+      perThousand?.[group] === undefined ? '–' : formatNumber(perThousand[group], 2),
+    ),
     formatNumber(otherCores(cpu), 2),
   ];
 }
@@ -366,17 +374,19 @@ function renderReport(result) {
     '## CPU seconds per 1,000 payments',
     '',
     "utime + stime from /proc/<pid>/stat, from each step's start to the end of its drain, divided by the " +
-      'payments settled in it (the ceiling: accepted). Postgres backends serving bench_pay_* databases ' +
-      "(pg_stat_activity) are the bench's; the rest of the server (WAL writer, checkpointer, other sessions) " +
-      'is shown apart. "other load" is machine busy time no listed process accounts for, in cores.',
+      'payments settled in it (the ceiling: accepted). "pg <service>": the Postgres backends connected to ' +
+      'that service\'s bench_pay_* database (pg_stat_activity, the bench\'s own probes included); "pg rest": ' +
+      "the rest of the shared server (WAL writer, checkpointer, other checkouts' sessions). Kafka and pg rest " +
+      'serve other checkouts too. "other load" is machine busy time no listed process accounts for, in cores.',
     '',
     markdownTable(
       ['phase', ...CPU_COLUMNS, 'other load (cores)'],
       [...cpuRows(result, 'total'), idleRow(result)],
     ),
     '',
-    "The same above the idle baseline (each group's idle rate times the phase's wall time taken off): what " +
-      'the payments themselves cost, where a slow step would otherwise be dominated by background work.',
+    "The bench's own processes above the idle baseline (each group's idle rate times the phase's wall time " +
+      'taken off): what the payments themselves cost, where a slow step would otherwise be dominated by ' +
+      'background work. The shared broker and server are left out (–): their baseline moves with other load.',
     '',
     markdownTable(['phase', ...CPU_COLUMNS, 'other load (cores)'], cpuRows(result, 'above idle')),
     '',

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import {
-  POSTGRES_BENCH,
   POSTGRES_OTHER,
   aboveBaseline,
   cpuUsage,
@@ -9,8 +8,11 @@ import {
   parseMachineStat,
   parseProcStat,
   perThousandPayments,
+  postgresGroup,
   type CpuSnapshot,
 } from '../../../bench/payments/cpu';
+
+const PG_GATEWAY = postgresGroup('gateway');
 
 /** A /proc/<pid>/stat line with the given command, utime, stime and start time. */
 function statLine(comm: string, utime: number, stime: number, start: number): string {
@@ -70,7 +72,7 @@ describe('CPU used between two snapshots', () => {
     machine: { busyTicks: 1_000, totalTicks: 10_000 },
     processes: [
       { pid: 10, group: 'gateway', cpuTicks: 500, startTicks: 100 },
-      { pid: 20, group: POSTGRES_BENCH, cpuTicks: 40, startTicks: 200 },
+      { pid: 20, group: PG_GATEWAY, cpuTicks: 40, startTicks: 200 },
       { pid: 30, group: 'kafka', cpuTicks: 900, startTicks: 50 },
       { pid: 40, group: 'risk', cpuTicks: 70, startTicks: 300 },
     ],
@@ -86,7 +88,7 @@ describe('CPU used between two snapshots', () => {
       { pid: 20, group: POSTGRES_OTHER, cpuTicks: 60, startTicks: 200 },
       { pid: 30, group: 'kafka', cpuTicks: 950, startTicks: 50 },
       // Born during the phase: counts from zero.
-      { pid: 50, group: POSTGRES_BENCH, cpuTicks: 30, startTicks: 10_500 },
+      { pid: 50, group: PG_GATEWAY, cpuTicks: 30, startTicks: 10_500 },
       // Alive before, never seen then: unknown share, left out.
       { pid: 60, group: POSTGRES_OTHER, cpuTicks: 5_000, startTicks: 400 },
       // Pid 40 reused by a new process: not the old one's continuation.
@@ -99,22 +101,23 @@ describe('CPU used between two snapshots', () => {
     expect(usage.wallS).toBe(10);
     expect(usage.capacityS).toBe(20);
     expect(usage.machineBusyS).toBe(6);
-    expect(usage.groups).toEqual({ gateway: 2, [POSTGRES_BENCH]: 0.5, kafka: 0.5, risk: 0.1 });
+    expect(usage.groups).toEqual({ gateway: 2, [PG_GATEWAY]: 0.5, kafka: 0.5, risk: 0.1 });
     expect(usage.otherS).toBeCloseTo(6 - 3.1, 9);
   });
 
   it('gives seconds per 1,000 payments and shares of the machine', () => {
     const usage = cpuUsage(before, after, 100);
-    expect(perThousandPayments(usage, 500)).toEqual({ gateway: 4, [POSTGRES_BENCH]: 1, kafka: 1, risk: 0.2 });
+    expect(perThousandPayments(usage, 500)).toEqual({ gateway: 4, [PG_GATEWAY]: 1, kafka: 1, risk: 0.2 });
     expect(perThousandPayments(usage, 0)).toBeNull();
     expect(machineShare(usage, ['gateway', 'kafka'])).toBeCloseTo(12.5, 9);
   });
 
-  it('takes the idle baseline, scaled to the phase, off each group', () => {
+  it('takes the idle baseline, scaled to the phase, off each named group', () => {
     const usage = cpuUsage(before, after, 100);
     const idle = { ...usage, wallS: 5, groups: { gateway: 0.25, kafka: 0.5 } };
-    const above = aboveBaseline(usage, idle);
-    expect(above.groups).toEqual({ gateway: 1.5, [POSTGRES_BENCH]: 0.5, kafka: -0.5, risk: 0.1 });
+    const above = aboveBaseline(usage, idle, ['gateway', PG_GATEWAY, 'risk', 'payments']);
+    // Kafka is not named (shared): left out; payments used nothing.
+    expect(above.groups).toEqual({ gateway: 1.5, [PG_GATEWAY]: 0.5, risk: 0.1, payments: 0 });
     expect(above.wallS).toBe(10);
   });
 });

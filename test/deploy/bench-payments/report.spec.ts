@@ -1,12 +1,12 @@
 import { formatMs, markdownTable, renderReport, targetRows } from '../../../bench/payments/report';
-import { POSTGRES_BENCH } from '../../../bench/payments/cpu';
+import { postgresGroup } from '../../../bench/payments/cpu';
 
 const summary = (p50: number, p99: number) => ({ n: 100, p50, p95: p99, p99, max: p99 });
 const cpu = {
   wallS: 10,
   capacityS: 20,
   machineBusyS: 4,
-  groups: { gateway: 1, kafka: 0.5, [POSTGRES_BENCH]: 0.5, 'load generator': 0.2 },
+  groups: { gateway: 1, kafka: 0.5, [postgresGroup('gateway')]: 0.5, 'load generator': 0.2 },
   otherS: 1.8,
 };
 

@@ -338,7 +338,8 @@ function renderReport(result) {
     "Latency is measured by the client: from each request's due time in open loop (a late send counts " +
       'against the platform), from its send in closed loop. "final" = answered succeeded or failed; "not final" ' +
       'lists other answers (processing: the settle wait ran out). Settled = capture entries posted during the ' +
-      'step and its drain; drain = time until every accepted payment left processing and was posted.',
+      'step and its drain; drain = time until every accepted payment had a final status in the gateway and ' +
+      "was posted. The generator column includes the bench's own probes (/proc and database reads).",
     '',
     markdownTable(
       [

@@ -25,7 +25,8 @@ const DEFAULT_PORTS = { gateway: 3000, payments: 3001, risk: 3002, ledger: 3003,
  *   CARD_FINGERPRINT_SECRET: string, RISK_KEY_HASH_SECRET: string, METRICS_TOKEN: string }} Secrets
  * @typedef {Record<ServiceName, { env: Record<string, string>, port: number, logFile: string, pidFile: string }>} Launches
  * @typedef {{ namespace: string, ports: ServicePorts, databases: ServiceDatabases, secrets: Secrets,
- *   stateDir: string, logDir: string, brokers?: string[], extraEnv?: Record<string, string> }} PlatformOptions
+ *   stateDir: string, logDir: string, brokers?: string[], extraEnv?: Record<string, string>,
+ *   only?: readonly ServiceName[] }} PlatformOptions
  */
 
 /** @returns {ServicePorts} ports from GATEWAY_PORT ... REPORTING_PORT, else the defaults */
@@ -291,7 +292,7 @@ function readLaunches(stateDir) {
 }
 
 /**
- * Starts all five services (those already running are kept) and waits until each is healthy.
+ * Starts the five services, or `options.only` (those already running are kept), and waits until each is healthy.
  * The launch settings are saved in the state dir so single services can be restarted later.
  * @param {PlatformOptions} options
  */
@@ -312,8 +313,9 @@ async function startServices(options) {
   fs.mkdirSync(options.stateDir, { recursive: true });
   // It holds the secrets, like secrets.json.
   fs.writeFileSync(launchFile(options.stateDir), `${JSON.stringify(launches, null, 2)}\n`, { mode: 0o600 });
-  for (const name of SERVICE_NAMES) await spawnService(name, launches[name]);
-  await waitHealthy(options.stateDir, SERVICE_NAMES);
+  const names = options.only ?? SERVICE_NAMES;
+  for (const name of names) await spawnService(name, launches[name]);
+  await waitHealthy(options.stateDir, names);
 }
 
 /**

@@ -113,8 +113,14 @@ function readProc(pid, file) {
  * @returns {number | null}
  */
 function livePid(pidFile, marker) {
-  if (!fs.existsSync(pidFile)) return null;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  let text;
+  try {
+    text = fs.readFileSync(pidFile, 'utf8');
+  } catch {
+    // Missing, or removed by a supervisor between a check and the read.
+    return null;
+  }
+  const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
   const cmdline = readProc(pid, 'cmdline');
   if (cmdline !== null && !cmdline.replace(/\0/g, ' ').includes(marker)) return null;
@@ -324,11 +330,13 @@ function readLaunches(stateDir) {
 }
 
 /**
- * Starts all five services (those already running are kept) and waits until each is healthy.
- * The launch settings are saved in the state dir so single services can be restarted later.
+ * Starts all five services, or the ones named (those already running are kept), each under its supervisor,
+ * and waits until each is healthy. The launch settings of all five are saved in the state dir so single
+ * services can be restarted later.
  * @param {PlatformOptions} options
+ * @param {readonly ServiceName[]} names
  */
-async function startServices(options) {
+async function startServices(options, names = SERVICE_NAMES) {
   const launches = /** @type {Launches} */ (
     Object.fromEntries(
       SERVICE_NAMES.map((name) => [
@@ -345,8 +353,8 @@ async function startServices(options) {
   fs.mkdirSync(options.stateDir, { recursive: true });
   // It holds the secrets, like secrets.json.
   fs.writeFileSync(launchFile(options.stateDir), `${JSON.stringify(launches, null, 2)}\n`, { mode: 0o600 });
-  for (const name of SERVICE_NAMES) await spawnService(name, launches[name], options.stateDir);
-  await waitHealthy(options.stateDir, SERVICE_NAMES);
+  for (const name of names) await spawnService(name, launches[name], options.stateDir);
+  await waitHealthy(options.stateDir, names);
 }
 
 /**

@@ -55,23 +55,33 @@ function tally(counts) {
 function requestsAnswered(input) {
   const gaveUp = input.outcomes.flatMap((o) => o.gaveUp.map((g) => ({ ...g, paymentId: o.paymentId })));
   const unexpected = input.outcomes.flatMap((o) =>
-    o.unexpected.map((u) => `${o.paymentId ?? o.createKey}: ${u}`),
+    o.unexpected.map((u) => ({
+      text: `${o.paymentId ?? o.createKey}: ${u}`,
+      kind: u.replace(/\d+(\.\d+)?/g, 'N'),
+    })),
   );
   /** @type {Record<string, number>} */
   const byReason = {};
   for (const g of gaveUp)
     byReason[`${g.operation}/${g.lastError}`] = (byReason[`${g.operation}/${g.lastError}`] ?? 0) + 1;
-  const requests = input.outcomes.length;
+  /** @type {Record<string, number>} */
+  const byKind = {};
+  for (const u of unexpected) byKind[u.kind] = (byKind[u.kind] ?? 0) + 1;
+  // One example of each kind of unexpected answer first, then the give-ups: the list is cut at SAMPLE_LIMIT.
+  const examples = [...groupBy(unexpected, (u) => u.kind).values()].map(
+    (list) => /** @type {{ text: string }} */ (list[0]).text,
+  );
   return result(
     'every request answered',
     gaveUp.length === 0 && unexpected.length === 0,
-    `${requests} payments driven; gave up after retrying to the deadline: ${gaveUp.length} (${tally(byReason)}); unexpected answers: ${unexpected.length}`,
+    `${input.outcomes.length} payments driven; gave up after retrying to the deadline: ${gaveUp.length} (${tally(byReason)}); ` +
+      `unexpected answers or effects not seen: ${unexpected.length} (${tally(byKind)})`,
     [
+      ...examples,
       ...gaveUp.map(
         (g) =>
           `gave up ${g.operation} key ${g.key} (payment ${g.paymentId ?? 'unknown to the client'}) at +${(g.atMs / 1000).toFixed(1)} s: last ${g.lastError}`,
       ),
-      ...unexpected,
     ],
   );
 }

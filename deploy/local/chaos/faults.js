@@ -20,6 +20,7 @@ const RECOVERY_POLL_MS = 250;
  *   databasePrefix: string, broker: { port: number, controllerPort: number } }} Target
  * @typedef {{ description: string, scheduled: ScheduledFault, startedAtMs: number, undoneAtMs: number | null,
  *   recoveredAtMs: number | null, recoveryMs: number | null, restartedInMs: number | null, note: string }} FaultRecord
+ *   recoveryMs: from the injection until the service it hit (every service, for the broker) answered /health
  */
 
 /** @param {number} ms */
@@ -175,11 +176,13 @@ async function inject(target, scheduled, now) {
       break;
     }
   }
-  const healthyAt = await waitHealthy(target, services.SERVICE_NAMES);
+  // A broker outage concerns every service; any other fault the one it hit.
+  const hit = fault.kind === 'broker' ? services.SERVICE_NAMES : [fault.target];
+  const healthyAt = await waitHealthy(target, hit);
   if (healthyAt !== null) {
     record.recoveredAtMs = now() - (Date.now() - healthyAt);
     record.recoveryMs = healthyAt - startedAt;
-  } else record.note += ` not all healthy ${RECOVERY_LIMIT_MS / 1000} s later`;
+  } else record.note += ` not healthy ${RECOVERY_LIMIT_MS / 1000} s later`;
   return record;
 }
 

@@ -164,10 +164,8 @@ const LOG_PATTERNS = Object.freeze([
   ['database closed', /not currently accepting connections/],
   ['connection terminated', /terminating connection due to administrator command|Connection terminated/],
   ['supervisor restarts', /--- supervisor: .* restarting/],
-  [
-    'kafka rebalance/errors',
-    /"level":50.*kafka|KafkaJS|The group is rebalancing|not the correct coordinator/i,
-  ],
+  ['kafka errors', /"level":50.*[Kk]afka/],
+  ['group rebalances', /rebalanc/i],
 ]);
 
 /** @param {string} logDir */
@@ -413,7 +411,7 @@ async function runChaos(options) {
         ...c.details.map((d) => `           ${d}`),
       ]),
       '',
-      'Faults (start, what, restarted after, platform healthy again after):',
+      'Faults (start, what, process back after, what it hit answering /health again after):',
       ...faultRecords.map(
         (f) =>
           `  +${(f.startedAtMs / 1000).toFixed(0).padStart(4)} s  ${f.scheduled.phase.padEnd(11)} ${f.description.padEnd(40)} ${f.restartedInMs === null ? '-' : `${(f.restartedInMs / 1000).toFixed(1)} s`.padStart(7)}  ${f.recoveryMs === null ? 'never' : `${(f.recoveryMs / 1000).toFixed(1)} s`.padStart(7)}${f.note ? `  ${f.note}` : ''}`,
@@ -428,7 +426,14 @@ async function runChaos(options) {
         : findings.map((f) => `  ${f.service.padEnd(9)} ${f.pattern}: ${f.count}; first: ${f.sample}`)),
       '',
     ];
-    return { ok, report: lines.join('\n'), checks, faultRecords, figures };
+    const report = lines.join('\n');
+    // Everything behind the report, for a closer look: which payment, which key, which fault when.
+    fs.writeFileSync(
+      path.join(place.stateDir, 'result.json'),
+      `${JSON.stringify({ runId, options: { ...options, log: undefined }, figures, checks, faultRecords, clientErrors, outcomes, payouts, deadLetters: facts.deadLetters, findings }, (_key, value) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`,
+    );
+    fs.writeFileSync(path.join(place.stateDir, 'report.txt'), `${report}\n`);
+    return { ok, report, checks, faultRecords, figures };
   } finally {
     await faults.undoAll();
     if (!options.keep) {

@@ -56,6 +56,7 @@ function outcome(paymentId: string, index: number): PaymentOutcome {
     gaveUp: [],
     unexpected: [],
     doneAtMs: 1000,
+    resumable: false,
   };
 }
 

@@ -18,7 +18,9 @@ const FINAL_PAYMENT_STATUSES = new Set(['succeeded', 'failed', 'canceled']);
  * @typedef {{ id: string | null, amountMinor: number | 'rest', status: string | null }} RefundOutcome
  * @typedef {{ plan: PaymentPlan, merchantId: string, createKey: string, paymentId: string | null,
  *   status: string | null, amountCapturedMinor: number | null, refunds: RefundOutcome[],
- *   latenciesMs: Record<string, number>, gaveUp: GaveUp[], unexpected: string[], doneAtMs: number | null }} PaymentOutcome
+ *   latenciesMs: Record<string, number>, gaveUp: GaveUp[], unexpected: string[], doneAtMs: number | null,
+ *   resumable: boolean }} PaymentOutcome
+ *   resumable: the client stopped following the payment; `resume` takes it up again after the load
  * @typedef {{ merchantId: string, key: string, id: string | null, amountMinor: number, currency: string,
  *   status: string | null, note: string }} PayoutOutcome
  */
@@ -54,6 +56,7 @@ class PaymentDriver {
       gaveUp: [],
       unexpected: [],
       doneAtMs: null,
+      resumable: false,
     };
     try {
       await this.run(plan, client, keyBase, outcome);
@@ -109,7 +112,51 @@ class PaymentDriver {
     );
     if (payment === null) return;
     outcome.latenciesMs.create = Date.now() - started;
+    await this.continueFrom(plan, client, keyBase, outcome, payment);
+  }
 
+  /**
+   * A payment whose effect the client stopped waiting for (the follow limit passed) is taken up again once
+   * the load is over, as a merchant would on a later webhook or read: its action approved, its capture
+   * sent, its refunds made. The late effect stays recorded as unexpected.
+   * @param {PaymentOutcome} outcome
+   */
+  async resume(outcome) {
+    if (!outcome.resumable || outcome.paymentId === null) return;
+    outcome.resumable = false;
+    const client = /** @type {MerchantClient} */ (this.options.clients[outcome.plan.merchant]);
+    const read = await client.send('poll', 'GET', `/v1/payments/${outcome.paymentId}`);
+    if (read.gaveUp || read.status !== 200) return;
+    try {
+      const payment = await this.follow(
+        client,
+        outcome.paymentId,
+        read.body,
+        (p) => SETTLED_STATUSES.has(p.status),
+        outcome,
+        'resume',
+      );
+      if (payment !== null) {
+        await this.continueFrom(
+          outcome.plan,
+          client,
+          `${this.options.runId}-${outcome.plan.index}`,
+          outcome,
+          payment,
+        );
+      }
+    } catch (error) {
+      outcome.unexpected.push(`driver error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * @param {PaymentPlan} plan @param {MerchantClient} client @param {string} keyBase
+   * @param {PaymentOutcome} outcome @param {any} settled the payment, no longer processing
+   */
+  async continueFrom(plan, client, keyBase, outcome, settled) {
+    const id = /** @type {string} */ (outcome.paymentId);
+    let payment = settled;
     if (payment.status === 'requires_action') {
       const resolveStarted = Date.now();
       const key = `${keyBase}-resolve`;
@@ -216,6 +263,7 @@ class PaymentDriver {
     while (!done(payment)) {
       if (Date.now() > deadline) {
         outcome.status = payment.status;
+        outcome.resumable = true;
         outcome.unexpected.push(
           `${operation}: still ${payment.status} after ${this.options.followLimitMs / 1000} s`,
         );

@@ -19,9 +19,15 @@ const BACKOFF_MS_MAX = 5_000;
 
 /** @param {unknown} error @returns {string} */
 function errorKind(error) {
-  if (!(error instanceof Error)) return 'error';
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
-  const cause = /** @type {{ code?: string } | undefined} */ (error.cause);
+  // Duck-typed: under jest, fetch's errors come from another realm and fail `instanceof Error`.
+  if (typeof error !== 'object' || error === null) return 'error';
+  const {
+    name,
+    message,
+    cause: rawCause,
+  } = /** @type {{ name?: string, message?: string, cause?: unknown }} */ (error);
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  const cause = /** @type {{ code?: string } | undefined} */ (rawCause);
   switch (cause?.code) {
     case 'ECONNREFUSED':
       return 'connection_refused';
@@ -29,7 +35,7 @@ function errorKind(error) {
     case 'UND_ERR_SOCKET':
       return 'connection_reset';
     default:
-      return cause?.code ?? error.message;
+      return cause?.code ?? message ?? 'error';
   }
 }
 

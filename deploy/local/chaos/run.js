@@ -348,6 +348,9 @@ async function runChaos(options) {
       }),
     );
     const loadMs = now();
+    const resumed = outcomes.filter((o) => o.resumable).length;
+    if (resumed > 0) log(`taking up again ${resumed} payments whose effect the clients stopped waiting for`);
+    await Promise.all(outcomes.map((outcome) => driver.resume(outcome)));
     await faultsDone;
     const { settlement, payouts } = await payoutsDone;
     clearInterval(progress);

@@ -103,6 +103,20 @@ async function waitRespawned(target, name, startedAt) {
  */
 const pendingUndo = new Map();
 
+/** @param {ScheduledFault} scheduled @param {number} startedAtMs @param {string} note @returns {FaultRecord} */
+function newRecord(scheduled, startedAtMs, note) {
+  return {
+    description: describeFault(scheduled.fault),
+    scheduled,
+    startedAtMs,
+    undoneAtMs: null,
+    recoveredAtMs: null,
+    recoveryMs: null,
+    restartedInMs: null,
+    note,
+  };
+}
+
 /**
  * Injects one fault, holds it, undoes it and waits until every service answers /health again.
  * @param {Target} target
@@ -112,17 +126,7 @@ const pendingUndo = new Map();
  */
 async function inject(target, scheduled, now) {
   const { fault } = scheduled;
-  /** @type {FaultRecord} */
-  const record = {
-    description: describeFault(fault),
-    scheduled,
-    startedAtMs: now(),
-    undoneAtMs: null,
-    recoveredAtMs: null,
-    recoveryMs: null,
-    restartedInMs: null,
-    note: '',
-  };
+  const record = newRecord(scheduled, now(), '');
   const startedAt = Date.now();
   switch (fault.kind) {
     case 'kill': {
@@ -211,18 +215,15 @@ async function runSchedule(target, schedule, now, onDone) {
     const waitMs = scheduled.atMs - now();
     if (waitMs > 0) await sleep(waitMs);
     running.push(
-      inject(target, scheduled, now).then(onDone, (error) => {
-        onDone({
-          description: describeFault(scheduled.fault),
-          scheduled,
-          startedAtMs: now(),
-          undoneAtMs: null,
-          recoveredAtMs: null,
-          recoveryMs: null,
-          restartedInMs: null,
-          note: `injection failed: ${error instanceof Error ? error.message : String(error)}`,
-        });
-      }),
+      inject(target, scheduled, now).then(onDone, (error) =>
+        onDone(
+          newRecord(
+            scheduled,
+            now(),
+            `injection failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
+      ),
     );
   }
   await Promise.all(running);

@@ -158,48 +158,27 @@ class PaymentDriver {
     const id = /** @type {string} */ (outcome.paymentId);
     let payment = settled;
     if (payment.status === 'requires_action') {
-      const resolveStarted = Date.now();
-      const key = `${keyBase}-resolve`;
-      const resolved = await client.send(
-        'resolve_action',
-        'POST',
-        `/v1/test_helpers/payments/${id}/resolve_action`,
-        {
-          idempotencyKey: key,
-          body: { outcome: 'approved' },
-        },
-      );
-      if (!this.accepted(resolved, 'resolve_action', key, outcome)) return;
-      payment = await this.follow(
+      payment = await this.commandAndFollow(
         client,
-        id,
-        resolved.body,
-        (p) => FINAL_PAYMENT_STATUSES.has(p.status),
         outcome,
         'resolve_action',
+        `/v1/test_helpers/payments/${id}/resolve_action`,
+        `${keyBase}-resolve`,
+        { outcome: 'approved' },
       );
       if (payment === null) return;
-      outcome.latenciesMs.resolve_action = Date.now() - resolveStarted;
     }
     if (payment.status === 'requires_capture') {
       await sleep(plan.captureDelayMs);
-      const captureStarted = Date.now();
-      const key = `${keyBase}-capture`;
-      const captured = await client.send('capture', 'POST', `/v1/payments/${id}/capture`, {
-        idempotencyKey: key,
-        body: plan.captureAmountMinor === null ? {} : { amount: plan.captureAmountMinor },
-      });
-      if (!this.accepted(captured, 'capture', key, outcome)) return;
-      payment = await this.follow(
+      payment = await this.commandAndFollow(
         client,
-        id,
-        captured.body,
-        (p) => FINAL_PAYMENT_STATUSES.has(p.status),
         outcome,
         'capture',
+        `/v1/payments/${id}/capture`,
+        `${keyBase}-capture`,
+        plan.captureAmountMinor === null ? {} : { amount: plan.captureAmountMinor },
       );
       if (payment === null) return;
-      outcome.latenciesMs.capture = Date.now() - captureStarted;
     }
     outcome.status = payment.status;
     outcome.amountCapturedMinor = payment.amount_captured;
@@ -231,6 +210,28 @@ class PaymentDriver {
     }
     const after = await client.send('poll', 'GET', `/v1/payments/${id}`);
     if (!after.gaveUp && after.status === 200) outcome.status = after.body.status;
+  }
+
+  /**
+   * Sends a command on the payment and follows it to a final state; its time is kept under the operation.
+   * @param {MerchantClient} client @param {PaymentOutcome} outcome @param {string} operation
+   * @param {string} path @param {string} key @param {unknown} body
+   * @returns {Promise<any>} the payment in its final state, or null (given up, refused, or not seen in time)
+   */
+  async commandAndFollow(client, outcome, operation, path, key, body) {
+    const started = Date.now();
+    const answer = await client.send(operation, 'POST', path, { idempotencyKey: key, body });
+    if (!this.accepted(answer, operation, key, outcome)) return null;
+    const payment = await this.follow(
+      client,
+      /** @type {string} */ (outcome.paymentId),
+      answer.body,
+      (p) => FINAL_PAYMENT_STATUSES.has(p.status),
+      outcome,
+      operation,
+    );
+    if (payment !== null) outcome.latenciesMs[operation] = Date.now() - started;
+    return payment;
   }
 
   /**

@@ -3,7 +3,7 @@
  * on the test broker): a SIGKILLed service comes back by itself, `stopService` stops it for good, and a
  * service that exits 78 (bad configuration) is not restarted.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as kafka from '../../deploy/local/kafka';
 import * as postgres from '../../deploy/local/postgres';
@@ -11,6 +11,7 @@ import * as services from '../../deploy/local/services';
 import { waitFor } from '@platform/testing';
 
 const ROOT = join(__dirname, '..', '..');
+mkdirSync(join(ROOT, '.local'), { recursive: true });
 const STATE_DIR = mkdtempSync(join(ROOT, '.local', 'supervisor-test-'));
 const NAMESPACE = `supervisor-test-${Date.now()}`;
 const DATABASES = services.databaseNames('chaos_supervisor_test');

@@ -69,6 +69,7 @@ function cleanFacts(): Facts {
       payment('pay_c', 'failed', 0, 2),
     ],
     refunds: [],
+    payouts: [],
     gatewayBalances: [
       { merchantId: 'mer_00000001', currency: 'usd', availableMinor: 0n, pendingMinor: 3300n },
     ],
@@ -246,6 +247,49 @@ describe('chaos checks', () => {
     expect(check(facts, /dead-letter/).details[0]).toContain('not currently accepting connections');
     expect(check(facts, /gateway's balances/).status).toBe('fail');
     expect(check(facts, /trial balance/).status).toBe('fail');
+  });
+
+  it('judge payouts by what the gateway says at the end, not by what the client last saw', () => {
+    const payouts = [
+      {
+        merchantId: 'mer_00000001',
+        key: 'k1',
+        id: 'po_1',
+        amountMinor: 500,
+        currency: 'usd',
+        status: 'pending',
+        note: '',
+      },
+      {
+        merchantId: 'mer_00000001',
+        key: 'k2',
+        id: 'po_2',
+        amountMinor: 513,
+        currency: 'usd',
+        status: 'pending',
+        note: '',
+      },
+    ];
+    const facts = cleanFacts();
+    const judge = () =>
+      evaluate({
+        runId: RUN,
+        outcomes: [],
+        payouts,
+        facts,
+        finalLimitMs: 60_000,
+        quiescence: { reached: true, waitedMs: 0, note: '' },
+      }).find((r) => r.name.startsWith('payouts'));
+    facts.payouts = [
+      { id: 'po_1', status: 'paid' },
+      { id: 'po_2', status: 'failed' },
+    ];
+    expect(judge()?.status).toBe('pass');
+    facts.payouts = [
+      { id: 'po_1', status: 'paid' },
+      { id: 'po_2', status: 'pending' },
+    ];
+    expect(judge()?.details).toEqual(['po_2 513 usd: pending']);
   });
 
   it('leave a place for control totals, skipped until payments publishes them', () => {

@@ -380,14 +380,26 @@ function deadLettersExplained(input) {
 
 /** @param {CheckInput} input @returns {CheckResult} */
 function payoutsFinal(input) {
-  const notFinal = input.payouts.filter((p) => p.id !== null && p.status !== 'paid' && p.status !== 'failed');
+  // What the gateway says now, not what the client last saw: a payout may end after the client stopped looking.
+  const statusNow = new Map(input.facts.payouts.map((p) => [p.id, p.status]));
+  const sent = input.payouts.filter((p) => p.id !== null);
+  const notFinal = sent.filter((p) => {
+    const status = statusNow.get(/** @type {string} */ (p.id));
+    return status !== 'paid' && status !== 'failed';
+  });
   const failedToSend = input.payouts.filter((p) => p.id === null && p.note !== 'nothing became available');
+  /** @type {Record<string, number>} */
+  const byStatus = {};
+  for (const p of input.payouts) {
+    const status = p.id === null ? p.note || 'not sent' : (statusNow.get(p.id) ?? 'unknown to the gateway');
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  }
   return result(
     'payouts reach paid or failed',
     notFinal.length === 0 && failedToSend.length === 0,
-    `${input.payouts.length} payouts: ${tally(Object.fromEntries([...groupBy(input.payouts, (p) => p.status ?? (p.note || 'not sent')).entries()].map(([k, v]) => [k, v.length])))}`,
+    `${input.payouts.length} payouts: ${tally(byStatus)}`,
     [...notFinal, ...failedToSend].map(
-      (p) => `${p.id ?? p.key} ${p.amountMinor} ${p.currency}: ${p.status ?? p.note}`,
+      (p) => `${p.id ?? p.key} ${p.amountMinor} ${p.currency}: ${(p.id && statusNow.get(p.id)) ?? p.note}`,
     ),
   );
 }

@@ -21,7 +21,7 @@ const DLQ_READ_LIMIT_MS = 20_000;
  * @typedef {{ topic: string, partition: number, offset: string, headers: Record<string, string>, type: string | null,
  *   aggregateId: string | null, eventId: string | null }} DeadLetter
  * @typedef {{
- *   payments: GatewayPayment[], refunds: GatewayRefund[],
+ *   payments: GatewayPayment[], refunds: GatewayRefund[], payouts: Array<{ id: string, status: string }>,
  *   gatewayBalances: Array<{ merchantId: string, currency: string, availableMinor: bigint, pendingMinor: bigint }>,
  *   trialBalance: any, verify: any, receivableLines: ReceivableLine[],
  *   ledgerAccounts: Array<{ code: string, currency: string, balanceMinor: bigint }>,
@@ -99,6 +99,16 @@ async function collectFacts(sources) {
       (
         await Promise.all(
           sources.merchants.map((m) => gatewayList(`${sources.gateway}/v1/refunds`, m.apiKey)),
+        )
+      ).flat(),
+    [],
+  );
+  const payouts = await attempt(
+    'gateway payouts',
+    async () =>
+      (
+        await Promise.all(
+          sources.merchants.map((m) => gatewayList(`${sources.gateway}/v1/payouts`, m.apiKey)),
         )
       ).flat(),
     [],
@@ -217,6 +227,7 @@ async function collectFacts(sources) {
   return {
     payments,
     refunds: /** @type {GatewayRefund[]} */ (refunds),
+    payouts: /** @type {Array<{ id: string, status: string }>} */ (payouts),
     gatewayBalances,
     trialBalance,
     verify,

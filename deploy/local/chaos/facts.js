@@ -93,26 +93,13 @@ async function collectFacts(sources) {
     }
   };
   const payments = await attempt('gateway payments', () => readGatewayPayments(sources), []);
-  const refunds = await attempt(
-    'gateway refunds',
-    async () =>
-      (
-        await Promise.all(
-          sources.merchants.map((m) => gatewayList(`${sources.gateway}/v1/refunds`, m.apiKey)),
-        )
-      ).flat(),
-    [],
-  );
-  const payouts = await attempt(
-    'gateway payouts',
-    async () =>
-      (
-        await Promise.all(
-          sources.merchants.map((m) => gatewayList(`${sources.gateway}/v1/payouts`, m.apiKey)),
-        )
-      ).flat(),
-    [],
-  );
+  /** @param {string} path @returns {Promise<any[]>} the list of every merchant */
+  const everyMerchant = async (path) =>
+    (
+      await Promise.all(sources.merchants.map((m) => gatewayList(`${sources.gateway}${path}`, m.apiKey)))
+    ).flat();
+  const refunds = await attempt('gateway refunds', () => everyMerchant('/v1/refunds'), []);
+  const payouts = await attempt('gateway payouts', () => everyMerchant('/v1/payouts'), []);
   const gatewayBalances = await attempt(
     'gateway balances',
     async () =>

@@ -18,22 +18,36 @@ const HOST = '127.0.0.1';
 const ROOT = path.resolve(__dirname, '..', '..');
 const POM_FILE = path.join(__dirname, 'kafka', 'pom.xml');
 const LOG4J_FILE = path.join(__dirname, 'kafka', 'log4j2.properties');
-const KAFKA_DIR = path.join(ROOT, '.local', 'kafka');
 const LOG_DIR = path.join(ROOT, '.local', 'logs');
-const PID_FILE = path.join(ROOT, '.local', 'pids', 'kafka.pid');
+const DEFAULT_PORT = 9092;
 /** Only the main class is matched so a recycled pid never gets a SIGTERM meant for Kafka. */
 const PROCESS_MARKER = 'kafka.Kafka';
 
-function kafkaPorts() {
+/**
+ * A broker of this checkout: its ports, and where its data, pid file and log live. The default one
+ * (9092) keeps `.local/kafka`; a broker on another port (the chaos suite's, which it kills) gets its
+ * own data dir, pid file and log, so stopping or killing one never touches the other.
+ * @typedef {{ port?: number, controllerPort?: number }} BrokerOptions
+ * @param {BrokerOptions} [options] unset: KAFKA_PORT and KAFKA_CONTROLLER_PORT, else 9092 and 9093
+ */
+function brokerSettings(options = {}) {
+  const port = options.port ?? Number(process.env.KAFKA_PORT ?? DEFAULT_PORT);
+  const controllerPort =
+    options.controllerPort ??
+    (options.port === undefined ? Number(process.env.KAFKA_CONTROLLER_PORT ?? DEFAULT_PORT + 1) : port + 1);
+  const suffix = port === DEFAULT_PORT ? '' : `-${port}`;
   return {
-    port: Number(process.env.KAFKA_PORT ?? 9092),
-    controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT ?? 9093),
+    port,
+    controllerPort,
+    dataDir: path.join(ROOT, '.local', `kafka${suffix}`),
+    pidFile: path.join(ROOT, '.local', 'pids', `kafka${suffix}.pid`),
+    logFile: path.join(LOG_DIR, `kafka${suffix}.log`),
   };
 }
 
-/** @returns {string[]} */
-function kafkaBrokers() {
-  return [`${HOST}:${kafkaPorts().port}`];
+/** @param {BrokerOptions} [options] @returns {string[]} */
+function kafkaBrokers(options) {
+  return [`${HOST}:${brokerSettings(options).port}`];
 }
 
 /**
@@ -107,9 +121,10 @@ function fetchKafka() {
   return libs;
 }
 
-function writeServerProperties() {
-  const { port, controllerPort } = kafkaPorts();
-  const file = path.join(KAFKA_DIR, 'server.properties');
+/** @param {ReturnType<typeof brokerSettings>} settings */
+function writeServerProperties(settings) {
+  const { port, controllerPort, dataDir } = settings;
+  const file = path.join(dataDir, 'server.properties');
   const properties = {
     'process.roles': 'broker,controller',
     'node.id': 1,
@@ -120,7 +135,7 @@ function writeServerProperties() {
     'inter.broker.listener.name': 'PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'log.dirs': path.join(KAFKA_DIR, 'data'),
+    'log.dirs': path.join(dataDir, 'data'),
     // Topics come from the registry only: a typo must fail, not create a topic.
     'auto.create.topics.enable': false,
     'num.partitions': 1,
@@ -162,10 +177,10 @@ function java() {
 
 /**
  * Formats the data dir once; the fixed cluster id keeps a later format a no-op.
- * @param {string} libs @param {string} propertiesFile
+ * @param {string} libs @param {string} propertiesFile @param {string} dataDir
  */
-function formatStorage(libs, propertiesFile) {
-  if (fs.existsSync(path.join(KAFKA_DIR, 'data', 'meta.properties'))) return;
+function formatStorage(libs, propertiesFile, dataDir) {
+  if (fs.existsSync(path.join(dataDir, 'data', 'meta.properties'))) return;
   const format = spawnSync(
     java(),
     [
@@ -214,13 +229,14 @@ async function isKafkaReachable(brokers = kafkaBrokers(), timeoutMs = 2000) {
 /**
  * @param {string[]} brokers
  * @param {number | null} pid fails fast when this process dies while we wait
+ * @param {ReturnType<typeof brokerSettings>} settings
  */
-async function waitForKafka(brokers, pid) {
+async function waitForKafka(brokers, pid, settings) {
   const started = Date.now();
   while (Date.now() - started < READY_LIMIT_MS) {
     if (await isKafkaReachable(brokers, 1000)) return Date.now() - started;
-    if (pid !== null && livePid(PID_FILE, PROCESS_MARKER) === null) {
-      throw new Error(`Kafka exited during start-up; see ${path.join(LOG_DIR, 'kafka.log')}`);
+    if (pid !== null && livePid(settings.pidFile, PROCESS_MARKER) === null) {
+      throw new Error(`Kafka exited during start-up; see ${settings.logFile}`);
     }
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
   }
@@ -229,46 +245,55 @@ async function waitForKafka(brokers, pid) {
 
 /**
  * Reuses a broker that already answers (ours or anyone's); otherwise fetches, formats and starts one.
+ * @param {BrokerOptions} [options]
  * @returns {Promise<{ brokers: string[], startedHere: boolean, pid: number | null, readyMs: number }>}
  */
-async function startKafka() {
-  const brokers = kafkaBrokers();
-  const existing = livePid(PID_FILE, PROCESS_MARKER);
+async function startKafka(options) {
+  const settings = brokerSettings(options);
+  const brokers = kafkaBrokers(options);
+  const existing = livePid(settings.pidFile, PROCESS_MARKER);
   if (existing !== null || (await isKafkaReachable(brokers))) {
     // Our own broker may still be starting: wait for it rather than start a second one.
-    const readyMs = await waitForKafka(brokers, existing);
+    const readyMs = await waitForKafka(brokers, existing, settings);
     return { brokers, startedHere: false, pid: existing, readyMs };
   }
   const libs = fetchKafka();
-  for (const dir of [KAFKA_DIR, LOG_DIR, path.dirname(PID_FILE)]) fs.mkdirSync(dir, { recursive: true });
-  const propertiesFile = writeServerProperties();
-  formatStorage(libs, propertiesFile);
+  for (const dir of [settings.dataDir, LOG_DIR, path.dirname(settings.pidFile)]) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const propertiesFile = writeServerProperties(settings);
+  formatStorage(libs, propertiesFile, settings.dataDir);
 
-  const logFd = fs.openSync(path.join(LOG_DIR, 'kafka.log'), 'a');
+  const logFd = fs.openSync(settings.logFile, 'a');
   const child = spawn(java(), [...javaArgs(libs, ['-Xms256m', '-Xmx512m']), 'kafka.Kafka', propertiesFile], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
   });
   fs.closeSync(logFd);
   if (child.pid === undefined) throw new Error('Could not spawn java for Kafka');
-  fs.writeFileSync(PID_FILE, String(child.pid));
+  fs.writeFileSync(settings.pidFile, String(child.pid));
   child.unref();
   console.log(`Starting Kafka ${KAFKA_VERSION} on ${brokers.join(',')} (pid ${child.pid})...`);
-  const readyMs = await waitForKafka(brokers, child.pid);
+  const readyMs = await waitForKafka(brokers, child.pid, settings);
   await warmCoordinators(brokers);
   return { brokers, startedHere: true, pid: child.pid, readyMs };
 }
 
-/** Stops the broker this checkout started; a broker someone else runs is left alone. */
-async function stopKafka() {
-  const pid = livePid(PID_FILE, PROCESS_MARKER);
+/**
+ * Stops the broker this checkout started; a broker someone else runs is left alone.
+ * @param {BrokerOptions} [options]
+ */
+async function stopKafka(options) {
+  const { pidFile } = brokerSettings(options);
+  const pid = livePid(pidFile, PROCESS_MARKER);
   if (pid !== null) await terminate(pid);
-  fs.rmSync(PID_FILE, { force: true });
+  fs.rmSync(pidFile, { force: true });
   return pid !== null;
 }
 
-function kafkaPid() {
-  return livePid(PID_FILE, PROCESS_MARKER);
+/** @param {BrokerOptions} [options] the pid of this checkout's broker on that port, if it runs */
+function kafkaPid(options) {
+  return livePid(brokerSettings(options).pidFile, PROCESS_MARKER);
 }
 
 /**
@@ -345,6 +370,7 @@ async function deleteTopics(namespace, brokers = kafkaBrokers()) {
 
 module.exports = {
   KAFKA_VERSION,
+  brokerSettings,
   kafkaBrokers,
   fetchKafka,
   startKafka,

@@ -27,7 +27,9 @@ const USAGE = `Usage: node deploy/local/platform.js <command>
   stop     stop the services and the Kafka broker that start launched
   status   show what runs; exit 0 only if everything is up
   test     lint, then unit, integration and e2e tests against a real PostgreSQL and Kafka
-  bench    run every benchmark in bench/ (or one: bench ledger)`;
+  bench    run every benchmark in bench/ (or one: bench ledger)
+  chaos    a platform of its own under load while services, broker and databases fail; checks the
+           invariants after (chaos --help for the options)`;
 
 /** @param {string} command @param {string[]} args @param {NodeJS.ProcessEnv} [env] @returns {number} */
 function run(command, args, env = process.env) {
@@ -148,7 +150,12 @@ async function status() {
     const url = platform?.services[name] ?? `http://127.0.0.1:${services.defaultPorts()[name]}`;
     const port = Number(new URL(url).port);
     const pid = services.servicePid(name, STATE_DIR);
-    rows.push([name, await services.isHealthy(port), `${url}/health${pid === null ? '' : ` (pid ${pid})`}`]);
+    const supervised = services.supervisorPid(name, STATE_DIR) !== null;
+    const restarts = services.readSupervisorState(STATE_DIR, name)?.restarts ?? 0;
+    const processNote =
+      pid === null ? '' : ` (pid ${pid}${supervised ? `, supervised, ${restarts} restarts` : ''})`;
+    const restarting = pid === null && supervised ? ' (restarting)' : '';
+    rows.push([name, await services.isHealthy(port), `${url}/health${processNote}${restarting}`]);
   }
   for (const [name, up, where] of rows)
     console.log(`${String(name).padEnd(10)} ${up ? 'up  ' : 'DOWN'}  ${where}`);
@@ -249,8 +256,34 @@ async function bench() {
   }
 }
 
+/** The chaos suite on a platform of its own (deploy/local/chaos); exit status 1 on any broken invariant. */
+async function chaos() {
+  const { parseOptions, USAGE: CHAOS_USAGE } = require('./chaos/options');
+  const options = parseOptions(process.argv.slice(3), process.env);
+  if (options === 'help') {
+    console.log(CHAOS_USAGE);
+    return 0;
+  }
+  ensureDependencies();
+  build();
+  const { runChaos, layout } = require('./chaos/run');
+  const faults = require('./chaos/faults');
+  // An interrupted run must not leave a database closed, a service stopped or its broker running.
+  const interrupted = async () => {
+    await faults.undoAll();
+    await services.stopServices(layout(options.instance, options.portBase).stateDir);
+    await kafka.stopKafka({ port: options.brokerPort, controllerPort: options.brokerControllerPort });
+    process.exit(130);
+  };
+  process.once('SIGINT', () => void interrupted());
+  process.once('SIGTERM', () => void interrupted());
+  const result = await runChaos(options);
+  console.log(result.report);
+  return result.ok ? 0 : 1;
+}
+
 /** @type {Record<string, () => Promise<number> | number>} */
-const COMMANDS = { start, stop, status, test, bench };
+const COMMANDS = { start, stop, status, test, bench, chaos };
 
 async function main() {
   const command = process.argv[2];

@@ -5,6 +5,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { readSupervisorState, supervisorPidFile, supervisorStateFile } = require('./supervisor');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEFAULT_STATE_DIR = path.join(ROOT, '.local');
@@ -12,6 +13,10 @@ const HEALTH_LIMIT_MS = 60_000;
 const HEALTH_POLL_MS = 250;
 const STOP_GRACE_MS = 10_000;
 const LOG_TAIL_LINES = 40;
+const SPAWN_LIMIT_MS = 10_000;
+const SUPERVISOR = path.join(__dirname, 'supervisor.js');
+/** The supervisor stops its service within its own grace period; a little more before it is killed itself. */
+const SUPERVISOR_STOP_GRACE_MS = STOP_GRACE_MS + 5_000;
 
 /** @typedef {'gateway' | 'payments' | 'risk' | 'ledger' | 'reporting'} ServiceName */
 /** @type {readonly ServiceName[]} */
@@ -110,8 +115,14 @@ function readProc(pid, file) {
  * @returns {number | null}
  */
 function livePid(pidFile, marker) {
-  if (!fs.existsSync(pidFile)) return null;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  let text;
+  try {
+    text = fs.readFileSync(pidFile, 'utf8');
+  } catch {
+    // Missing, or removed by a supervisor between a check and the read.
+    return null;
+  }
+  const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
   const cmdline = readProc(pid, 'cmdline');
   if (cmdline !== null && !cmdline.replace(/\0/g, ' ').includes(marker)) return null;
@@ -194,37 +205,57 @@ function portIsFree(port) {
 }
 
 /**
+ * Starts the service under its supervisor (supervisor.js), which restarts it when it dies.
  * @param {ServiceName} name
  * @param {{ env: Record<string, string>, port: number, logFile: string, pidFile: string }} launch
- * @returns {Promise<number>} the pid, new or already running
+ * @param {string} stateDir
+ * @returns {Promise<number>} the service's pid, new or already running
  */
-async function spawnService(name, launch) {
+async function spawnService(name, launch, stateDir) {
   const running = livePid(launch.pidFile, entryPoint(name));
   if (running !== null) return running;
   if (!fs.existsSync(entryPoint(name))) {
     throw new Error(`${path.relative(ROOT, entryPoint(name))} is missing: run \`npx turbo run build\` first`);
   }
-  // Someone else's process on the port would answer /health and pass for ours.
-  if (!(await portIsFree(launch.port))) {
-    throw new Error(
-      `Cannot start ${name}: port ${launch.port} is in use by a process this runner did not start`,
-    );
+  if (supervisorPid(name, stateDir) === null) {
+    // Someone else's process on the port would answer /health and pass for ours.
+    if (!(await portIsFree(launch.port))) {
+      throw new Error(
+        `Cannot start ${name}: port ${launch.port} is in use by a process this runner did not start`,
+      );
+    }
+    fs.mkdirSync(path.dirname(launch.pidFile), { recursive: true });
+    fs.mkdirSync(path.dirname(launch.logFile), { recursive: true });
+    fs.rmSync(supervisorStateFile(stateDir, name), { force: true });
+    fs.appendFileSync(launch.logFile, `--- ${name} starting at ${new Date().toISOString()} ---\n`);
+    const logFd = fs.openSync(launch.logFile, 'a');
+    const supervisor = spawn(process.execPath, [SUPERVISOR, name, stateDir], {
+      cwd: ROOT,
+      env: process.env,
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+    });
+    fs.closeSync(logFd);
+    if (supervisor.pid === undefined) throw new Error(`Could not spawn the supervisor of ${name}`);
+    supervisor.unref();
   }
-  fs.mkdirSync(path.dirname(launch.pidFile), { recursive: true });
-  fs.mkdirSync(path.dirname(launch.logFile), { recursive: true });
-  fs.appendFileSync(launch.logFile, `--- ${name} starting at ${new Date().toISOString()} ---\n`);
-  const logFd = fs.openSync(launch.logFile, 'a');
-  const child = spawn(process.execPath, [entryPoint(name)], {
-    cwd: ROOT,
-    env: { ...process.env, ...launch.env },
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-  });
-  fs.closeSync(logFd);
-  if (child.pid === undefined) throw new Error(`Could not spawn ${name}`);
-  fs.writeFileSync(launch.pidFile, String(child.pid));
-  child.unref();
-  return child.pid;
+  // The supervisor writes the service's pid file once it has spawned it (or is about to restart it).
+  const deadline = Date.now() + SPAWN_LIMIT_MS;
+  for (;;) {
+    const pid = livePid(launch.pidFile, entryPoint(name));
+    if (pid !== null) return pid;
+    const state = readSupervisorState(stateDir, name);
+    if (supervisorPid(name, stateDir) === null && state !== null) {
+      throw new Error(
+        `${name} exited before it was healthy (${state.givenUp ?? 'its supervisor stopped'}); ` +
+          `tail of ${launch.logFile}:\n${logTail(launch.logFile)}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${name} was not spawned within ${SPAWN_LIMIT_MS / 1000} s; see ${launch.logFile}`);
+    }
+    await sleep(50);
+  }
 }
 
 /**
@@ -249,6 +280,17 @@ function logTail(file) {
 }
 
 /**
+ * Whether the service died while we waited for it (its supervisor may already be restarting it: a service
+ * that cannot start must still fail the start at once, with its log).
+ * @param {ServiceName} name @param {string} stateDir @param {string} file @param {number} sinceMs
+ */
+function exitedSince(name, stateDir, file, sinceMs) {
+  const lastExit = readSupervisorState(stateDir, name)?.lastExit;
+  if (lastExit && Date.parse(lastExit.at) >= sinceMs) return true;
+  return livePid(file, entryPoint(name)) === null && supervisorPid(name, stateDir) === null;
+}
+
+/**
  * Waits until every named service answers 200 on /health; fails naming the first one that did not.
  * @param {string} stateDir
  * @param {readonly ServiceName[]} names
@@ -256,13 +298,14 @@ function logTail(file) {
 async function waitHealthy(stateDir, names) {
   const launches = readLaunches(stateDir);
   const pending = new Set(names);
-  const deadline = Date.now() + HEALTH_LIMIT_MS;
+  const waitStarted = Date.now();
+  const deadline = waitStarted + HEALTH_LIMIT_MS;
   while (pending.size > 0) {
     for (const name of [...pending]) {
       const launch = launches[name];
       if (await isHealthy(launch.port)) {
         pending.delete(name);
-      } else if (livePid(launch.pidFile, entryPoint(name)) === null) {
+      } else if (exitedSince(name, stateDir, launch.pidFile, waitStarted)) {
         throw new Error(
           `${name} exited before it was healthy; tail of ${launch.logFile}:\n${logTail(launch.logFile)}`,
         );
@@ -292,11 +335,13 @@ function readLaunches(stateDir) {
 }
 
 /**
- * Starts the five services, or `options.only` (those already running are kept), and waits until each is healthy.
- * The launch settings are saved in the state dir so single services can be restarted later.
+ * Starts all five services, or the ones named (or `options.only`; those already running are kept), each
+ * under its supervisor, and waits until each is healthy. The launch settings of all five are saved in
+ * the state dir so single services can be restarted later.
  * @param {PlatformOptions} options
+ * @param {readonly ServiceName[]} names
  */
-async function startServices(options) {
+async function startServices(options, names = options.only ?? SERVICE_NAMES) {
   const launches = /** @type {Launches} */ (
     Object.fromEntries(
       SERVICE_NAMES.map((name) => [
@@ -313,8 +358,7 @@ async function startServices(options) {
   fs.mkdirSync(options.stateDir, { recursive: true });
   // It holds the secrets, like secrets.json.
   fs.writeFileSync(launchFile(options.stateDir), `${JSON.stringify(launches, null, 2)}\n`, { mode: 0o600 });
-  const names = options.only ?? SERVICE_NAMES;
-  for (const name of names) await spawnService(name, launches[name]);
+  for (const name of names) await spawnService(name, launches[name], options.stateDir);
   await waitHealthy(options.stateDir, names);
 }
 
@@ -324,12 +368,14 @@ async function startServices(options) {
  * @param {string} stateDir
  */
 async function startService(name, stateDir = DEFAULT_STATE_DIR) {
-  await spawnService(name, readLaunches(stateDir)[name]);
+  await spawnService(name, readLaunches(stateDir)[name], stateDir);
   await waitHealthy(stateDir, [name]);
 }
 
 /**
- * Sends one signal and waits until the process is gone (SIGKILL simulates a crash).
+ * Sends one signal to the service (not its supervisor) and waits until the process is gone: SIGKILL
+ * simulates a crash, and the supervisor starts the service again (see waitRestarted). stopService is
+ * the way to stop one for good.
  * @param {ServiceName} name
  * @param {NodeJS.Signals} signal
  * @param {string} stateDir
@@ -342,13 +388,19 @@ async function killService(name, signal, stateDir = DEFAULT_STATE_DIR) {
   return true;
 }
 
-/** @param {ServiceName} name @param {string} stateDir @returns {Promise<boolean>} whether it was running */
+/**
+ * Stops the supervisor first (it stops its service and restarts nothing), then anything it left.
+ * @param {ServiceName} name @param {string} stateDir @returns {Promise<boolean>} whether it was running
+ */
 async function stopService(name, stateDir = DEFAULT_STATE_DIR) {
   const file = pidFile(stateDir, name);
+  const supervisor = supervisorPid(name, stateDir);
+  if (supervisor !== null) await terminate(supervisor, SUPERVISOR_STOP_GRACE_MS);
   const pid = livePid(file, entryPoint(name));
   if (pid !== null) await terminate(pid);
   fs.rmSync(file, { force: true });
-  return pid !== null;
+  fs.rmSync(supervisorPidFile(stateDir, name), { force: true });
+  return pid !== null || supervisor !== null;
 }
 
 /** @param {string} stateDir @returns {Promise<ServiceName[]>} the services that were running */
@@ -360,6 +412,11 @@ async function stopServices(stateDir = DEFAULT_STATE_DIR) {
 /** @param {ServiceName} name @param {string} stateDir */
 function servicePid(name, stateDir = DEFAULT_STATE_DIR) {
   return livePid(pidFile(stateDir, name), entryPoint(name));
+}
+
+/** @param {ServiceName | string} name @param {string} stateDir */
+function supervisorPid(name, stateDir = DEFAULT_STATE_DIR) {
+  return livePid(supervisorPidFile(stateDir, name), SUPERVISOR);
 }
 
 /**
@@ -400,6 +457,8 @@ module.exports = {
   stopServices,
   killService,
   servicePid,
+  supervisorPid,
+  readSupervisorState,
   isHealthy,
   createMerchant,
   merchantKeyWorks,

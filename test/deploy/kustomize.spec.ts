@@ -107,9 +107,12 @@ describe.each(APPS)('deploy/k8s/%s', (app: AppName) => {
   it('listens, is exposed and probed on /health at the port the code uses', () => {
     const port = defaultPort(app);
     expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    for (const probe of ['startupProbe', 'readinessProbe']) {
       expect(container[probe].httpGet).toEqual({ path: '/health', port: 'http' });
     }
+    // Liveness asks only whether the process answers: an outage of Postgres or Kafka takes pods
+    // out of the Service (readiness) but must not restart every pod of every service at once.
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
     const service = findManifest(manifests, 'Service', app);
     expect(service.spec.ports).toEqual([{ name: 'http', port, targetPort: 'http' }]);
     expect(podLabels).toMatchObject(service.spec.selector);

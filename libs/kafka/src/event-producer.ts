@@ -17,6 +17,7 @@ export interface OutgoingMessage {
 export class EventProducer {
   private readonly producer: Producer;
   private queue: Promise<unknown> = Promise.resolve();
+  private connecting: Promise<void> | null = null;
   private connected = false;
 
   constructor(
@@ -31,13 +32,24 @@ export class EventProducer {
     });
   }
 
+  /** Connects once; a failed attempt (broker away) is tried again by the next call or send. */
   async connect(): Promise<void> {
     if (this.connected) return;
-    await this.producer.connect();
-    this.connected = true;
+    this.connecting ??= this.producer.connect().then(
+      () => {
+        this.connected = true;
+        this.connecting = null;
+      },
+      (error: unknown) => {
+        this.connecting = null;
+        throw error;
+      },
+    );
+    await this.connecting;
   }
 
   async disconnect(): Promise<void> {
+    await this.connecting?.catch(() => undefined);
     if (!this.connected) return;
     this.connected = false;
     await this.queue.catch(() => undefined);
@@ -53,6 +65,7 @@ export class EventProducer {
 
   private async sendNow(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    await this.connect();
     const byTopic = new Map<
       string,
       { key: string; value: Buffer | string; headers: Record<string, string> }[]

@@ -33,6 +33,12 @@ export class HealthController {
    * consumer is still joining its group (start-up, a rebalance) the service already answers
    * requests: status is "starting" and `consumers` tells which group is not there yet.
    */
+  /** The process answers: what a liveness probe asks (an outage of a dependency is not a reason to restart). */
+  @Get('health/live')
+  live(): { status: 'ok'; service: string } {
+    return { status: 'ok', service: this.options.serviceName };
+  }
+
   @Get('health')
   async health(@Res() response: Response): Promise<void> {
     const [database, kafka] = await Promise.all([

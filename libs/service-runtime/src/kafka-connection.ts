@@ -27,8 +27,14 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
     this.producer = new EventProducer(this.kafka, this.settings);
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.producer.connect();
+  /**
+   * Connects in the background: a service that starts while the broker is away still boots and
+   * answers /health (503 naming Kafka); the relay's sends connect when the broker is back.
+   */
+  onModuleInit(): void {
+    this.producer.connect().catch((error: unknown) => {
+      this.logger.warn(`producer not connected yet: ${(error as Error).message}`);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

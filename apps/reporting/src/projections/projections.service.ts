@@ -163,7 +163,8 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       },
     });
     this.consumers.set(generation, consumer);
-    await consumer.start();
+    consumer.startInBackground();
+    return Promise.resolve();
   }
 
   private track(generation: number, startedAt: Date): void {

@@ -99,6 +99,7 @@ function cleanFacts(): Facts {
     reconciliation: { difference_count: 0, differences: [] },
     deadLetters: [],
     readErrors: [],
+    control: { reports_received: 2, reports_unchecked: 0, reports_with_differences: 0, differences: [] },
   };
 }
 
@@ -292,8 +293,39 @@ describe('chaos checks', () => {
     expect(judge()?.details).toEqual(['po_2 513 usd: pending']);
   });
 
-  it('leave a place for control totals, skipped until payments publishes them', () => {
-    expect(check(cleanFacts(), /control totals/).status).toBe('skip');
+  it('pass control totals when the ledger lacks nothing, and show a dropped capture flagged or not', () => {
+    expect(check(cleanFacts(), /control totals/).status).toBe('pass');
+
+    const dropped = cleanFacts();
+    dropped.receivableLines = dropped.receivableLines.filter((l) => l.payment_id !== 'pay_b');
+    const flagged = {
+      kind: 'capture_missing',
+      item_id: 'cap_b0000001',
+      payment_id: 'pay_b',
+      merchant_id: 'mer_00000001',
+      currency: 'USD',
+      reported_minor: '2500',
+      booked_minor: null,
+    };
+    dropped.control = {
+      reports_received: 3,
+      reports_unchecked: 0,
+      reports_with_differences: 1,
+      differences: [flagged],
+    };
+    const caught = check(dropped, /control totals/);
+    expect(caught.status).toBe('fail');
+    expect(caught.summary).toMatch(/missing by the harness's count 1, flagged by the ledger 1/);
+
+    dropped.control = {
+      reports_received: 3,
+      reports_unchecked: 0,
+      reports_with_differences: 0,
+      differences: [],
+    };
+    expect(check(dropped, /control totals/).details).toEqual([
+      'pay_b lacks its capture in the ledger and control totals did not flag it',
+    ]);
   });
 
   it('put each client error on the faults in force when it happened', () => {

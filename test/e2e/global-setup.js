@@ -57,6 +57,11 @@ module.exports = async function globalSetup() {
         WEBHOOK_ALLOWED_TARGETS: WEBHOOK_RECEIVER_PORTS.map((port) => `127.0.0.1:${port}`).join(','),
         // Reporting reconciles every few seconds, so the dashboard test sees a result.
         RECONCILIATION_INTERVAL_SECONDS: '5',
+        // Control totals in seconds rather than minutes, so the e2e run sees reports checked.
+        CONTROL_WINDOW_SECONDS: '2',
+        CONTROL_REPORT_GRACE_SECONDS: '3',
+        LEDGER_CONTROL_GRACE_SECONDS: '3',
+        LEDGER_CONTROL_CHECK_INTERVAL_SECONDS: '2',
       },
     });
     const urls = services.serviceUrls(PORTS);

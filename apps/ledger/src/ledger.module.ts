@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformModule } from '@platform/service-runtime';
+import { ControlReportsConsumer } from './control-totals/control-reports.consumer';
+import { ControlTotalsCheck } from './control-totals/control-totals-check.service';
+import { ControlTotalsRepository } from './control-totals/control-totals.repository';
 import { PaymentEventsConsumer } from './event-posting/payment-events.consumer';
 import { PostPaymentEvent } from './event-posting/post-payment-event';
 import { LEDGER_ENTITIES } from './journal/ledger-entities';
@@ -46,6 +49,9 @@ export class LedgerModule {
         MerchantEventsConsumer,
         LedgerMetricsRepository,
         LedgerMetricsService,
+        ControlTotalsRepository,
+        ControlReportsConsumer,
+        ControlTotalsCheck,
       ],
     };
   }

@@ -79,6 +79,13 @@ export const paymentsEnvSchema = z.object({
   RISK_TIMEOUT_SCAN_INTERVAL_MS: env.integer(1_000, 100, 3_600_000),
   /** JSON {default: 'open'|'closed', merchants: {mer_x: 'open'}}: what a risk timeout does. */
   RISK_TIMEOUT_POLICY: env.json(riskTimeoutPoliciesSchema, '{"default":"closed","merchants":{}}'),
+  /**
+   * Control totals: every window of this many seconds, payments reports each merchant's captures,
+   * refunds and payouts to the ledger (payments.control), once the window ended this grace ago (it
+   * must outlast the longest transaction: one that started inside the window commits within it).
+   */
+  CONTROL_WINDOW_SECONDS: env.integer(60, 1, 3_600),
+  CONTROL_REPORT_GRACE_SECONDS: env.integer(120, 1, 86_400),
   ...settlementEnvShape,
   ...payoutsEnvShape,
 });

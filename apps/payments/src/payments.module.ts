@@ -21,6 +21,8 @@ import { ProcessorRegistry } from './processors/processor-registry';
 import { createProcessorRegistry } from './processors/simulated-processors';
 import { SettleCaptures } from './settlement/settle-captures.service';
 import { SettlementJob } from './settlement/settlement.job';
+import { ControlTotalsReporter } from './control-totals/control-totals.reporter';
+import { ControlTotalsRepository } from './control-totals/control-totals.repository';
 import { SettlementRepository } from './settlement/settlement.repository';
 import { SettlementsOperatorController } from './settlement/settlements-operator.controller';
 import { PaymentDeadlineMetricsJob } from './observability/payment-deadline-metrics.job';
@@ -58,6 +60,8 @@ export class PaymentsModule {
         SettlementRepository,
         SettleCaptures,
         SettlementJob,
+        ControlTotalsRepository,
+        ControlTotalsReporter,
         PayoutsRepository,
         PayoutsService,
         LedgerEventsConsumer,

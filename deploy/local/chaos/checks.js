@@ -437,20 +437,37 @@ function timeToFinal(input) {
 }
 
 /**
- * The place for the control-totals invariant (issue 11, deliverable 5): payments will publish per-merchant,
- * per-currency totals of what it captured, refunded and paid out, and the ledger will report every
- * difference with the payment ids. When that lands, this check reads the ledger's (or reporting's) report
- * of differences and passes only if it is empty, and the chaos unit test asserts that a deliberately
- * dropped capture shows up in it.
- * @returns {CheckResult}
+ * Control totals (issue 11, deliverable 5): payments reports every capture, refund and payout it
+ * recorded; the ledger names each one its books lack. Passes when the ledger found nothing missing
+ * and the harness found nothing missing either; when the harness finds succeeded payments without a
+ * capture, the details say whether the ledger's own check flagged each one: the gap must never hide.
+ * @param {CheckInput} input @returns {CheckResult}
  */
-function controlTotals() {
-  return {
-    name: 'control totals (payments vs ledger)',
-    status: 'skip',
-    summary: 'not built yet: payments publishes no control totals',
-    details: [],
-  };
+function controlTotals(input) {
+  const name = 'control totals: the ledger books all payments reported, and flags any capture it lacks';
+  const { control } = input.facts;
+  if (control === null) return result(name, false, 'the ledger control totals could not be read');
+  const lines = ledgerLinesByPayment(input.facts);
+  const missingHere = input.facts.payments.filter(
+    (p) => p.status === 'succeeded' && !(lines.get(p.id) ?? []).some((l) => l.kind === 'capture'),
+  );
+  const flagged = new Set(
+    control.differences.filter((d) => d.kind === 'capture_missing').map((d) => d.payment_id),
+  );
+  const unflagged = missingHere.filter((p) => !flagged.has(p.id));
+  return result(
+    name,
+    control.differences.length === 0 && missingHere.length === 0 && control.reports_received > 0,
+    `${control.reports_received} reports checked, ${control.differences.length} differences; ` +
+      `captures missing by the harness's count ${missingHere.length}, flagged by the ledger ${missingHere.length - unflagged.length}`,
+    [
+      ...control.differences.map(
+        (d) =>
+          `${d.kind} ${d.item_id} (${d.payment_id ?? d.merchant_id}) reported ${d.reported_minor} ${d.currency}, booked ${d.booked_minor ?? 'nothing'}`,
+      ),
+      ...unflagged.map((p) => `${p.id} lacks its capture in the ledger and control totals did not flag it`),
+    ],
+  );
 }
 
 /** @param {CheckInput} input @returns {CheckResult[]} */
@@ -467,7 +484,7 @@ function evaluate(input) {
     deadLettersExplained(input),
     payoutsFinal(input),
     timeToFinal(input),
-    controlTotals(),
+    controlTotals(input),
     ...(input.facts.readErrors.length > 0
       ? [
           result(

@@ -12,6 +12,9 @@ const GATEWAY_PAGE_LIMIT = 100;
 const LEDGER_STATEMENT_LIMIT = 500;
 const REPORT_PAGE_LIMIT = 1_000;
 const DLQ_READ_LIMIT_MS = 20_000;
+/** Past the control window and both grace periods the run sets (run.js CONTROL_ENV). */
+const CONTROL_SETTLE_MS = 30_000;
+const CONTROL_WAIT_LIMIT_MS = 120_000;
 
 /**
  * @typedef {{ id: string, status: string, amount: number, amount_captured: number, amount_refunded: number,
@@ -27,8 +30,12 @@ const DLQ_READ_LIMIT_MS = 20_000;
  *   ledgerAccounts: Array<{ code: string, currency: string, balanceMinor: bigint }>,
  *   reportingBalances: Array<{ code: string, balanceMinor: bigint }>,
  *   reportingVolume: Array<{ merchantId: string, currency: string, grossMinor: bigint, refundedMinor: bigint, count: number, refundCount: number }>,
- *   reconciliation: any, deadLetters: DeadLetter[], readErrors: string[]
+ *   reconciliation: any, deadLetters: DeadLetter[], readErrors: string[],
+ *   control: ControlReportSummary | null
  * }} Facts
+ * @typedef {{ reports_received: number, reports_unchecked: number, reports_with_differences: number,
+ *   differences: Array<{ kind: string, item_id: string, payment_id: string | null, merchant_id: string,
+ *   currency: string, reported_minor: string, booked_minor: string | null }> }} ControlReportSummary
  * @typedef {{ gateway: string, ledger: string, reporting: string, adminToken: string, analystToken: string,
  *   merchants: Array<{ id: string, apiKey: string }>, brokers: string[], namespace: string }} Sources
  */
@@ -211,6 +218,7 @@ async function collectFacts(sources) {
     null,
   );
   const deadLetters = await attempt('dead-letter topics', () => readDeadLetters(sources), []);
+  const control = await attempt('ledger control totals', () => checkedControlTotals(sources), null);
   return {
     payments,
     refunds: /** @type {GatewayRefund[]} */ (refunds),
@@ -229,7 +237,30 @@ async function collectFacts(sources) {
     reconciliation,
     deadLetters,
     readErrors,
+    control,
   };
+}
+
+/**
+ * The ledger's control-totals check once it has caught up with the run: payments reports each
+ * window after its grace period, the ledger checks each report after its own; wait until the
+ * windows of the run's end are in and nothing is left unchecked.
+ * @param {Sources} sources @returns {Promise<ControlReportSummary>}
+ */
+async function checkedControlTotals(sources) {
+  const startedAt = Date.now();
+  for (;;) {
+    /** @type {ControlReportSummary} */
+    const summary = await getJson(`${sources.ledger}/v1/ledger/control`, sources.adminToken);
+    const waitedMs = Date.now() - startedAt;
+    if (waitedMs >= CONTROL_SETTLE_MS && summary.reports_unchecked === 0) return summary;
+    if (waitedMs >= CONTROL_WAIT_LIMIT_MS) {
+      throw new Error(
+        `${summary.reports_unchecked} control reports still unchecked after ${CONTROL_WAIT_LIMIT_MS / 1000} s`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
 }
 
 /**

@@ -1,4 +1,12 @@
 // @ts-check
+/** Control totals in seconds: reports of the run's last window are checked soon after it (facts.js waits). */
+const CONTROL_ENV = {
+  CONTROL_WINDOW_SECONDS: '5',
+  CONTROL_REPORT_GRACE_SECONDS: '10',
+  LEDGER_CONTROL_GRACE_SECONDS: '10',
+  LEDGER_CONTROL_CHECK_INTERVAL_SECONDS: '5',
+};
+
 /**
  * One chaos run: a platform of its own (state dir, ports, databases, topic namespace and broker), merchants,
  * the planned load from careful clients while the planned faults are injected, then quiescence, the
@@ -227,10 +235,12 @@ async function runChaos(options) {
       stateDir: place.stateDir,
       logDir: place.logDir,
       brokers,
-      extraEnv:
-        options.sessionTimeoutMs === null
+      extraEnv: {
+        ...CONTROL_ENV,
+        ...(options.sessionTimeoutMs === null
           ? {}
-          : { KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) },
+          : { KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) }),
+      },
     });
     const urls = services.serviceUrls(place.ports);
     /** @type {Array<{ id: string, apiKey: string }>} */

@@ -10,6 +10,7 @@ import {
   submitDisputeEvidenceCommandSchema,
 } from './events/payment-commands';
 import {
+  controlTotalsReportedSchema,
   disputeClosedSchema,
   disputeOpenedSchema,
   paymentAuthorizedSchema,
@@ -64,6 +65,8 @@ export const EVENT_CATALOGUE = Object.freeze({
   'dispute.closed': entry(TOPICS.paymentsEvents, disputeClosedSchema),
   // A client's command that payments refused (it had no effect).
   'payment.command_rejected': entry(TOPICS.paymentsEvents, paymentCommandRejectedSchema),
+  // What payments recorded, for the ledger to check against its books.
+  'control_totals.reported': entry(TOPICS.paymentsControl, controlTotalsReportedSchema),
   // Risk.
   'risk.assessed': entry(TOPICS.riskEvents, riskAssessedSchema),
   // Ledger.

@@ -20,6 +20,8 @@ export const TOPICS = Object.freeze({
   ledgerEvents: { name: 'ledger.events', partitions: 3, keyedBy: 'payment id (merchant id for payouts)' },
   ledgerCommands: { name: 'ledger.commands', partitions: 1, keyedBy: 'requester' },
   merchantsEvents: { name: 'merchants.events', partitions: 3, keyedBy: 'merchant id' },
+  /** Control totals: what payments captured, refunded and paid out, for the ledger to check. */
+  paymentsControl: { name: 'payments.control', partitions: 1, keyedBy: 'merchant id' },
 } as const satisfies Record<string, TopicDefinition>);
 
 export type TopicKey = keyof typeof TOPICS;

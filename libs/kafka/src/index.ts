@@ -3,3 +3,4 @@ export * from './event-producer';
 export * from './event-consumer';
 export * from './kafka-admin';
 export * from './transient-errors';
+export * from './dead-letter-redrive';

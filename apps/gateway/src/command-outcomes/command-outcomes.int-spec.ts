@@ -22,6 +22,8 @@ import { CommandOutcomes } from './command-outcome.service';
 import { CommandOutcomeEntity } from './command-outcome.entity';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { CommandOutcomesSweeper } from './command-outcomes.sweeper';
+import { CommandRedelivery } from './command-redelivery.service';
+import type { GatewayConfig } from '../gateway-config';
 
 /**
  * Command outcomes recorded by the gateway's consumer against a real, migrated database: a sent
@@ -341,5 +343,50 @@ describe('command outcome sweep', () => {
     expect(await sweeper.sweepOnce(24)).toBeGreaterThanOrEqual(1);
     expect(await outcomes.findForMerchant(MERCHANT, old)).toBeNull();
     expect(await outcomes.findForMerchant(MERCHANT, recent)).toMatchObject({ outcome: 'pending' });
+  });
+});
+
+describe('command redelivery', () => {
+  it('sends a command payments never answered again, with backoff, and leaves answered ones alone', async () => {
+    const config = { COMMAND_REDELIVERY_AFTER_SECONDS: 30, COMMAND_REDELIVERY_INTERVAL_SECONDS_MAX: 600 };
+    const redelivery = new CommandRedelivery(db.dataSource, config as GatewayConfig, outcomes);
+    const unanswered = randomUUID();
+    const answered = randomUUID();
+    const recent = randomUUID();
+    for (const [commandId, sentSecondsAgo, outcome] of [
+      [unanswered, 120, 'pending'],
+      [answered, 120, 'applied'],
+      [recent, 5, 'pending'],
+    ] as const) {
+      await db.dataSource.query(
+        `INSERT INTO outbox (event_id, event_type, topic, message_key, payload, published_at)
+         VALUES ($1, 'payment.create', 'payments.commands', 'pay_x', '{}'::jsonb, now())`,
+        [commandId],
+      );
+      await db.dataSource.query(
+        `INSERT INTO command_outcomes (command_id, merchant_id, command_type, payment_id, outcome, sent_at)
+         VALUES ($1, $2, 'payment.create', NULL, $3, now() - make_interval(secs => $4))`,
+        [commandId, MERCHANT, outcome, sentSecondsAgo],
+      );
+    }
+    expect(await redelivery.redeliverOnce()).toEqual([unanswered]);
+    const unpublished = await db.dataSource.query<{ event_id: string }[]>(
+      `SELECT event_id FROM outbox WHERE published_at IS NULL AND event_id = ANY($1::uuid[])`,
+      [[unanswered, answered, recent]],
+    );
+    expect(unpublished.map((row) => row.event_id)).toEqual([unanswered]);
+    // Published again by the relay; not due again until its backoff (30 s, then doubling) passed.
+    await db.dataSource.query('UPDATE outbox SET published_at = now() WHERE event_id = $1', [unanswered]);
+    expect(await redelivery.redeliverOnce()).toEqual([]);
+    await db.dataSource.query(
+      `UPDATE command_outcomes SET redelivered_at = now() - interval '61 seconds' WHERE command_id = $1`,
+      [unanswered],
+    );
+    expect(await redelivery.redeliverOnce()).toEqual([unanswered]);
+    const [row] = await db.dataSource.query<{ redeliveries: number }[]>(
+      'SELECT redeliveries FROM command_outcomes WHERE command_id = $1',
+      [unanswered],
+    );
+    expect(row?.redeliveries).toBe(2);
   });
 });

@@ -28,6 +28,10 @@ beforeAll(async () => {
     migrations: GATEWAY_MIGRATIONS,
   });
   claims = new IdempotencyKeysRepository(db.dataSource);
+  await db.dataSource.query(
+    `INSERT INTO merchants (id, name, api_key_hash, api_key_last4) VALUES ($1, 'Claims', repeat('a', 64), 'aaaa')`,
+    [MERCHANT],
+  );
 });
 
 afterAll(async () => {

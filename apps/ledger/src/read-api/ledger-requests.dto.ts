@@ -64,3 +64,11 @@ export class ReversalDto {
   @IsString()
   reason!: string;
 }
+
+export class ControlQueryDto {
+  /** Only this merchant's control reports and differences. */
+  @IsOptional()
+  @Matches(/^mer_[A-Za-z0-9]{8,64}$/, { message: 'must be a merchant id' })
+  @IsString()
+  merchant?: string;
+}

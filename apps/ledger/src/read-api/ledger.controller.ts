@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiError, bearerTokenGuard } from '@platform/service-runtime';
 import { LEDGER_CONFIG } from '../ledger-config';
+import { ControlTotalsRepository } from '../control-totals/control-totals.repository';
 import { JournalRepository, type BalanceAsOf } from '../journal/journal.repository';
 import { recordVerifyResult } from '../observability/ledger-metrics';
-import { BalanceQueryDto, StatementQueryDto } from './ledger-requests.dto';
+import { BalanceQueryDto, ControlQueryDto, StatementQueryDto } from './ledger-requests.dto';
 import {
   balanceView,
   digestView,
@@ -15,12 +16,41 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATEMENT_LIMIT_DEFAULT = 100;
+const CONTROL_DIFFERENCES_LIMIT = 1_000;
 
 /** Read-only views of the journal for operators and auditors. */
 @Controller('v1/ledger')
 @UseGuards(bearerTokenGuard(LEDGER_CONFIG, 'ADMIN_TOKEN'))
 export class LedgerController {
-  constructor(private readonly journal: JournalRepository) {}
+  constructor(
+    private readonly journal: JournalRepository,
+    private readonly control: ControlTotalsRepository,
+  ) {}
+
+  /**
+   * What payments said it captured, refunded and paid out that the books lack or hold with another
+   * amount (checked a grace period after each control report arrives), with the ids to look into.
+   */
+  @Get('control')
+  async controlTotals(@Query() query: ControlQueryDto) {
+    const summary = await this.control.summary(CONTROL_DIFFERENCES_LIMIT, query.merchant ?? null);
+    return {
+      reports_received: summary.reportsReceived,
+      reports_unchecked: summary.reportsUnchecked,
+      reports_with_differences: summary.reportsWithDifferences,
+      differences: summary.differences.map((difference) => ({
+        kind: difference.kind,
+        item_id: difference.itemId,
+        payment_id: difference.paymentId,
+        merchant_id: difference.merchantId,
+        currency: difference.currency,
+        reported_minor: difference.reportedMinor,
+        booked_minor: difference.bookedMinor,
+        window_start: difference.windowStart.toISOString(),
+        found_at: difference.foundAt.toISOString(),
+      })),
+    };
+  }
 
   @Get('trial-balance')
   async trialBalance() {

@@ -4,6 +4,7 @@ import { PaymentDisputes1764200000100 } from './1764200000100-payment-disputes';
 import { PaymentMethodsFxRiskDeadline1764300000000 } from './1764300000000-payment-methods-fx-risk-deadline';
 import { SettlementsPayouts1764410000000 } from './1764410000000-settlements-payouts';
 import { SettlementDeductions1764800000000 } from './1764800000000-settlement-deductions';
+import { ControlReportWindows1765200000000 } from './1765200000000-control-report-windows';
 
 export const PAYMENTS_MIGRATIONS = [
   PaymentsTables1764100000000,
@@ -12,4 +13,5 @@ export const PAYMENTS_MIGRATIONS = [
   PaymentMethodsFxRiskDeadline1764300000000,
   SettlementsPayouts1764410000000,
   SettlementDeductions1764800000000,
+  ControlReportWindows1765200000000,
 ];

@@ -235,3 +235,42 @@ export const paymentCommandRejectedSchema = z
     message: z.string().max(500),
   })
   .strict();
+
+/** Items of one control report: each list is cut into parts of at most this many. */
+export const CONTROL_REPORT_ITEMS_MAX = 1_000;
+
+/**
+ * Control totals, on payments.control, keyed by merchant id: every capture, refund and payout payments
+ * recorded for one merchant and currency in one window of its own clock (recorded at or after
+ * windowStart, before windowEnd), with amounts. The ledger checks each against what it booked, so a
+ * movement that never reached it is named, not just a wrong total. A window with many items comes
+ * in `parts` reports (part 1..parts), each with its share of the lists.
+ */
+export const controlTotalsReportedSchema = z
+  .object({
+    merchantId: merchantIdSchema,
+    currency: currencySchema,
+    windowStart: z.string().datetime(),
+    windowEnd: z.string().datetime(),
+    part: z.number().int().min(1),
+    parts: z.number().int().min(1),
+    captures: z
+      .array(
+        z
+          .object({ captureId: captureIdSchema, paymentId: paymentIdSchema, amountMinor: amountMinorSchema })
+          .strict(),
+      )
+      .max(CONTROL_REPORT_ITEMS_MAX),
+    refunds: z
+      .array(
+        z
+          .object({ refundId: refundIdSchema, paymentId: paymentIdSchema, amountMinor: amountMinorSchema })
+          .strict(),
+      )
+      .max(CONTROL_REPORT_ITEMS_MAX),
+    payouts: z
+      .array(z.object({ payoutId: payoutIdSchema, amountMinor: amountMinorSchema }).strict())
+      .max(CONTROL_REPORT_ITEMS_MAX),
+  })
+  .strict()
+  .refine((d) => d.part <= d.parts, { message: 'part is at most parts', path: ['part'] });

@@ -30,6 +30,7 @@ import { GATEWAY_MIGRATIONS } from './migrations';
 import { CreatePaymentService } from './payments/create-payment.service';
 import { PaymentCommandsService } from './payments/payment-commands.service';
 import { PaymentEventsConsumer } from './payments/payment-events.consumer';
+import { ReadModelSignals } from './payments/read-model-signals';
 import { OpenApiController } from './openapi/openapi.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { PaymentsRepository } from './payments/payments.repository';
@@ -109,6 +110,7 @@ export class GatewayModule implements NestModule {
         SubmitEvidenceService,
         MerchantEventRecorder,
         PaymentEventsConsumer,
+        ReadModelSignals,
         LedgerEventsConsumer,
         WebhookDeliveryWorker,
       ],

@@ -29,6 +29,14 @@ export class PlatformModule {
             level: options.env.LOG_LEVEL,
             redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
             autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+            // One line per request costs as much as the request on the hot path: successes at
+            // debug, refusals at warn, failures at error.
+            customLogLevel: (_request, response, error) =>
+              error !== undefined || response.statusCode >= 500
+                ? 'error'
+                : response.statusCode >= 400
+                  ? 'warn'
+                  : 'debug',
           },
         }),
         TypeOrmModule.forRootAsync({

@@ -15,6 +15,7 @@ import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.
 import { paymentMethodProblem, type CardDetailsDto, type CreatePaymentDto } from './create-payment.dto';
 import type { PaymentCustomer, PaymentEntity } from './payment.entity';
 import { PaymentsRepository } from './payments.repository';
+import { ReadModelSignals } from './read-model-signals';
 import { readUntilSettled } from './settle-wait';
 
 /**
@@ -30,6 +31,7 @@ export class CreatePaymentService {
     private readonly payments: PaymentsRepository,
     private readonly idempotency: IdempotencyKeysRepository,
     private readonly outcomes: CommandOutcomesRepository,
+    private readonly signals: ReadModelSignals,
   ) {}
 
   async create(
@@ -183,14 +185,17 @@ export class CreatePaymentService {
    * applied the events.
    */
   private async waitUntilSettled(merchantId: string, paymentId: string): Promise<PaymentEntity> {
-    return readUntilSettled(
-      async () => {
-        const payment = await this.payments.findForMerchant(merchantId, paymentId);
-        if (payment === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
-        return payment;
-      },
-      (payment) => isSettled(payment.status),
-      this.config.PAYMENT_SETTLE_WAIT_MS,
+    return this.signals.whileWatching([paymentId], (changed) =>
+      readUntilSettled(
+        async () => {
+          const payment = await this.payments.findForMerchant(merchantId, paymentId);
+          if (payment === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
+          return payment;
+        },
+        (payment) => isSettled(payment.status),
+        this.config.PAYMENT_SETTLE_WAIT_MS,
+        changed,
+      ),
     );
   }
 }

@@ -14,6 +14,7 @@ import type { MerchantEntity } from '../merchants/merchant.entity';
 import type { CancelPaymentDto, CapturePaymentDto, ResolveActionDto } from './payment-commands.dto';
 import type { PaymentEntity } from './payment.entity';
 import { PaymentsRepository } from './payments.repository';
+import { ReadModelSignals } from './read-model-signals';
 import { readUntilCommandSettled } from './settle-wait';
 
 export function refusalError(refusal: CommandRefusal): ApiError {
@@ -40,6 +41,7 @@ export class PaymentCommandsService {
     private readonly outcomes: CommandOutcomesRepository,
     private readonly commandOutcomes: CommandOutcomes,
     private readonly idempotency: IdempotencyKeysRepository,
+    private readonly signals: ReadModelSignals,
   ) {}
 
   async capture(
@@ -163,15 +165,18 @@ export class PaymentCommandsService {
     commandId: string,
     settled?: (payment: PaymentEntity) => boolean,
   ): Promise<PaymentEntity> {
-    return readUntilCommandSettled(
-      async () => {
-        const payment = await this.payments.findForMerchant(merchantId, paymentId);
-        if (payment === null) throw new Error(`payment ${paymentId} vanished`);
-        return payment;
-      },
-      this.commandOutcomes.of(merchantId, commandId),
-      this.config.PAYMENT_SETTLE_WAIT_MS,
-      settled,
+    return this.signals.whileWatching([paymentId, commandId], (changed) =>
+      readUntilCommandSettled(
+        async () => {
+          const payment = await this.payments.findForMerchant(merchantId, paymentId);
+          if (payment === null) throw new Error(`payment ${paymentId} vanished`);
+          return payment;
+        },
+        this.commandOutcomes.of(merchantId, commandId),
+        this.config.PAYMENT_SETTLE_WAIT_MS,
+        settled,
+        changed,
+      ),
     );
   }
 }

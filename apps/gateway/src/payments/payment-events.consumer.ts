@@ -16,6 +16,7 @@ import { toRefundResource } from '../refunds/refund-resource';
 import { RefundsRepository } from '../refunds/refunds.repository';
 import { toPaymentResource } from './payment-resource';
 import { PaymentsRepository, paymentFxOf } from './payments.repository';
+import { ReadModelSignals } from './read-model-signals';
 
 /**
  * Keeps the gateway's read models of payments, refunds, payouts and disputes up to date from the payments service's
@@ -48,6 +49,12 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
    * command that caused it, so a request waiting on that command reads the effect with the outcome.
    */
   async handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+    await this.apply(event, manager);
+    // Requests waiting on any of these read again once this commits (instead of polling).
+    await ReadModelSignals.notifyChanged(manager, changedIds(event));
+  }
+
+  private async apply(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
     if (event.type === 'payment.command_rejected') return this.applyRejection(event, manager);
     await this.applyToReadModel(event, manager);
     const outcome = commandOutcomeOf(event);
@@ -68,7 +75,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       case 'payment.captured':
       case 'payment.canceled':
       case 'payment.failed':
-        return this.apply(event, manager);
+        return this.applyToPayment(event, manager);
       case 'refund.succeeded':
       case 'refund.failed':
         return this.applyRefund(event, manager);
@@ -84,7 +91,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     }
   }
 
-  private async apply(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+  private async applyToPayment(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
     const payment = await this.payments.findForUpdate(manager, event.aggregateId);
     if (payment === null || payment.merchantId !== event.merchantId) {
       // Not a payment this gateway accepted (or a mismatched merchant): nothing to show anyone.
@@ -252,4 +259,20 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     }
     await this.recorder.record(manager, dispute.merchantId, event.type, event.id, toDisputeResource(dispute));
   }
+}
+
+/** What a waiting request may be watching that this event changes: its aggregate, its command, its object. */
+function changedIds(event: AnyEventEnvelope): string[] {
+  const ids = [event.aggregateId];
+  if (event.causationId !== null) ids.push(event.causationId);
+  const data = event.data as {
+    refundId?: unknown;
+    payoutId?: unknown;
+    commandId?: unknown;
+    paymentId?: unknown;
+  };
+  for (const id of [data.refundId, data.payoutId, data.commandId, data.paymentId]) {
+    if (typeof id === 'string') ids.push(id);
+  }
+  return ids;
 }

@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** How often a request re-reads the read model while it waits for an outcome. */
-const SETTLE_POLL_INTERVAL_MS = 50;
+/**
+ * Between two reads a waiting request waits for a change of what it reads (see ReadModelSignals);
+ * this is the longest it waits without one, so a lost notification costs this much, not an answer.
+ */
+export const SETTLE_FALLBACK_POLL_MS = 500;
+
+/** Waits until what is read may have changed, or timeoutMs: a notification, or a plain pause. */
+export type ChangeSignal = (timeoutMs: number) => Promise<void>;
+
+const pause: ChangeSignal = (timeoutMs) => sleep(timeoutMs).then(() => undefined);
 
 /**
  * Re-reads until `done` holds or `limitMs` runs out, then answers with the last read. It reads
@@ -11,13 +19,14 @@ export async function readUntilSettled<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   limitMs: number,
+  changed: ChangeSignal = pause,
 ): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const value = await read();
     const remainingMs = deadline - Date.now();
     if (done(value) || remainingMs <= 0) return value;
-    await sleep(Math.min(SETTLE_POLL_INTERVAL_MS, remainingMs));
+    await changed(Math.min(SETTLE_FALLBACK_POLL_MS, remainingMs));
   }
 }
 
@@ -40,6 +49,7 @@ export async function readUntilCommandSettled<T>(
   progress: () => Promise<CommandProgress>,
   limitMs: number,
   settled: (value: T) => boolean = () => true,
+  changed: ChangeSignal = pause,
 ): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
@@ -48,6 +58,6 @@ export async function readUntilCommandSettled<T>(
     const value = await read();
     const remainingMs = deadline - Date.now();
     if ((known.state === 'applied' && settled(value)) || remainingMs <= 0) return value;
-    await sleep(Math.min(SETTLE_POLL_INTERVAL_MS, remainingMs));
+    await changed(Math.min(SETTLE_FALLBACK_POLL_MS, remainingMs));
   }
 }

@@ -12,6 +12,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { recoveredPoint } from '../idempotency/idempotency-claim-context';
 import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
+import { ReadModelSignals } from '../payments/read-model-signals';
 import { readUntilCommandSettled } from '../payments/settle-wait';
 import type { CreatePayoutDto } from './create-payout.dto';
 import type { PayoutEntity } from './payout.entity';
@@ -31,6 +32,7 @@ export class CreatePayoutService {
     private readonly outcomes: CommandOutcomesRepository,
     private readonly commandOutcomes: CommandOutcomes,
     private readonly idempotency: IdempotencyKeysRepository,
+    private readonly signals: ReadModelSignals,
   ) {}
 
   async create(
@@ -94,16 +96,19 @@ export class CreatePayoutService {
   }
 
   private waitFor(merchantId: string, payoutId: string, commandId: string): Promise<PayoutEntity> {
-    return readUntilCommandSettled(
-      async () => {
-        const payout = await this.payouts.findForMerchant(merchantId, payoutId);
-        if (payout === null) throw new Error(`payout ${payoutId} vanished after it was committed`);
-        return payout;
-      },
-      // Applied with payout.requested; paid or failed follows once the ledger answers.
-      this.commandOutcomes.of(merchantId, commandId),
-      this.config.PAYMENT_SETTLE_WAIT_MS,
-      (payout) => payout.status !== 'pending',
+    return this.signals.whileWatching([payoutId, commandId], (changed) =>
+      readUntilCommandSettled(
+        async () => {
+          const payout = await this.payouts.findForMerchant(merchantId, payoutId);
+          if (payout === null) throw new Error(`payout ${payoutId} vanished after it was committed`);
+          return payout;
+        },
+        // Applied with payout.requested; paid or failed follows once the ledger answers.
+        this.commandOutcomes.of(merchantId, commandId),
+        this.config.PAYMENT_SETTLE_WAIT_MS,
+        (payout) => payout.status !== 'pending',
+        changed,
+      ),
     );
   }
 }

@@ -14,6 +14,7 @@ import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repos
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { refusalError } from '../payments/payment-commands.service';
 import { PaymentsRepository } from '../payments/payments.repository';
+import { ReadModelSignals } from '../payments/read-model-signals';
 import { readUntilCommandSettled } from '../payments/settle-wait';
 import type { CreateRefundDto } from './create-refund.dto';
 import type { RefundEntity } from './refund.entity';
@@ -35,6 +36,7 @@ export class CreateRefundService {
     private readonly outcomes: CommandOutcomesRepository,
     private readonly commandOutcomes: CommandOutcomes,
     private readonly idempotency: IdempotencyKeysRepository,
+    private readonly signals: ReadModelSignals,
   ) {}
 
   async create(
@@ -100,15 +102,19 @@ export class CreateRefundService {
   }
 
   private waitFor(merchantId: string, refundId: string, commandId: string): Promise<RefundEntity> {
-    return readUntilCommandSettled(
-      async () => {
-        const refund = await this.refunds.findForMerchant(merchantId, refundId);
-        if (refund === null) throw new Error(`refund ${refundId} vanished after it was committed`);
-        return refund;
-      },
-      // Applied with refund.succeeded or refund.failed, which settle the refund row with it.
-      this.commandOutcomes.of(merchantId, commandId),
-      this.config.PAYMENT_SETTLE_WAIT_MS,
+    return this.signals.whileWatching([refundId, commandId], (changed) =>
+      readUntilCommandSettled(
+        async () => {
+          const refund = await this.refunds.findForMerchant(merchantId, refundId);
+          if (refund === null) throw new Error(`refund ${refundId} vanished after it was committed`);
+          return refund;
+        },
+        // Applied with refund.succeeded or refund.failed, which settle the refund row with it.
+        this.commandOutcomes.of(merchantId, commandId),
+        this.config.PAYMENT_SETTLE_WAIT_MS,
+        undefined,
+        changed,
+      ),
     );
   }
 }

@@ -98,7 +98,9 @@ function main() {
     if (starts > 1) note(`${name} restarting (restart ${starts - 1})`);
     const logFd = fs.openSync(launch.logFile, 'a');
     const started = Date.now();
-    const spawned = spawn(process.execPath, [entryPoint], {
+    // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node refuses those in NODE_OPTIONS.
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+    const spawned = spawn(process.execPath, [...nodeArgs, entryPoint], {
       cwd: ROOT,
       env: { ...process.env, ...launch.env },
       stdio: ['ignore', logFd, logFd],

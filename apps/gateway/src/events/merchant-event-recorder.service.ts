@@ -22,13 +22,14 @@ export class MerchantEventRecorder {
     sourceEventId: string,
     object: unknown,
   ): Promise<void> {
-    const event = await this.events.insert(manager, {
-      id: newMerchantEventId(),
+    const id = newMerchantEventId();
+    const endpointIds = await this.events.insertAndFindSubscribers(manager, {
+      id,
       merchantId,
       type,
       sourceEventId,
       data: { object },
     });
-    await this.webhooks.enqueue(manager, merchantId, event.id, type);
+    await this.webhooks.enqueue(manager, merchantId, id, endpointIds);
   }
 }

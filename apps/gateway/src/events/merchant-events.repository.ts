@@ -13,15 +13,24 @@ export class MerchantEventsRepository {
   ) {}
 
   /** Inserts the event and returns it as stored (created_at from the database). */
-  async insert(
+  /**
+   * Inserts the event and, in the same round trip, returns the merchant's webhook endpoints that
+   * subscribe to its type (the data-modifying CTE runs whether or not the query reads it).
+   */
+  async insertAndFindSubscribers(
     manager: EntityManager,
     event: Omit<MerchantEventEntity, 'createdAt'>,
-  ): Promise<MerchantEventEntity> {
-    const repository = manager.getRepository(MerchantEventEntity);
-    await repository.insert({ ...event, data: event.data as never });
-    const stored = await repository.findOneBy({ id: event.id });
-    if (stored === null) throw new Error(`event ${event.id} vanished after insert`);
-    return stored;
+  ): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>(
+      `WITH inserted AS (
+         INSERT INTO merchant_events (id, merchant_id, type, source_event_id, data)
+         VALUES ($1, $2, $3, $4, $5::jsonb)
+       )
+       SELECT id FROM webhook_endpoints
+        WHERE merchant_id = $2 AND deleted_at IS NULL AND ('*' = ANY (enabled_events) OR $3 = ANY (enabled_events))`,
+      [event.id, event.merchantId, event.type, event.sourceEventId, JSON.stringify(event.data)],
+    );
+    return rows.map((row) => row.id);
   }
 
   findForMerchant(merchantId: string, id: string): Promise<MerchantEventEntity | null> {

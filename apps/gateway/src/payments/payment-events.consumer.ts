@@ -111,16 +111,12 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     };
     const next = evolvePaymentView(state, event);
     if (next === null) return;
-    await this.payments.applyView(manager, payment.id, next);
-    if (event.type === 'payment.requires_action') {
-      await this.payments.setNextAction(
-        manager,
-        payment.id,
-        storedNextAction(event.data.action, event.data.expiresAt),
-      );
-    }
-    const updated = await this.payments.findForUpdate(manager, payment.id);
-    if (updated === null) return;
+    const nextAction =
+      event.type === 'payment.requires_action'
+        ? storedNextAction(event.data.action, event.data.expiresAt)
+        : undefined;
+    // The row is locked: what was written is what a re-read would return, without the round trip.
+    const updated = await this.payments.applyView(manager, payment, next, nextAction);
     await this.recorder.record(manager, payment.merchantId, event.type, event.id, toPaymentResource(updated));
   }
 

@@ -53,10 +53,6 @@ export class PaymentsRepository {
     return next;
   }
 
-  async setNextAction(manager: EntityManager, paymentId: string, action: StoredNextAction): Promise<void> {
-    await manager.getRepository(PaymentEntity).update({ id: paymentId }, { nextAction: action });
-  }
-
   async addRefunded(manager: EntityManager, paymentId: string, amountMinor: bigint): Promise<void> {
     await manager.query(
       'UPDATE payments SET amount_refunded_minor = amount_refunded_minor + $2, updated_at = now() WHERE id = $1',
@@ -74,22 +70,53 @@ export class PaymentsRepository {
       .getOne();
   }
 
-  async applyView(manager: EntityManager, paymentId: string, view: PaymentViewState): Promise<void> {
-    await manager.getRepository(PaymentEntity).update(
-      { id: paymentId },
-      {
-        status: view.status,
-        amountCapturedMinor: view.amountCapturedMinor.toString(),
-        failureCode: view.failureCode,
-        failureMessage: view.failureMessage,
-        lastEventSequence: view.lastEventSequence,
-        fxSettlementCurrency: view.fx?.settlementCurrency ?? null,
-        fxRate: view.fx?.rate ?? null,
-        fxRateVersion: view.fx?.rateVersion ?? null,
-        fxAuthorizedSettlementMinor: view.fx?.authorizedSettlementMinor?.toString() ?? null,
-        fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
-      },
+  /** Writes the view (and the next action, when given) and returns the row as it now is. */
+  async applyView(
+    manager: EntityManager,
+    payment: PaymentEntity,
+    view: PaymentViewState,
+    nextAction?: StoredNextAction,
+  ): Promise<PaymentEntity> {
+    const changes: Partial<PaymentEntity> = {
+      status: view.status,
+      amountCapturedMinor: view.amountCapturedMinor.toString(),
+      failureCode: view.failureCode,
+      failureMessage: view.failureMessage,
+      lastEventSequence: view.lastEventSequence,
+      fxSettlementCurrency: view.fx?.settlementCurrency ?? null,
+      fxRate: view.fx?.rate ?? null,
+      fxRateVersion: view.fx?.rateVersion ?? null,
+      fxAuthorizedSettlementMinor: view.fx?.authorizedSettlementMinor?.toString() ?? null,
+      fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
+      ...(nextAction === undefined ? {} : { nextAction }),
+    };
+    const rows = await manager.query<{ updated_at: Date }[]>(
+      `UPDATE payments SET status = $2, amount_captured_minor = $3, failure_code = $4, failure_message = $5,
+              last_event_sequence = $6, fx_settlement_currency = $7, fx_rate = $8, fx_rate_version = $9,
+              fx_authorized_settlement_minor = $10, fx_captured_settlement_minor = $11,
+              next_action = CASE WHEN $12 THEN $13::jsonb ELSE next_action END, updated_at = now()
+        WHERE id = $1 RETURNING updated_at`,
+      [
+        payment.id,
+        changes.status,
+        changes.amountCapturedMinor,
+        changes.failureCode,
+        changes.failureMessage,
+        changes.lastEventSequence,
+        changes.fxSettlementCurrency,
+        changes.fxRate,
+        changes.fxRateVersion,
+        changes.fxAuthorizedSettlementMinor,
+        changes.fxCapturedSettlementMinor,
+        nextAction !== undefined,
+        nextAction === undefined ? null : JSON.stringify(nextAction),
+      ],
     );
+    const updatedAt = rows[0]?.updated_at;
+    if (updatedAt === undefined) throw new Error(`payment ${payment.id} vanished under its lock`);
+    return Object.assign(Object.create(PaymentEntity.prototype) as PaymentEntity, payment, changes, {
+      updatedAt,
+    });
   }
 }
 

@@ -101,7 +101,7 @@ describe('webhook delivery worker', () => {
          VALUES ('evt_delivery0000000000000', $1, 'payment.captured', gen_random_uuid(), '{"object":{}}')`,
         [MERCHANT],
       );
-      await webhooks.enqueue(manager, MERCHANT, 'evt_delivery0000000000000', 'payment.captured');
+      await webhooks.enqueue(manager, MERCHANT, 'evt_delivery0000000000000', [ENDPOINT]);
     });
 
     expect(await worker(false).pollOnce()).toBe(1);

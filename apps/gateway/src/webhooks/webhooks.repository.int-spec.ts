@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
+import { MerchantEventEntity } from '../events/merchant-event.entity';
+import { MerchantEventsRepository } from '../events/merchant-events.repository';
 import { GATEWAY_ENTITIES } from '../gateway-entities';
 import { GATEWAY_MIGRATIONS } from '../migrations';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
@@ -16,6 +19,7 @@ beforeAll(async () => {
     migrations: GATEWAY_MIGRATIONS,
   });
   webhooks = new WebhooksRepository(db.dataSource.getRepository(WebhookEndpointEntity));
+  const events = new MerchantEventsRepository(db.dataSource.getRepository(MerchantEventEntity));
   await db.dataSource.query(
     `INSERT INTO merchants (id, name, api_key_hash, api_key_last4) VALUES ($1, 'Queue', repeat('a', 64), 'aaaa')`,
     [MERCHANT],
@@ -34,13 +38,17 @@ beforeAll(async () => {
   await db.dataSource.transaction(async (manager) => {
     for (let index = 0; index < 40; index += 1) {
       const eventId = `evt_queue${String(index).padStart(16, '0')}`;
-      await manager.query(
-        `INSERT INTO merchant_events (id, merchant_id, type, source_event_id, data) VALUES ($1, $2, 'payment.captured', gen_random_uuid(), '{}')`,
-        [eventId, MERCHANT],
-      );
-      await webhooks.enqueue(manager, MERCHANT, eventId, 'payment.captured');
+      const endpoints = await events.insertAndFindSubscribers(manager, {
+        id: eventId,
+        merchantId: MERCHANT,
+        type: 'payment.captured',
+        sourceEventId: randomUUID(),
+        data: {},
+      });
+      expect(endpoints).toEqual(['we_queue000000000000000000']);
+      await webhooks.enqueue(manager, MERCHANT, eventId, endpoints);
       // Enqueuing twice (a replayed event) queues nothing more.
-      await webhooks.enqueue(manager, MERCHANT, eventId, 'payment.captured');
+      await webhooks.enqueue(manager, MERCHANT, eventId, endpoints);
     }
   });
 });

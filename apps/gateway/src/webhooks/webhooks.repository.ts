@@ -136,24 +136,21 @@ export class WebhooksRepository {
   }
 
   /** Queues the event for every live endpoint of the merchant that wants its type (same transaction). */
+  /** Queues the event for each of the endpoints (those subscribed to it, see insertAndFindSubscribers). */
   async enqueue(
     manager: EntityManager,
     merchantId: string,
     eventId: string,
-    eventType: string,
+    endpointIds: readonly string[],
   ): Promise<void> {
-    const endpoints: unknown = await manager.query(
-      `SELECT id FROM webhook_endpoints
-       WHERE merchant_id = $1 AND deleted_at IS NULL AND ('*' = ANY (enabled_events) OR $2 = ANY (enabled_events))`,
-      [merchantId, eventType],
+    if (endpointIds.length === 0) return;
+    await manager.query(
+      `INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, event_id, status)
+       SELECT delivery.id, $1, delivery.endpoint_id, $2, 'pending'
+         FROM unnest($3::text[], $4::text[]) AS delivery (id, endpoint_id)
+       ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
+      [merchantId, eventId, endpointIds.map(() => newWebhookDeliveryId()), endpointIds],
     );
-    for (const { id } of endpoints as { id: string }[]) {
-      await manager.query(
-        `INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, event_id, status)
-         VALUES ($1, $2, $3, $4, 'pending') ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-        [newWebhookDeliveryId(), merchantId, id, eventId],
-      );
-    }
   }
 
   /**

@@ -5,7 +5,7 @@ import type { EventProducer, OutgoingMessage } from '@platform/kafka';
 export interface OutboxRelayOptions {
   readonly databaseUrl: string;
   readonly batchSizeMax?: number;
-  /** Fallback poll when no notification arrives (a lost LISTEN connection, say). */
+  /** Fallback poll when no notification arrives (a lost LISTEN connection, say); 5 s unless set. */
   readonly pollIntervalMs?: number;
   readonly retryDelayMs?: number;
   readonly log?: (level: 'error' | 'warn' | 'info', message: string, extra?: object) => void;
@@ -20,6 +20,7 @@ interface OutboxRow {
 }
 
 const RELAY_LOCK_KEY = 7_270_002;
+const LISTEN_RETRY_MS = 1_000;
 
 /**
  * Publishes committed outbox rows to Kafka in id order. It selects rows by "not yet published",
@@ -43,7 +44,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.batchSizeMax = options.batchSizeMax ?? 200;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
     this.retryDelayMs = options.retryDelayMs ?? 500;
   }
 
@@ -133,7 +134,7 @@ export class OutboxRelay {
     client.on('error', (error) => {
       this.options.log?.('warn', 'outbox listener lost its connection', { error: error.message });
       this.listener = null;
-      if (this.running) setTimeout(() => void this.listen(), this.retryDelayMs);
+      if (this.running) setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
     });
     try {
       await client.connect();
@@ -144,7 +145,7 @@ export class OutboxRelay {
         error: (error as Error).message,
       });
       await client.end().catch(() => undefined);
-      if (this.running) setTimeout(() => void this.listen(), this.pollIntervalMs);
+      if (this.running) setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
     }
   }
 }

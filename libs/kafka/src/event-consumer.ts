@@ -84,7 +84,9 @@ export interface EventConsumerOptions {
 const ATTEMPTS_MAX_DEFAULT = 5;
 const BATCH_SIZE_MAX_DEFAULT = 100;
 const SESSION_TIMEOUT_MS_DEFAULT = 10_000;
-const MAX_WAIT_TIME_MS_DEFAULT = 1_000;
+// A fetch answers as soon as data arrives; the wait only sets how often an idle consumer asks
+// (and heartbeats, which kafkajs sends between fetches): well inside the session timeout.
+const MAX_WAIT_TIME_MS_DEFAULT = 3_000;
 const RELAUNCH_DELAY_MS_MIN = 250;
 const RELAUNCH_DELAY_MS_MAX = 5_000;
 /** A retried failure is logged on its first attempts, then every this many. */

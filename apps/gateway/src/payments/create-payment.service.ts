@@ -185,18 +185,21 @@ export class CreatePaymentService {
    * applied the events.
    */
   private async waitUntilSettled(merchantId: string, paymentId: string): Promise<PaymentEntity> {
-    return this.signals.whileWatching([paymentId], (changed) =>
+    await this.signals.whileWatching([paymentId], (changed) =>
       readUntilSettled(
         async () => {
-          const payment = await this.payments.findForMerchant(merchantId, paymentId);
-          if (payment === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
-          return payment;
+          const status = await this.payments.statusForMerchant(merchantId, paymentId);
+          if (status === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
+          return status;
         },
-        (payment) => isSettled(payment.status),
+        isSettled,
         this.config.PAYMENT_SETTLE_WAIT_MS,
         changed,
       ),
     );
+    const payment = await this.payments.findForMerchant(merchantId, paymentId);
+    if (payment === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
+    return payment;
   }
 }
 

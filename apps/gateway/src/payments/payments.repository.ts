@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { StoredNextAction } from '../domain/next-action';
-import type { PaymentFx, PaymentViewState } from '../domain/payment-view';
+import type { PaymentFx, PaymentStatus, PaymentViewState } from '../domain/payment-view';
 import { cursorPage, type Page } from '../listing/cursor-page';
 import type { ListQueryDto } from '../listing/list-query.dto';
 import { PaymentEntity } from './payment.entity';
@@ -22,6 +22,15 @@ export class PaymentsRepository {
   /** A merchant's payment; another merchant's payment is as missing as an unknown id. */
   findForMerchant(merchantId: string, paymentId: string): Promise<PaymentEntity | null> {
     return this.payments.findOneBy({ id: paymentId, merchantId });
+  }
+
+  /** Only the status: what a waiting request re-reads until it settles (the full row once at the end). */
+  async statusForMerchant(merchantId: string, paymentId: string): Promise<PaymentStatus | null> {
+    const rows = await this.payments.manager.query<{ status: PaymentStatus }[]>(
+      'SELECT status FROM payments WHERE id = $1 AND merchant_id = $2',
+      [paymentId, merchantId],
+    );
+    return rows[0]?.status ?? null;
   }
 
   /** One page of the merchant's payments, newest first. */
@@ -90,7 +99,8 @@ export class PaymentsRepository {
       fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
       ...(nextAction === undefined ? {} : { nextAction }),
     };
-    const rows = await manager.query<{ updated_at: Date }[]>(
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [rows] = await manager.query<[{ updated_at: Date }[], number]>(
       `UPDATE payments SET status = $2, amount_captured_minor = $3, failure_code = $4, failure_message = $5,
               last_event_sequence = $6, fx_settlement_currency = $7, fx_rate = $8, fx_rate_version = $9,
               fx_authorized_settlement_minor = $10, fx_captured_settlement_minor = $11,

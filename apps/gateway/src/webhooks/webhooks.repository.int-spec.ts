@@ -43,7 +43,7 @@ beforeAll(async () => {
         merchantId: MERCHANT,
         type: 'payment.captured',
         sourceEventId: randomUUID(),
-        data: {},
+        data: { object: {} },
       });
       expect(endpoints).toEqual(['we_queue000000000000000000']);
       await webhooks.enqueue(manager, MERCHANT, eventId, endpoints);

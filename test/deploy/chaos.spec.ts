@@ -373,7 +373,10 @@ describe('chaos options and the supervisor', () => {
       faults: ['kill', 'db'],
       keep: true,
       brokerPort: 19092,
+      instances: 1,
     });
+    expect(parseOptions(['--instances', '2'], {})).toMatchObject({ instances: 2 });
+    expect(() => parseOptions(['--instances', '3'], {})).toThrow('--instances is 1 or 2');
     expect(() => parseOptions(['--faults', 'flood'], {})).toThrow('unknown fault kind');
     expect(() => parseOptions(['--colour', 'red'], {})).toThrow('unknown option');
     expect(parseOptions(['--help'], {})).toBe('help');

@@ -69,6 +69,19 @@ function containerEnvironment(
   return environment;
 }
 
+/**
+ * The payment streams each service consumes. A replica past their partition count would idle in its
+ * groups, so no autoscaler may go further. The one-partition control topics (ledger.commands,
+ * payments.control) carry a few messages a minute: one replica takes them, the others stand by.
+ */
+const CONSUMED_STREAMS: Record<AppName, readonly string[]> = {
+  gateway: ['payments.events', 'ledger.events'],
+  payments: ['payments.commands', 'risk.events', 'ledger.events'],
+  risk: ['payments.events'],
+  ledger: ['payments.events', 'merchants.events'],
+  reporting: ['ledger.events'],
+};
+
 describe.each(APPS)('deploy/k8s/%s', (app: AppName) => {
   const manifests = renderKustomization(path.join('deploy', 'k8s', app));
   const deployment = findManifest(manifests, 'Deployment', app);
@@ -131,6 +144,16 @@ describe.each(APPS)('deploy/k8s/%s', (app: AppName) => {
     const budget = findManifest(manifests, 'PodDisruptionBudget', app);
     expect(podLabels).toMatchObject(budget.spec.selector.matchLabels);
     expect(deployment.spec.selector.matchLabels).toEqual(budget.spec.selector.matchLabels);
+  });
+
+  it('scales no further than the partitions of the streams it consumes', () => {
+    const autoscaler = findManifest(manifests, 'HorizontalPodAutoscaler', app);
+    const partitions = CONSUMED_STREAMS[app].map((name) => {
+      const topic = allTopicDefinitions().find((definition) => definition.name === name);
+      if (topic === undefined) throw new Error(`${name} is not in the topic registry`);
+      return topic.partitions;
+    });
+    expect(autoscaler.spec.maxReplicas).toBeLessThanOrEqual(Math.min(...partitions));
   });
 
   it('runs as a non-root user with a read-only root file system', () => {

@@ -70,12 +70,14 @@ class Semaphore {
 
 class MerchantClient {
   /**
-   * @param {{ gatewayUrl: string, apiKey: string, merchantId: string, requestDeadlineMs: number,
+   * @param {{ gatewayUrls: readonly string[], apiKey: string, merchantId: string, requestDeadlineMs: number,
    *   errors: ClientError[], now: () => number, inFlight: Semaphore }} options
    *   now: milliseconds since the run started (errors are placed on the fault timeline with it)
+   *   gatewayUrls: every gateway instance; attempts take them in turn, as a load balancer would
    */
   constructor(options) {
     this.options = options;
+    this.attempts = 0;
   }
 
   /**
@@ -97,7 +99,8 @@ class MerchantClient {
       let retryAfterMs = 0;
       await this.options.inFlight.acquire();
       try {
-        const response = await fetch(`${this.options.gatewayUrl}${path}`, {
+        const gatewayUrl = this.options.gatewayUrls[this.attempts++ % this.options.gatewayUrls.length];
+        const response = await fetch(`${gatewayUrl}${path}`, {
           method,
           headers: {
             authorization: `Bearer ${this.options.apiKey}`,

@@ -14,6 +14,8 @@ const USAGE = `Usage: npm run chaos -- [options]   (each also as an environment 
   --faults LIST           kill,broker,db,stall, all or none (CHAOS_FAULTS)
   --overlap N             groups of overlapping faults after the sequential ones (CHAOS_OVERLAP)
   --rate N                payments started per second at most (CHAOS_RATE)
+  --instances 1|2         2 runs a second instance of every service (same databases, consumer groups and
+                          broker; requests alternate between the two gateways; faults hit the first)
   --keep                  leave the platform and broker running afterwards (CHAOS_KEEP=1)
 
   Ports: CHAOS_PORT_BASE (3200: gateway, +1 payments ... +4 reporting); the run's own broker on
@@ -26,6 +28,12 @@ function positiveInteger(name, value) {
   if (!Number.isInteger(number) || number < 0)
     throw new Error(`${name} must be a non-negative integer, not ${value}`);
   return number;
+}
+
+/** @param {number} value @returns {1 | 2} */
+function instancesFrom(value) {
+  if (value !== 1 && value !== 2) throw new Error(`--instances is 1 or 2, not ${value}`);
+  return value;
 }
 
 /**
@@ -70,6 +78,7 @@ function parseOptions(argv, env) {
     'faults',
     'overlap',
     'rate',
+    'instances',
     'keep',
   ]);
   const unknown = Object.keys(given).filter((flag) => !known.has(flag));
@@ -91,6 +100,7 @@ function parseOptions(argv, env) {
     faults: faultsText === undefined ? [...scenario.faults] : parseFaultKinds(faultsText),
     overlapGroups: integer('overlap', scenario.overlapGroups),
     ratePerSecondMax: Math.max(1, integer('rate', scenario.ratePerSecondMax)),
+    instances: instancesFrom(integer('instances', scenario.instances)),
     keep: pick('keep') === '1' || pick('keep') === 'true',
     log: (line) => console.log(line),
   };

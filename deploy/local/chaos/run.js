@@ -41,7 +41,7 @@ const PAYOUT_AT_SHARE = 0.55;
  *   overlapGroups: number, slotScale: number, ratePerSecondMax: number, sessionTimeoutMs: number | null,
  *   databaseOutageMs: number, stallMs: number, brokerDownMs: number, requestDeadlineMs: number,
  *   followLimitMs: number, finalLimitMs: number, quiescenceLimitMs: number, payouts: boolean, keep: boolean,
- *   log: (line: string) => void
+ *   instances: 1 | 2, log: (line: string) => void
  * }} ChaosOptions
  */
 
@@ -64,6 +64,8 @@ const LONG_SCENARIO = Object.freeze({
   finalLimitMs: 60_000,
   quiescenceLimitMs: 180_000,
   payouts: true,
+  // 2: a second instance of every service on the same databases, groups and broker (faults hit the first).
+  instances: /** @type {1 | 2} */ (1),
 });
 
 /** The e2e scenario: a few hundred payments, one SIGKILL of each service and of the broker. */
@@ -112,6 +114,19 @@ function layout(instance, portBase) {
       risk: portBase + 2,
       ledger: portBase + 3,
       reporting: portBase + 4,
+    },
+    /** The second instance of every service (options.instances 2): its own supervisors, logs and ports. */
+    second: {
+      stateDir: path.join(stateDir, 'second'),
+      logDir: path.join(stateDir, 'logs', 'second'),
+      /** @type {Record<import('./plan').ServiceName, number>} */
+      ports: {
+        gateway: portBase + 5,
+        payments: portBase + 6,
+        risk: portBase + 7,
+        ledger: portBase + 8,
+        reporting: portBase + 9,
+      },
     },
   };
 }
@@ -178,8 +193,8 @@ const LOG_PATTERNS = Object.freeze([
   ['group rebalances', /rebalanc/i],
 ]);
 
-/** @param {string} logDir */
-function logFindings(logDir) {
+/** @param {string} logDir @param {string} [suffix] marks the second instance's services */
+function logFindings(logDir, suffix = '') {
   /** @type {Array<{ service: string, pattern: string, count: number, sample: string }>} */
   const findings = [];
   for (const name of services.SERVICE_NAMES) {
@@ -190,7 +205,7 @@ function logFindings(logDir) {
       const hits = lines.filter((line) => /** @type {RegExp} */ (pattern).test(line));
       if (hits.length > 0)
         findings.push({
-          service: name,
+          service: `${name}${suffix}`,
           pattern: /** @type {string} */ (label),
           count: hits.length,
           sample: (hits[0] ?? '').slice(0, 300),
@@ -212,6 +227,7 @@ async function runChaos(options) {
   const runStarted = Date.now();
   await postgres.ensurePostgres();
   await services.stopServices(place.stateDir);
+  await services.stopServices(place.second.stateDir);
   const previous = fs.existsSync(place.platformFile)
     ? JSON.parse(fs.readFileSync(place.platformFile, 'utf8'))
     : undefined;
@@ -229,7 +245,7 @@ async function runChaos(options) {
     log(
       `chaos ${runId}: starting the platform on ports ${options.portBase}-${options.portBase + 4}, broker ${brokers.join(',')}, databases ${place.databasePrefix}*`,
     );
-    await services.startServices({
+    const platformOptions = {
       namespace,
       ports: place.ports,
       databases: place.databases,
@@ -243,8 +259,18 @@ async function runChaos(options) {
           ? {}
           : { KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) }),
       },
-    });
+    };
+    await services.startServices(platformOptions);
     const urls = services.serviceUrls(place.ports);
+    const gatewayUrls = [urls.gateway];
+    if (options.instances === 2) {
+      fs.mkdirSync(place.second.logDir, { recursive: true });
+      await services.startServices({ ...platformOptions, ...place.second });
+      gatewayUrls.push(services.serviceUrls(place.second.ports).gateway);
+      log(
+        `second instance of every service on ports ${place.second.ports.gateway}-${place.second.ports.reporting}, same databases, groups and broker`,
+      );
+    }
     /** @type {Array<{ id: string, apiKey: string }>} */
     const merchants = [];
     for (let i = 0; i < options.merchants; i++) {
@@ -299,7 +325,7 @@ async function runChaos(options) {
     const clients = merchants.map(
       (m) =>
         new MerchantClient({
-          gatewayUrl: urls.gateway,
+          gatewayUrls,
           apiKey: m.apiKey,
           merchantId: m.id,
           requestDeadlineMs: options.requestDeadlineMs,
@@ -395,7 +421,10 @@ async function runChaos(options) {
       clientErrors,
       faultRecords.sort((a, b) => a.startedAtMs - b.startedAtMs),
     );
-    const findings = logFindings(place.logDir);
+    const findings = [
+      ...logFindings(place.logDir),
+      ...(options.instances === 2 ? logFindings(place.second.logDir, '#2') : []),
+    ];
     const ok = checks.every((c) => c.status !== 'fail');
     const recoveries = faultRecords
       .filter((f) => f.recoveryMs !== null)
@@ -418,7 +447,7 @@ async function runChaos(options) {
     const lines = [
       '',
       `=== chaos ${runId}: ${ok ? 'PASS' : 'FAIL'} ===`,
-      `seed ${options.seed}; ${plans.length} payments, ${merchants.length} merchants, ${options.concurrency} in flight; load ${figures.loadSeconds} s (${figures.throughputPerSecond}/s); quiescence ${quiescence.reached ? 'reached' : 'NOT reached'} after ${figures.quiescenceSeconds} s (${quiescence.note}); settlement: ${settlement}`,
+      `seed ${options.seed}; ${plans.length} payments, ${merchants.length} merchants, ${options.instances} instance(s) of each service, ${options.concurrency} in flight; load ${figures.loadSeconds} s (${figures.throughputPerSecond}/s); quiescence ${quiescence.reached ? 'reached' : 'NOT reached'} after ${figures.quiescenceSeconds} s (${quiescence.note}); settlement: ${settlement}`,
       '',
       'Invariants:',
       ...checks.flatMap((c) => [
@@ -453,6 +482,7 @@ async function runChaos(options) {
     await faults.undoAll();
     if (!options.keep) {
       await services.stopServices(place.stateDir);
+      await services.stopServices(place.second.stateDir);
       if (ownBroker.startedHere || kafka.kafkaPid(broker) !== null) await kafka.stopKafka(broker);
     }
   }

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import { physicalTopicName } from '@platform/contracts';
+import { applyRequestQueueIdleFix } from './request-queue-idle-fix';
 
 export interface KafkaSettings {
   readonly brokers: readonly string[];
@@ -16,6 +17,7 @@ export type KafkaLogSink = (
 
 /** The one place a kafkajs client is made: kafkajs is unmaintained, so it stays behind this module. */
 export function createKafka(settings: KafkaSettings, log?: KafkaLogSink): Kafka {
+  applyRequestQueueIdleFix();
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],

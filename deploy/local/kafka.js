@@ -150,6 +150,10 @@ function writeServerProperties(settings) {
     'share.coordinator.state.topic.min.isr': 1,
     // Tests join groups constantly; the 3 s default delay would slow every one of them.
     'group.initial.rebalance.delay.ms': 0,
+    // At rest the controller appends a no-op record every 500 ms and the broker heartbeats every 2 s:
+    // a tenth of the broker's idle CPU each. A single node needs neither that often.
+    'metadata.max.idle.interval.ms': 5_000,
+    'broker.heartbeat.interval.ms': 3_000,
   };
   const text = Object.entries(properties)
     .map(([key, value]) => `${key}=${value}`)

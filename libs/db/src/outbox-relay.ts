@@ -64,8 +64,10 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it published (0 when another relay holds the lock). */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      // Marking rows published is only a hint: a mark lost in a database crash publishes them again,
+      // and consumers drop duplicates by event id. So this commit need not wait for the WAL flush.
       const locks: { locked: boolean }[] = await manager.query(
-        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        `SELECT pg_try_advisory_xact_lock($1) AS locked, set_config('synchronous_commit', 'off', true)`,
         [RELAY_LOCK_KEY],
       );
       if (locks[0]?.locked !== true) return 0;
@@ -75,9 +77,6 @@ export class OutboxRelay {
         [this.batchSizeMax],
       );
       if (rows.length === 0) return 0;
-      // Marking rows published is only a hint: a mark lost in a database crash publishes them again,
-      // and consumers drop duplicates by event id. So this commit need not wait for the WAL flush.
-      await manager.query('SET LOCAL synchronous_commit = off');
       const messages: OutgoingMessage[] = rows.map((row) => ({
         topic: row.topic,
         key: row.message_key,

@@ -17,7 +17,7 @@ const BASIS_POINTS_MAX = 10_000n;
  * (KWD, exponent 3: 0.300 = 300 minor units). For a currency with fewer than 2 decimals the fixed
  * part is 30 × 10^(exponent − 2) rounded down, so 0 for JPY: 0.30 of a yen is not a fee, and
  * "30 yen" would be a different price (0.20 USD) that only an FX rate could justify.
- * A per-merchant, per-currency pricing table replaces this later.
+ * A merchant with a pricing of its own (merchant-pricing) pays that instead.
  */
 export function defaultPricing(currency: string): Pricing {
   const exponent = currencyExponent(currency);

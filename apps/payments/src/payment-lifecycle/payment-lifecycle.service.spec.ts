@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { createEvent, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
-import type { Payment } from '../domain/payment-state-machine';
+import type { Payment } from '../domain/payment';
 import type {
   AuthorizationRequest,
   AuthorizationResult,

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { SettlementRepository } from '../settlement/settlement.repository';
-import { availableBalanceDeltas } from './payout-state';
+import { availableBalanceDeltas } from '../domain/payout-state';
 import { PayoutsRepository } from './payouts.repository';
 import { PayoutsService } from './payouts.service';
 

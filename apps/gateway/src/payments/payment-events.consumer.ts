@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
+import { CONSUMER_GROUPS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { commandOutcomeOf } from '../domain/command-outcome';
@@ -38,8 +38,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'gateway',
-      topics: [TOPICS.paymentsEvents],
+      ...CONSUMER_GROUPS.gatewayPayments,
       handle: (event, manager) => this.handle(event, manager),
     });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  TOPICS,
+  CONSUMER_GROUPS,
   causedBy,
   createEvent,
   type AnyEventEnvelope,
@@ -35,8 +35,7 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'risk',
-      topics: [TOPICS.paymentsEvents],
+      ...CONSUMER_GROUPS.risk,
       handle: (event, manager) => this.handle(event, manager),
     });
   }

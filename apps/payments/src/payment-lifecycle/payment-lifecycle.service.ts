@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
   type NewEventMetadata,
 } from '@platform/contracts';
-import { appendToOutbox } from '@platform/db';
+import { OutboxWriter } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import {
   NO_PAYMENT,
@@ -99,6 +99,7 @@ export class PaymentLifecycle {
     private readonly payments: PaymentRepository,
     private readonly processors: ProcessorRegistry,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
+    private readonly outbox: OutboxWriter,
   ) {
     this.riskTimeoutPolicies = config.RISK_TIMEOUT_POLICY;
   }
@@ -604,7 +605,7 @@ export class PaymentLifecycle {
     aggregateSequence: number,
   ): Promise<void> {
     this.logger.warn(`${command.type} ${command.id} rejected: ${refusal.code} (${refusal.message})`);
-    await appendToOutbox(manager, [commandRejectedEvent(command, refusal, aggregateSequence)]);
+    await this.outbox.append(manager, [commandRejectedEvent(command, refusal, aggregateSequence)]);
   }
 
   /** The command-handling sequence, written once: decide, do what the decision implies, save. */
@@ -665,6 +666,6 @@ export class PaymentLifecycle {
 
   private async record(manager: EntityManager, events: readonly AnyEventEnvelope[]): Promise<void> {
     await this.payments.appendEvents(manager, events);
-    await appendToOutbox(manager, events);
+    await this.outbox.append(manager, events);
   }
 }

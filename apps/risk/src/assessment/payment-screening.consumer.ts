@@ -8,7 +8,7 @@ import {
   type AnyEventEnvelope,
   type EventEnvelope,
 } from '@platform/contracts';
-import { appendToOutbox } from '@platform/db';
+import { OutboxWriter } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { EventConsumers } from '@platform/service-runtime';
 import { assess } from '../domain/risk-assessment';
@@ -31,6 +31,7 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
     private readonly rules: RuleSource,
     private readonly screening: ScreeningFacts,
     private readonly reviews: ReviewRepository,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -92,6 +93,6 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
       { paymentId, decision: assessment.decision, score: assessment.score, reasons: assessment.reasons },
       causedBy(created, RISK_ASSESSED_SEQUENCE, paymentId),
     );
-    await appendToOutbox(manager, [assessed]);
+    await this.outbox.append(manager, [assessed]);
   }
 }

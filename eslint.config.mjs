@@ -33,7 +33,7 @@ export default tseslint.config(
     // domain/ and the pure libraries import no I/O, gateway folders depend downward only.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     plugins: { layering },
-    rules: { 'layering/boundaries': ['error', { gatewayLayers: false }] },
+    rules: { 'layering/boundaries': 'error' },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

@@ -34,16 +34,23 @@ const PURE_LIBRARY_ALLOWED = {
  */
 const GATEWAY_LAYERS = [
   ['domain', 'http', 'openapi', 'migrations'],
-  ['listing', 'vault', 'rate-limit'],
+  ['listing', 'vault', 'rate-limit', 'requests'],
   ['merchants'],
   ['api-keys'],
   ['auth'],
   ['idempotency'],
+  // The payments read model: tables, resources, the settle wait and its signals.
   ['read-model'],
-  ['events', 'webhooks', 'balance'],
-  ['payment-commands'],
+  ['webhooks'],
+  ['events'],
+  ['balance'],
   ['command-outcomes'],
-  ['payments', 'refunds', 'disputes', 'payouts'],
+  ['payments'],
+  ['disputes', 'payouts'],
+  ['refunds'],
+  ['merchant-admin'],
+  // Applies payments.events to every read model: above every feature whose tables it updates.
+  ['read-model-updater'],
 ];
 const APP_ROOT_LAYER = Number.MAX_SAFE_INTEGER;
 

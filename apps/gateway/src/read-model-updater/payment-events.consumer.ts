@@ -14,9 +14,9 @@ import { toPayoutResource } from '../payouts/payout-resource';
 import { PayoutsRepository } from '../payouts/payouts.repository';
 import { toRefundResource } from '../refunds/refund-resource';
 import { RefundsRepository } from '../refunds/refunds.repository';
-import { toPaymentResource } from './payment-resource';
-import { PaymentsRepository, paymentFxOf } from './payments.repository';
-import { ReadModelSignals } from './read-model-signals';
+import { toPaymentResource } from '../read-model/payment-resource';
+import { PaymentsRepository, paymentFxOf } from '../read-model/payments.repository';
+import { ReadModelSignals } from '../read-model/read-model-signals';
 
 /**
  * Keeps the gateway's read models of payments, refunds, payouts and disputes up to date from the payments service's

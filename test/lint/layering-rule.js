@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The platform's layering as an ESLint rule (`layering/boundaries`), so it cannot erode:
- * - apps never import another app, libs never import an app;
+ * - apps never import another app, libs never import an app, apps never import kafkajs (libs/kafka
+ *   has the one consumer loop);
  * - a domain/ folder is pure: no Nest, TypeORM, Kafka or Postgres, nor the libraries wrapping them;
  * - libs/contracts and libs/money stay pure: zod, node builtins and (for contracts) money only;
  * - the gateway's folders depend downward only: a folder imports only folders of a lower layer
@@ -120,6 +121,11 @@ const boundaries = {
       }
       if (inDomain && IMPURE_MODULES.some((pattern) => pattern.test(source))) {
         return report('domain/ is pure: no Nest, TypeORM, Kafka or Postgres');
+      }
+      if (here.kind === 'app' && /^kafkajs(\/|$)/.test(source)) {
+        return report(
+          'apps reach Kafka only through @platform/kafka and @platform/service-runtime (one consumer loop)',
+        );
       }
       const allowed = here.kind === 'lib' ? PURE_LIBRARY_ALLOWED[here.name] : undefined;
       if (allowed !== undefined && !source.startsWith('.') && !allowed.some((p) => p.test(source))) {

@@ -43,6 +43,12 @@ describe('the layering rule', () => {
     ]);
   });
 
+  it('refuses kafkajs in an app: Kafka is reached through libs/kafka', () => {
+    expect(
+      violations('apps/reporting/src/reports/planted.ts', "import type { Admin } from 'kafkajs';"),
+    ).toEqual([expect.stringContaining('apps reach Kafka only through @platform/kafka')]);
+  });
+
   it('refuses a library importing an app', () => {
     expect(
       violations('libs/db/src/planted.ts', "import { x } from '../../../apps/ledger/src/ledger.module';"),

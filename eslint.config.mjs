@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import layering from './test/lint/layering-rule.js';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.turbo/**', 'coverage/**'] },
@@ -26,6 +27,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The layering (test/lint/layering-rule.js): apps never import apps, libs never import apps,
+    // domain/ and the pure libraries import no I/O, gateway folders depend downward only.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    plugins: { layering },
+    rules: { 'layering/boundaries': 'error' },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

@@ -26,7 +26,11 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs,deploy}/**/*.spec.ts',
+        '<rootDir>/test/deploy/**/*.spec.ts',
+        '<rootDir>/test/lint/**/*.spec.ts',
+      ],
     },
     {
       ...shared,

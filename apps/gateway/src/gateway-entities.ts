@@ -1,9 +1,9 @@
-import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { ApiKeyEntity } from './merchants/api-key.entity';
 import { CommandOutcomeEntity } from './command-outcomes/command-outcome.entity';
 import { DisputeEntity } from './disputes/dispute.entity';
 import { MerchantEventEntity } from './events/merchant-event.entity';
 import { MerchantEntity } from './merchants/merchant.entity';
-import { PaymentEntity } from './payments/payment.entity';
+import { PaymentEntity } from './read-model/payment.entity';
 import { PayoutEntity } from './payouts/payout.entity';
 import { RefundEntity } from './refunds/refund.entity';
 import { CardVaultEntity } from './vault/card-vault.entity';

@@ -1,12 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformModule } from '@platform/service-runtime';
 import { ControlReportsConsumer } from './control-totals/control-reports.consumer';
 import { ControlTotalsCheck } from './control-totals/control-totals-check.service';
 import { ControlTotalsRepository } from './control-totals/control-totals.repository';
 import { PaymentEventsConsumer } from './event-posting/payment-events.consumer';
 import { PostPaymentEvent } from './event-posting/post-payment-event';
-import { LEDGER_ENTITIES } from './journal/ledger-entities';
 import { JournalRepository } from './journal/journal.repository';
 import { LedgerStateRepository } from './journal/ledger-state.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from './ledger-config';
@@ -29,12 +27,11 @@ export class LedgerModule {
         PlatformModule.forRoot({
           serviceName: 'ledger',
           env: config,
-          entities: LEDGER_ENTITIES,
+          entities: [],
           migrations: LEDGER_MIGRATIONS,
           // The outbox is the ledger's event log: republish re-sends entry_posted rows from it.
           outbox: { prune: false },
         }),
-        TypeOrmModule.forFeature(LEDGER_ENTITIES),
       ],
       controllers: [LedgerController, LedgerAdminController],
       providers: [

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { env, serviceEnvShape } from '@platform/config';
-import type { RoutingRule } from './domain/processor-routing';
 import { payoutsEnvShape } from './payouts/payouts-config';
 import { settlementEnvShape } from './settlement/settlement-config';
 import { DEFAULT_FX_RATE_TABLE, fxRateTableSchema } from '@platform/money';
@@ -98,5 +97,3 @@ export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
 export function authorizationExpiryMs(config: PaymentsConfig): number {
   return (config.AUTHORIZATION_EXPIRY_SECONDS ?? config.AUTHORIZATION_EXPIRY_HOURS * 3600) * 1000;
 }
-
-export type ConfiguredRoutingRule = RoutingRule;

@@ -6,7 +6,7 @@ export const reportingEnvSchema = z.object({
   ...serviceEnvShape({ port: 3004, database: 'platform_reporting' }),
   /** Bearer token of the read-only query API. */
   ANALYST_TOKEN: env.secret(),
-  /** Bearer token of the operator endpoints (projection rebuild and status, to come). */
+  /** Bearer token of the operator endpoints (projection rebuild and status, reconciliation). */
   ADMIN_TOKEN: env.secret(),
   /** Seconds between reconciliations of the active generation (the dashboard and the alert); 0: none. */
   RECONCILIATION_INTERVAL_SECONDS: env.integer(300, 0, 86_400),

@@ -1,9 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformModule } from '@platform/service-runtime';
 import { AssessmentsController } from './assessment/assessments.controller';
 import { PaymentScreeningConsumer } from './assessment/payment-screening.consumer';
-import { RiskAssessmentEntity } from './assessment/risk-assessment.entity';
 import { RiskAssessmentRepository } from './assessment/risk-assessment.repository';
 import { RuleSource } from './assessment/rule-source';
 import { ScreeningFacts } from './assessment/screening-facts.service';
@@ -19,8 +17,6 @@ import { RulesController } from './rules/rules.controller';
 import { VelocityPruneJob } from './velocity/velocity-prune.job';
 import { VelocityRepository } from './velocity/velocity.repository';
 
-const ENTITIES = [RiskAssessmentEntity];
-
 @Module({})
 export class RiskModule {
   static register(config: RiskConfig): DynamicModule {
@@ -30,10 +26,9 @@ export class RiskModule {
         PlatformModule.forRoot({
           serviceName: 'risk',
           env: config,
-          entities: ENTITIES,
+          entities: [],
           migrations: RISK_MIGRATIONS,
         }),
-        TypeOrmModule.forFeature(ENTITIES),
       ],
       providers: [
         { provide: RISK_CONFIG, useValue: config },

@@ -32,3 +32,19 @@ export async function appendToOutbox(
     values,
   );
 }
+
+/**
+ * The port a use case writes its outgoing events through, inside its transaction. OutboxWriter is
+ * the real one; a unit test passes a recording one (libs/testing RecordingOutbox) instead of a
+ * database, so no test has to read the outbox's SQL.
+ */
+export interface TransactionalOutbox {
+  append(manager: EntityManager, events: readonly EventEnvelope<EventType>[]): Promise<void>;
+}
+
+/** Writes to the outbox table with appendToOutbox; PlatformModule provides it to every service. */
+export class OutboxWriter implements TransactionalOutbox {
+  append(manager: EntityManager, events: readonly EventEnvelope<EventType>[]): Promise<void> {
+    return appendToOutbox(manager, events);
+  }
+}

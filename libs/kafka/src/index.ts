@@ -4,3 +4,4 @@ export * from './event-consumer';
 export * from './kafka-admin';
 export * from './transient-errors';
 export * from './dead-letter-redrive';
+export * from './consumer-group-lag';

@@ -26,23 +26,3 @@ export async function ensureTopics(
     await admin.disconnect();
   }
 }
-
-/** A cheap round trip to the cluster for health checks; rejects after timeoutMs. */
-export async function probeKafka(kafka: Kafka, timeoutMs: number): Promise<void> {
-  const admin = kafka.admin();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      (async () => {
-        await admin.connect();
-        await admin.describeCluster();
-      })(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`kafka did not answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    await admin.disconnect().catch(() => undefined);
-  }
-}

@@ -6,6 +6,7 @@ export * from './platform.module';
 export * from './kafka-connection';
 export * from './event-consumers';
 export * from './periodic-task';
+export * from './periodic-job';
 export * from './run-service';
 export * from './openapi-document';
 export * from './log-redaction';

@@ -1,7 +1,13 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { PLATFORM_MIGRATIONS, createDataSource, ensureDatabaseExists, runMigrations } from '@platform/db';
+import {
+  OutboxWriter,
+  PLATFORM_MIGRATIONS,
+  createDataSource,
+  ensureDatabaseExists,
+  runMigrations,
+} from '@platform/db';
 import { EventConsumers } from './event-consumers';
 import { HealthController } from './health.controller';
 import { KafkaConnection } from './kafka-connection';
@@ -63,13 +69,14 @@ export class PlatformModule {
       providers: [
         { provide: PLATFORM_OPTIONS, useValue: options },
         KafkaConnection,
+        OutboxWriter,
         OutboxRelayService,
         ...(outboxRetentionHours(options) === null ? [] : [OutboxPruneService]),
         EventConsumers,
         TelemetryLifecycle,
         RuntimeMetricsService,
       ],
-      exports: [PLATFORM_OPTIONS, KafkaConnection, EventConsumers],
+      exports: [PLATFORM_OPTIONS, KafkaConnection, EventConsumers, OutboxWriter],
     };
   }
 }

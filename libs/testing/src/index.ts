@@ -6,3 +6,4 @@ export * from './service-process';
 export * from './test-namespace';
 export * from './test-card';
 export * from './browser';
+export * from './recording-outbox';

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { TOPICS, allTopicDefinitions, physicalTopicName } from '@platform/contracts';
 import { testKafka } from './kafka-probe';
 import { TestNamespace } from './test-namespace';
+import { waitFor } from './wait-for';
 
 const MERCHANT_ID = `mer_tns${randomBytes(6).toString('hex')}`;
 const newPaymentId = () => `pay_${randomBytes(12).toString('hex')}`;
+/** Kafka deletes a topic asynchronously: the controller may still list it for a moment after deleteTopics answers. */
+const TOPIC_DELETION_LIMIT_MS = 20_000;
 
 async function brokerTopics(): Promise<string[]> {
   const admin = testKafka().admin();
@@ -91,7 +94,17 @@ describe('TestNamespace on the real broker', () => {
     const other = await TestNamespace.create({ name: 'itest-tns-other', read: [] });
     try {
       await other.close();
-      const topics = await brokerTopics();
+      const topics = await waitFor(
+        `the broker to stop listing ${other.namespace}.* topics`,
+        TOPIC_DELETION_LIMIT_MS,
+        async () => {
+          const listed = await brokerTopics();
+          const left = listed.filter((topic) => topic.startsWith(`${other.namespace}.`));
+          if (left.length > 0) throw new Error(`still listed: ${left.join(', ')}`);
+          return listed;
+        },
+        250,
+      );
       expect(topics.filter((topic) => topic.startsWith(`${other.namespace}.`))).toEqual([]);
       expect(topics).toContain(physicalTopicName(opened().namespace, TOPICS.paymentsEvents.name));
     } catch (error) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { MerchantEntity } from '../merchants/merchant.entity';
-import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyEntity } from '../merchants/api-key.entity';
 
 type NewApiKey = Pick<ApiKeyEntity, 'id' | 'merchantId' | 'keyHash' | 'keyLast4'>;
 

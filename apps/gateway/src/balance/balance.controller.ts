@@ -1,7 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
 import type { MerchantEntity } from '../merchants/merchant.entity';
-import { minorUnitsAsJsonNumber } from '../payments/payment-resource';
+import { minorUnitsAsJsonNumber } from '../read-model/payment-resource';
 import { BalanceRepository } from './balance.repository';
 import { Documented } from '../openapi/documented';
 import { BALANCE_SCHEMA } from '../openapi/schemas';

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
+import { CONSUMER_GROUPS, type AnyEventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { balanceDeltas } from '../domain/merchant-balance';
 import { BalanceRepository } from './balance.repository';
@@ -15,8 +15,7 @@ export class LedgerEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'gateway-balances',
-      topics: [TOPICS.ledgerEvents],
+      ...CONSUMER_GROUPS.gatewayBalances,
       handle: (event, manager) => this.handle(event, manager),
     });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@platform/service-runtime';
 import { rejectionProblem } from '../domain/command-rejection';
-import type { CommandProgress } from '../payments/settle-wait';
+import type { CommandProgress } from '../read-model/settle-wait';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 
 /** Tells a waiting request what became of the command it sent. */

@@ -9,9 +9,9 @@ import { MerchantEventRecorder } from '../events/merchant-event-recorder.service
 import { MerchantEventsRepository } from '../events/merchant-events.repository';
 import { GATEWAY_ENTITIES } from '../gateway-entities';
 import { GATEWAY_MIGRATIONS } from '../migrations';
-import { PaymentEntity } from '../payments/payment.entity';
-import { PaymentEventsConsumer } from '../payments/payment-events.consumer';
-import { PaymentsRepository } from '../payments/payments.repository';
+import { PaymentEntity } from '../read-model/payment.entity';
+import { PaymentEventsConsumer } from '../read-model-updater/payment-events.consumer';
+import { PaymentsRepository } from '../read-model/payments.repository';
 import { PayoutEntity } from '../payouts/payout.entity';
 import { PayoutsRepository } from '../payouts/payouts.repository';
 import { RefundEntity } from '../refunds/refund.entity';

@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { deleteInBatches } from '@platform/db';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 
 /** A request waits seconds for its command's outcome; a day leaves room to look into one. */
@@ -11,25 +11,11 @@ const SWEEP_BATCHES_MAX = 20;
 
 /** Keeps command_outcomes to about a day of commands instead of every command ever sent. */
 @Injectable()
-export class CommandOutcomesSweeper implements OnModuleInit, OnApplicationShutdown {
+export class CommandOutcomesSweeper extends PeriodicJob {
   private readonly logger = new Logger('CommandOutcomesSweeper');
-  private readonly task: PeriodicTask;
 
   constructor(private readonly outcomes: CommandOutcomesRepository) {
-    this.task = new PeriodicTask({
-      name: 'command outcome sweep',
-      intervalMs: SWEEP_INTERVAL_MS,
-      logger: this.logger,
-      pass: () => this.sweepOnce(),
-    });
-  }
-
-  onModuleInit(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+    super();
   }
 
   /** One sweep: batches until one comes back short or the batch limit is reached. */
@@ -41,5 +27,17 @@ export class CommandOutcomesSweeper implements OnModuleInit, OnApplicationShutdo
     );
     if (deleted > 0) this.logger.log(`deleted ${deleted} command outcomes`);
     return deleted;
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
+      name: 'command outcome sweep',
+      intervalMs: SWEEP_INTERVAL_MS,
+      logger: this.logger,
+    };
+  }
+
+  protected runPass(): Promise<unknown> {
+    return this.sweepOnce();
   }
 }

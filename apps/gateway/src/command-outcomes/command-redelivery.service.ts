@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { rearmOutboxEvents } from '@platform/db';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { metricsRegistry } from '@platform/telemetry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
@@ -23,29 +23,15 @@ const commandsRedeliveredTotal = new Counter({
  * after COMMAND_REDELIVERY_AFTER_SECONDS and then with doubling pauses, until an answer comes.
  */
 @Injectable()
-export class CommandRedelivery implements OnModuleInit, OnApplicationShutdown {
+export class CommandRedelivery extends PeriodicJob {
   private readonly logger = new Logger('CommandRedelivery');
-  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly outcomes: CommandOutcomesRepository,
   ) {
-    this.task = new PeriodicTask({
-      name: 'command redelivery',
-      intervalMs: REDELIVERY_INTERVAL_MS,
-      logger: this.logger,
-      pass: () => this.redeliverOnce(),
-    });
-  }
-
-  onModuleInit(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+    super();
   }
 
   /** One pass; answers the ids of the commands sent again. */
@@ -66,5 +52,17 @@ export class CommandRedelivery implements OnModuleInit, OnApplicationShutdown {
       );
     }
     return rearmed;
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
+      name: 'command redelivery',
+      intervalMs: REDELIVERY_INTERVAL_MS,
+      logger: this.logger,
+    };
+  }
+
+  protected runPass(): Promise<unknown> {
+    return this.redeliverOnce();
   }
 }

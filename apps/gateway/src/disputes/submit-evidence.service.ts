@@ -9,7 +9,7 @@ import { DISPUTE_ID_PATTERN } from '../domain/random-identifiers';
 import { recoveredPoint } from '../idempotency/idempotency-claim-context';
 import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
-import { PaymentsRepository } from '../payments/payments.repository';
+import { PaymentsRepository } from '../read-model/payments.repository';
 import type { DisputeEntity } from './dispute.entity';
 import { DisputesRepository } from './disputes.repository';
 

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 
 /** Idempotency-Key rules: which keys are acceptable and what makes two requests "the same". */
 
-export const IDEMPOTENCY_KEY_LENGTH_MAX = 255;
-const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_KEY_LENGTH_MAX = 255;
+const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_LENGTH_MAX}}$`);
 
 export function isWellFormedIdempotencyKey(key: string): boolean {
   return IDEMPOTENCY_KEY_PATTERN.test(key);

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { deleteInBatches } from '@platform/db';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
@@ -16,28 +16,14 @@ const SWEEP_BATCHES_MAX = 20;
  * LOCKED keeps two sweeps off each other's rows.
  */
 @Injectable()
-export class IdempotencySweeper implements OnModuleInit, OnApplicationShutdown {
+export class IdempotencySweeper extends PeriodicJob {
   private readonly logger = new Logger('IdempotencySweeper');
-  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly claims: IdempotencyKeysRepository,
   ) {
-    this.task = new PeriodicTask({
-      name: 'idempotency sweep',
-      intervalMs: SWEEP_INTERVAL_MS,
-      logger: this.logger,
-      pass: () => this.sweepOnce(),
-    });
-  }
-
-  onModuleInit(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+    super();
   }
 
   /** One sweep: batches until one comes back short or the batch limit is reached. */
@@ -49,5 +35,17 @@ export class IdempotencySweeper implements OnModuleInit, OnApplicationShutdown {
     );
     if (deleted > 0) this.logger.log(`deleted ${deleted} idempotency keys`);
     return deleted;
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
+      name: 'idempotency sweep',
+      intervalMs: SWEEP_INTERVAL_MS,
+      logger: this.logger,
+    };
+  }
+
+  protected runPass(): Promise<unknown> {
+    return this.sweepOnce();
   }
 }

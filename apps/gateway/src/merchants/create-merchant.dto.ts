@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { IsOptionalNotNull } from '@platform/service-runtime';
 import { BASIS_POINTS_MAX } from '@platform/contracts';
-import { IsKnownCurrencyCode, PAYMENT_AMOUNT_MINOR_MAX } from '../payments/create-payment.dto';
+import { IsKnownCurrencyCode, PAYMENT_AMOUNT_MINOR_MAX } from '../requests/create-payment.dto';
 
 /** More currencies than anyone prices separately; the bound keeps one request small. */
 export const PRICED_CURRENCIES_MAX = 50;

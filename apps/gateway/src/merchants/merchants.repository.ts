@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
-import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { ApiKeyEntity } from './api-key.entity';
 import { MerchantEntity } from './merchant.entity';
 import { pricingChanges, type MerchantPricing } from './merchant-pricing';
 

@@ -12,11 +12,15 @@ import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repos
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { CardVault } from '../vault/card-vault.service';
 import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
-import { paymentMethodProblem, type CardDetailsDto, type CreatePaymentDto } from './create-payment.dto';
-import type { PaymentCustomer, PaymentEntity } from './payment.entity';
-import { PaymentsRepository } from './payments.repository';
-import { ReadModelSignals } from './read-model-signals';
-import { readUntilSettled } from './settle-wait';
+import {
+  paymentMethodProblem,
+  type CardDetailsDto,
+  type CreatePaymentDto,
+} from '../requests/create-payment.dto';
+import type { PaymentCustomer, PaymentEntity } from '../read-model/payment.entity';
+import { PaymentsRepository } from '../read-model/payments.repository';
+import { ReadModelSignals } from '../read-model/read-model-signals';
+import { readUntilSettled } from '../read-model/settle-wait';
 
 /**
  * Accepts a payment: checks the card, vaults it, records the payment as processing and sends

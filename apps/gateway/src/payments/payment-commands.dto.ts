@@ -1,6 +1,6 @@
 import { IsDefined, IsIn, IsInt, Max, Min } from 'class-validator';
 import { IsOptionalNotNull } from '@platform/service-runtime';
-import { PAYMENT_AMOUNT_MINOR_MAX } from './create-payment.dto';
+import { PAYMENT_AMOUNT_MINOR_MAX } from '../requests/create-payment.dto';
 
 export class CapturePaymentDto {
   /** Omitted: the whole authorization. */

@@ -12,10 +12,10 @@ import { recoveredPoint } from '../idempotency/idempotency-claim-context';
 import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import type { CancelPaymentDto, CapturePaymentDto, ResolveActionDto } from './payment-commands.dto';
-import type { PaymentEntity } from './payment.entity';
-import { PaymentsRepository } from './payments.repository';
-import { ReadModelSignals } from './read-model-signals';
-import { readUntilCommandSettled } from './settle-wait';
+import type { PaymentEntity } from '../read-model/payment.entity';
+import { PaymentsRepository } from '../read-model/payments.repository';
+import { ReadModelSignals } from '../read-model/read-model-signals';
+import { readUntilCommandSettled } from '../read-model/settle-wait';
 
 export function refusalError(refusal: CommandRefusal): ApiError {
   return new ApiError(refusal.status, 'invalid_request_error', refusal.code, refusal.message, refusal.param);

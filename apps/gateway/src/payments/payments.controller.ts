@@ -7,12 +7,12 @@ import { correlationIdOf } from '../http/correlation-id';
 import { listShape, type ListShape } from '../listing/cursor-page';
 import { ListQueryDto } from '../listing/list-query.dto';
 import type { MerchantEntity } from '../merchants/merchant.entity';
-import { CreatePaymentDto } from './create-payment.dto';
+import { CreatePaymentDto } from '../requests/create-payment.dto';
 import { CreatePaymentService } from './create-payment.service';
 import { CancelPaymentDto, CapturePaymentDto } from './payment-commands.dto';
 import { PaymentCommandsService } from './payment-commands.service';
-import { toPaymentResource, type PaymentResource } from './payment-resource';
-import { PaymentsRepository } from './payments.repository';
+import { toPaymentResource, type PaymentResource } from '../read-model/payment-resource';
+import { PaymentsRepository } from '../read-model/payments.repository';
 import { Documented } from '../openapi/documented';
 import {
   CANCEL_PAYMENT_SCHEMA,

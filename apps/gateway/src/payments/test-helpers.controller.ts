@@ -7,7 +7,7 @@ import { Documented } from '../openapi/documented';
 import { PAYMENT_SCHEMA, RESOLVE_ACTION_SCHEMA } from '../openapi/schemas';
 import { ResolveActionDto } from './payment-commands.dto';
 import { PaymentCommandsService } from './payment-commands.service';
-import { toPaymentResource, type PaymentResource } from './payment-resource';
+import { toPaymentResource, type PaymentResource } from '../read-model/payment-resource';
 
 /**
  * Stripe-style test helpers: what a customer or bank would do outside the API, done through it.

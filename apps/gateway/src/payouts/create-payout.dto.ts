@@ -1,5 +1,5 @@
 import { IsDefined, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { PAYMENT_AMOUNT_MINOR_MAX } from '../payments/create-payment.dto';
+import { PAYMENT_AMOUNT_MINOR_MAX } from '../requests/create-payment.dto';
 
 export class CreatePayoutDto {
   @IsDefined()

@@ -1,4 +1,4 @@
-import { minorUnitsAsJsonNumber } from '../payments/payment-resource';
+import { minorUnitsAsJsonNumber } from '../read-model/payment-resource';
 import type { PayoutEntity, PayoutStatus } from './payout.entity';
 
 export interface PayoutResource {

@@ -1,6 +1,6 @@
 import { IsDefined, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { IsOptionalNotNull } from '@platform/service-runtime';
-import { PAYMENT_AMOUNT_MINOR_MAX } from '../payments/create-payment.dto';
+import { PAYMENT_AMOUNT_MINOR_MAX } from '../requests/create-payment.dto';
 
 export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
 

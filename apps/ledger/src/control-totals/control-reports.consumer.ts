@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { TOPICS } from '@platform/contracts';
+import { CONSUMER_GROUPS } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { ControlTotalsRepository } from './control-totals.repository';
 
@@ -13,8 +13,7 @@ export class ControlReportsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'ledger-control',
-      topics: [TOPICS.paymentsControl],
+      ...CONSUMER_GROUPS.ledgerControl,
       handle: async (event, manager) => {
         if (event.type === 'control_totals.reported') await this.reports.record(manager, event);
       },

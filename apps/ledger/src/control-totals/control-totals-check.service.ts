@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { metricsRegistry } from '@platform/telemetry';
 import { LEDGER_CONFIG, type LedgerConfig } from '../ledger-config';
 import { ControlTotalsRepository, type ControlDifferenceKind } from './control-totals.repository';
@@ -31,28 +31,14 @@ const controlDifferences = new Gauge({
  * /v1/ledger/control), logged, and counted in ledger_control_differences.
  */
 @Injectable()
-export class ControlTotalsCheck implements OnModuleInit, OnApplicationShutdown {
+export class ControlTotalsCheck extends PeriodicJob {
   private readonly logger = new Logger('ControlTotalsCheck');
-  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly reports: ControlTotalsRepository,
   ) {
-    this.task = new PeriodicTask({
-      name: 'control totals check',
-      intervalMs: config.LEDGER_CONTROL_CHECK_INTERVAL_SECONDS * 1_000,
-      logger: this.logger,
-      pass: () => this.checkOnce(),
-    });
-  }
-
-  onModuleInit(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+    super();
   }
 
   async checkOnce(): Promise<number> {
@@ -70,5 +56,17 @@ export class ControlTotalsCheck implements OnModuleInit, OnApplicationShutdown {
       );
     }
     return withDifferences;
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
+      name: 'control totals check',
+      intervalMs: this.config.LEDGER_CONTROL_CHECK_INTERVAL_SECONDS * 1_000,
+      logger: this.logger,
+    };
+  }
+
+  protected runPass(): Promise<unknown> {
+    return this.checkOnce();
   }
 }

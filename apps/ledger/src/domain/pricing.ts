@@ -1,4 +1,4 @@
-import { AMOUNT_MINOR_MAX, applyBasisPoints, currencyExponent } from '@platform/money';
+import { AMOUNT_MINOR_MAX, feeOnAmount, fixedFeeMinorFromHundredths } from '@platform/money';
 import { LedgerRuleError } from './ledger-error';
 
 /** A fee schedule: a percentage in basis points (1/100 of a percent) plus a fixed amount. */
@@ -8,8 +8,8 @@ export interface Pricing {
 }
 
 export const DEFAULT_BASIS_POINTS = 290n;
-/** 0.30 in a currency with 2 decimals. */
-const DEFAULT_FIXED_MINOR_AT_EXPONENT_2 = 30n;
+/** 0.30 major units, in hundredths. */
+const DEFAULT_FIXED_HUNDREDTHS = 30n;
 const BASIS_POINTS_MAX = 10_000n;
 
 /**
@@ -17,15 +17,13 @@ const BASIS_POINTS_MAX = 10_000n;
  * (KWD, exponent 3: 0.300 = 300 minor units). For a currency with fewer than 2 decimals the fixed
  * part is 30 × 10^(exponent − 2) rounded down, so 0 for JPY: 0.30 of a yen is not a fee, and
  * "30 yen" would be a different price (0.20 USD) that only an FX rate could justify.
- * A per-merchant, per-currency pricing table replaces this later.
+ * A merchant with a pricing of its own (merchant-pricing) pays that instead.
  */
 export function defaultPricing(currency: string): Pricing {
-  const exponent = currencyExponent(currency);
-  const fixedMinor =
-    exponent >= 2
-      ? DEFAULT_FIXED_MINOR_AT_EXPONENT_2 * 10n ** BigInt(exponent - 2)
-      : DEFAULT_FIXED_MINOR_AT_EXPONENT_2 / 10n ** BigInt(2 - exponent);
-  return { basisPoints: DEFAULT_BASIS_POINTS, fixedMinor };
+  return {
+    basisPoints: DEFAULT_BASIS_POINTS,
+    fixedMinor: fixedFeeMinorFromHundredths(DEFAULT_FIXED_HUNDREDTHS, currency),
+  };
 }
 
 export function assertValidPricing(pricing: Pricing): void {
@@ -46,6 +44,5 @@ export function assertValidPricing(pricing: Pricing): void {
 export function feeFor(grossAmountMinor: bigint, pricing: Pricing): bigint {
   assertValidPricing(pricing);
   if (grossAmountMinor < 0n) throw new LedgerRuleError(`negative gross amount ${grossAmountMinor}`);
-  const fee = applyBasisPoints(grossAmountMinor, pricing.basisPoints) + pricing.fixedMinor;
-  return fee > grossAmountMinor ? grossAmountMinor : fee;
+  return feeOnAmount(grossAmountMinor, pricing.basisPoints, pricing.fixedMinor);
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { TOPICS } from '@platform/contracts';
+import { CONSUMER_GROUPS } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { LEDGER_CONFIG, type LedgerConfig } from '../ledger-config';
 import { PostPaymentEvent } from './post-payment-event';
@@ -15,8 +15,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'ledger',
-      topics: [TOPICS.paymentsEvents],
+      ...CONSUMER_GROUPS.ledger,
       // Every posting takes the ledger_head row lock and each commit waits for its WAL flush:
       // posting a whole batch set-based in one transaction is the throughput.
       batchSizeMax: this.config.LEDGER_POSTING_BATCH_MAX,

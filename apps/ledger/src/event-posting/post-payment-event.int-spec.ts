@@ -3,7 +3,6 @@ import { type AnyEventEnvelope, type EventData, type EventType } from '@platform
 import { markEventProcessed } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { createMigratedDatabase, testEvent, type MigratedDatabase } from '@platform/testing';
-import { LEDGER_ENTITIES } from '../journal/ledger-entities';
 import { JournalRepository } from '../journal/journal.repository';
 import { LedgerStateRepository } from '../journal/ledger-state.repository';
 import { LEDGER_MIGRATIONS } from '../migrations';
@@ -20,7 +19,7 @@ describe('PostPaymentEvent against Postgres', () => {
 
   beforeAll(async () => {
     migrated = await createMigratedDatabase('ledger_lifecycle', {
-      entities: LEDGER_ENTITIES,
+      entities: [],
       migrations: LEDGER_MIGRATIONS,
     });
     journal = new JournalRepository(migrated.dataSource);

@@ -16,7 +16,7 @@ import {
   type StoredEntry,
 } from '../journal/journal.repository';
 import { LedgerStateRepository } from '../journal/ledger-state.repository';
-import { ruleFor, stateKeysOf, type RejectionIds, type Ruling } from './payment-event-rules';
+import { ruleFor, stateKeysOf, type RejectionIds, type Ruling } from '../domain/payment-event-rules';
 import { appendTracedToOutbox, type TracedEvent } from './traced-outbox';
 
 /** A payment event to post, with the span its share of a batch runs in (its consumer span). */

@@ -8,7 +8,6 @@ import type { JournalEntryDraft } from '../domain/journal-entry';
 import { postCapture } from '../domain/posting-rules';
 import { defaultPricing } from '../domain/pricing';
 import { LEDGER_MIGRATIONS } from '../migrations';
-import { LEDGER_ENTITIES } from './ledger-entities';
 import { JournalRepository } from './journal.repository';
 
 const CONCURRENT_CAPTURES = 60;
@@ -23,7 +22,7 @@ describe('JournalRepository against Postgres', () => {
   beforeAll(async () => {
     migrated = await createMigratedDatabase(
       'ledger_journal',
-      { entities: LEDGER_ENTITIES, migrations: LEDGER_MIGRATIONS },
+      { entities: [], migrations: LEDGER_MIGRATIONS },
       POOL_SIZE,
     );
     dataSource = migrated.dataSource;

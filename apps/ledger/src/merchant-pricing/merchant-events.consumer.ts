@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { TOPICS } from '@platform/contracts';
+import { CONSUMER_GROUPS } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
 import { EventConsumers } from '@platform/service-runtime';
 import { LedgerRuleError } from '../domain/ledger-error';
@@ -23,8 +23,7 @@ export class MerchantEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'ledger-merchants',
-      topics: [TOPICS.merchantsEvents],
+      ...CONSUMER_GROUPS.ledgerMerchants,
       handle: async (event, manager) => {
         if (event.type !== 'merchant.pricing_set') return;
         const { merchantId, currency, basisPoints, fixedAmountMinor } = event.data;

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { TOPICS } from '@platform/contracts';
+import { CONSUMER_GROUPS } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { RepublishRepository } from './republish.repository';
 
@@ -15,8 +15,7 @@ export class LedgerCommandsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'ledger-commands',
-      topics: [TOPICS.ledgerCommands],
+      ...CONSUMER_GROUPS.ledgerCommands,
       handle: async (event, manager) => {
         if (event.type !== 'ledger.republish_requested') return;
         const count = await this.republish.markForRepublish(

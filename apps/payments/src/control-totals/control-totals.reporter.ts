@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { controlReportsOf, dueWindows } from '../domain/control-report';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { ControlTotalsRepository } from './control-totals.repository';
@@ -17,29 +17,27 @@ const WINDOWS_PER_PASS_MAX = 30;
  * so a movement that never reached it (a lost event, a bug) is named with its ids.
  */
 @Injectable()
-export class ControlTotalsReporter implements OnModuleInit, OnApplicationShutdown {
+export class ControlTotalsReporter extends PeriodicJob {
   private readonly logger = new Logger('ControlTotalsReporter');
-  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
     private readonly windows: ControlTotalsRepository,
   ) {
-    this.task = new PeriodicTask({
+    super();
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
       name: 'control totals report',
       intervalMs: PASS_INTERVAL_MS,
       logger: this.logger,
-      pass: () => this.reportDue(),
-    });
+    };
   }
 
-  onModuleInit(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  protected runPass(): Promise<unknown> {
+    return this.reportDue();
   }
 
   /** Reports the windows that are due; answers how many reports it wrote. */

@@ -1,12 +1,7 @@
-import {
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { paymentsProcessingPastDeadline, paymentsProcessingPastDeadlineSecondsMax } from './payment-metrics';
 
 export const DEADLINE_SAMPLE_INTERVAL_MS = 15_000;
@@ -17,25 +12,26 @@ export const DEADLINE_SAMPLE_INTERVAL_MS = 15_000;
  * it costs only the overdue rows.
  */
 @Injectable()
-export class PaymentDeadlineMetricsJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class PaymentDeadlineMetricsJob extends PeriodicJob {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.task = new PeriodicTask({
+    super();
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
       name: 'payment deadline sample',
       intervalMs: DEADLINE_SAMPLE_INTERVAL_MS,
       logger: new Logger('PaymentMetrics'),
-      pass: () => this.sample(),
-    });
+    };
   }
 
-  onApplicationBootstrap(): void {
+  protected runPass(): Promise<unknown> {
+    return this.sample();
+  }
+
+  override onApplicationBootstrap(): void {
     void this.sample().catch(() => undefined);
-    this.task.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+    super.onApplicationBootstrap();
   }
 
   async sample(now: Date = new Date()): Promise<{ overdue: number; secondsPastMax: number }> {

@@ -1,5 +1,5 @@
 import type { PaymentEventEntity } from '../payment-lifecycle/payment-event.entity';
-import type { PendingAction } from '../domain/payment-state-machine';
+import type { PendingAction } from '../domain/payment';
 import type { PaymentEntity, StoredPaymentMethod } from '../payment-lifecycle/payment.entity';
 
 /** What operators see of a payment: Stripe-like, snake_case, amounts as integers of minor units. */

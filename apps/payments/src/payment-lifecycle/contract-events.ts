@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
   type NewEventMetadata,
 } from '@platform/contracts';
-import type { PaymentEvent, PaymentFx, PaymentMethod, PendingAction } from '../domain/payment-state-machine';
+import type { PaymentEvent, PaymentFx, PaymentMethod, PendingAction } from '../domain/payment';
 
 /**
  * Turns the decider's events into contract envelopes, numbered after the payment's version:

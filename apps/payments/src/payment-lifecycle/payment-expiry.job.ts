@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG, authorizationExpiryMs, type PaymentsConfig } from '../payments-config';
 import { PaymentLifecycle } from './payment-lifecycle.service';
 import { PaymentRepository } from './payment.repository';
@@ -21,29 +15,26 @@ export const EXPIRY_BATCH_MAX = 100;
  * its row lock, so a capture racing the job either wins or is rejected, never both.
  */
 @Injectable()
-export class PaymentExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class PaymentExpiryJob extends PeriodicJob {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly payments: PaymentRepository,
     private readonly lifecycle: PaymentLifecycle,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {
-    this.task = new PeriodicTask({
+    super();
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
       name: 'expiry scan',
-      intervalMs: config.EXPIRY_SCAN_INTERVAL_MS,
+      intervalMs: this.config.EXPIRY_SCAN_INTERVAL_MS,
       logger: new Logger('PaymentExpiry'),
-      pass: () => this.scan(),
-    });
+    };
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  protected runPass(): Promise<unknown> {
+    return this.scan();
   }
 
   /** One pass; returns how many payments were looked at. */

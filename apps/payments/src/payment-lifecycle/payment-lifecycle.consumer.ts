@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
+import { CONSUMER_GROUPS, type AnyEventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { PayoutsService } from '../payouts/payouts.service';
 import { PaymentLifecycle } from './payment-lifecycle.service';
@@ -16,8 +16,7 @@ export class PaymentLifecycleConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'payments',
-      topics: [TOPICS.paymentsCommands, TOPICS.riskEvents],
+      ...CONSUMER_GROUPS.payments,
       handle: (event, manager) => this.handle(event, manager),
     });
   }

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { createEvent, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
-import type { Payment } from '../domain/payment-state-machine';
+import { RecordingOutbox } from '@platform/testing';
+import type { Payment } from '../domain/payment';
 import type {
   AuthorizationRequest,
   AuthorizationResult,
@@ -131,22 +132,16 @@ function setup() {
   const payments = new InMemoryPayments();
   const processor = new RecordingProcessor('simulated-a', { hangAmountsMinor: [408n], hangMs: 1_000 });
   const processorB = new RecordingProcessor('simulated-b');
-  const outbox: unknown[] = [];
-  const manager = {
-    query: (sql: string, values: unknown[]) => {
-      if (sql.startsWith('INSERT INTO outbox'))
-        outbox.push(
-          ...values.filter((_, i) => i % 6 === 4).map((v) => JSON.parse(v as string) as AnyEventEnvelope),
-        );
-      return Promise.resolve([]);
-    },
-  } as unknown as EntityManager;
+  const recording = new RecordingOutbox();
+  // The lifecycle's repository is in memory and its outbox records: nothing reaches the manager.
+  const manager = {} as EntityManager;
   const lifecycle = new PaymentLifecycle(
     payments as unknown as PaymentRepository,
     new ProcessorRegistry([processor, processorB]),
     CONFIG,
+    recording,
   );
-  return { payments, processor, processorB, outbox: outbox as AnyEventEnvelope[], manager, lifecycle };
+  return { payments, processor, processorB, outbox: recording.events, recording, manager, lifecycle };
 }
 
 function createCommand(
@@ -833,7 +828,7 @@ describe('PaymentLifecycle: bank transfers, wallets, FX and risk timeouts', () =
   });
 
   it('fails open for a merchant that chose it: authorized unscreened, the late answer ignored', async () => {
-    const { manager, outbox, processor, processorB, payments } = setup();
+    const { manager, outbox, recording, processor, processorB, payments } = setup();
     const openConfig = paymentsEnvSchema.parse({
       ADMIN_TOKEN: 'admin-token-for-unit-tests',
       PROCESSOR_TIMEOUT_MS: '200',
@@ -843,6 +838,7 @@ describe('PaymentLifecycle: bank transfers, wallets, FX and risk timeouts', () =
       payments as unknown as PaymentRepository,
       new ProcessorRegistry([processor, processorB]),
       openConfig,
+      recording,
     );
     await lifecycle.create(createCommand(), manager);
     await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 1, manager, FAR_FUTURE);

@@ -7,35 +7,32 @@ import {
   type EventEnvelope,
   type NewEventMetadata,
 } from '@platform/contracts';
-import { appendToOutbox } from '@platform/db';
+import { OutboxWriter } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import {
   NO_PAYMENT,
+  chainDecisions,
   handleCommand,
   isRejection,
   refundableAmountMinor,
-  type Rejection,
+  type Decision,
   type Payment,
   type PaymentCommand,
-  type PaymentEvent,
-  type PaymentMethodType,
-  type PendingAction,
   type ProcessorOutcome,
-} from '../domain/payment-state-machine';
+} from '../domain/payment';
 import { routeFor } from '../domain/processor-routing';
 import { riskTimeoutPolicyFor, type RiskTimeoutPolicies } from '../domain/risk-timeout-policy';
-import {
-  idempotencyKeys,
-  withTimeout,
-  type AuthorizationRequest,
-  type AuthorizationResult,
-  type PaymentMethodForProcessor,
-} from '../processors/processor-connector';
+import { idempotencyKeys, withTimeout, type AuthorizationRequest } from '../processors/processor-connector';
 import { recordPaymentStatus } from '../observability/payment-metrics';
 import { ProcessorRegistry } from '../processors/processor-registry';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
-import type { StoredPaymentMethod } from './payment.entity';
 import { PaymentRepository, type LockedPayment } from './payment.repository';
+import {
+  actionLifetimeSeconds,
+  afterAction,
+  methodForProcessor,
+  toProcessorOutcome,
+} from './processor-requests';
 import {
   captureIdFor,
   commandRejectedEvent,
@@ -48,77 +45,42 @@ import {
 /** A retryable failure is tried once more, at the next processor: two attempts at most. */
 export const AUTHORIZATION_ATTEMPTS_MAX = 2;
 
-export function toProcessorOutcome(
-  result: AuthorizationResult,
-  processor: string,
-  actionExpiresAt: Date,
-): ProcessorOutcome {
-  switch (result.outcome) {
-    case 'authorized':
-      return { outcome: 'authorized', processor, processorReference: result.processorReference };
-    case 'requires_action':
-      return {
-        outcome: 'requires_action',
-        processor,
-        action: { ...result.action, expiresAt: actionExpiresAt.toISOString() },
-      };
-    case 'declined':
-      return { outcome: 'declined', processor, declineCode: result.declineCode, message: result.message };
-    case 'error':
-      return { outcome: 'error', processor, failureCode: result.code, message: result.message };
-  }
-}
-
-/** What a processor is told of the payment method: never a card number, only display data. */
-export function methodForProcessor(method: StoredPaymentMethod): PaymentMethodForProcessor {
-  switch (method.type) {
-    case 'card':
-      return { type: 'card', bin: method.card.bin, last4: method.card.last4, brand: method.card.brand };
-    case 'bank_transfer':
-      return { type: 'bank_transfer', country: method.bankTransfer.country };
-    case 'wallet':
-      return { type: 'wallet', provider: method.wallet.provider };
-  }
-}
-
-/** How long the customer has for the action each method asks for. */
-export function actionLifetimeSeconds(config: PaymentsConfig, method: PaymentMethodType): number {
-  switch (method) {
-    case 'card':
-      return config.ACTION_EXPIRY_SECONDS;
-    case 'bank_transfer':
-      return config.BANK_TRANSFER_EXPIRY_SECONDS;
-    case 'wallet':
-      return config.QR_EXPIRY_SECONDS;
-  }
-}
-
-/** The idempotency key and completed-action id of the authorization made after the customer acted. */
-function afterAction(paymentId: string, action: PendingAction): { key: string; completedActionId: string } {
-  switch (action.type) {
-    case 'three_d_secure':
-      return { key: idempotencyKeys.authenticated(paymentId), completedActionId: action.challengeId };
-    case 'qr_code':
-      return { key: idempotencyKeys.completed(paymentId, action.type), completedActionId: action.qrPayload };
-    case 'bank_transfer':
-      return {
-        key: idempotencyKeys.completed(paymentId, action.type),
-        completedActionId: action.virtualAccountReference,
-      };
-  }
-}
-
 /** A command whose rejection means the code is wrong, not the input: it must never happen. */
-function mustApply(command: PaymentCommand, state: Payment): { events: PaymentEvent[]; state: Payment } {
+function mustApply(command: PaymentCommand, state: Payment): Decision {
   const result = handleCommand(command, state);
   if (isRejection(result)) throw new Error(`${command.type} rejected (${result.code}): ${result.message}`);
-  return result as { events: PaymentEvent[]; state: Payment };
+  return result;
 }
 
-/** What a step produced: the state after it and the events to record. */
-interface Step {
-  readonly state: Payment;
-  readonly events: PaymentEvent[];
+function isDecision(result: Decision | CommandRefusal): result is Decision {
+  return 'events' in result;
+}
+
+/** The capture command for the payment's next capture. */
+function captureCommand(state: Payment, amountMinor: bigint | undefined): PaymentCommand {
+  return {
+    type: 'Capture',
+    data: {
+      captureId: captureIdFor(state.paymentId, state.captureCount + 1),
+      ...(amountMinor === undefined ? {} : { amountMinor }),
+      final: true,
+    },
+  };
+}
+
+/**
+ * One pass of the command-handling sequence on a locked payment: the command decided against its
+ * state, then the processor work that decision implies (which may decide again), then the save.
+ */
+interface Handling {
+  readonly manager: EntityManager;
+  readonly locked: LockedPayment;
+  readonly command: PaymentCommand;
+  /** The processor call and the decisions after it; a refusal saves nothing. Default: none. */
+  readonly proceed?: (decided: Decision) => Promise<Decision | CommandRefusal>;
+  /** What a rejection or a refusal does: a client's command is refused, a job's or an event's ignored. */
+  readonly refused: (refusal: CommandRefusal) => Promise<void> | void;
+  readonly metadata: (sequence: number) => NewEventMetadata;
 }
 
 /**
@@ -137,6 +99,7 @@ export class PaymentLifecycle {
     private readonly payments: PaymentRepository,
     private readonly processors: ProcessorRegistry,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
+    private readonly outbox: OutboxWriter,
   ) {
     this.riskTimeoutPolicies = config.RISK_TIMEOUT_POLICY;
   }
@@ -181,7 +144,7 @@ export class PaymentLifecycle {
       }
       return this.refuse(manager, command, result, existing?.state.version ?? 1);
     }
-    const state = result.state as Payment;
+    const state = result.state;
     const inserted = await this.payments.insert(manager, {
       state,
       paymentMethod,
@@ -221,32 +184,32 @@ export class PaymentLifecycle {
       );
     }
     const { decision, score, reasons } = assessment.data;
-    const applied = handleCommand(
-      { type: 'ApplyRiskDecision', data: { decision, score, reasons } },
-      locked.state,
-    );
-    if (isRejection(applied)) {
-      this.logger.warn(
-        `risk.assessed ${assessment.id} for ${paymentId} ignored: ${applied.code} (${applied.message})`,
-      );
-      return;
-    }
-    await this.payments.recordRiskScreening(manager, paymentId, decision);
-    let step: Step = { state: applied.state as Payment, events: [...applied.events] };
-    switch (decision) {
-      case 'decline':
-        this.logger.log(`payment ${paymentId} declined by risk (score ${score}: ${reasons.join(', ')})`);
-        break;
-      case 'review':
-        this.logger.log(`payment ${paymentId} held for review (score ${score}: ${reasons.join(', ')})`);
-        break;
-      case 'approve': {
-        const outcome = await this.authorizeWithFailover(locked);
-        step = this.chain(step, await this.afterAuthorization(step.state, outcome));
-        break;
-      }
-    }
-    await this.save(manager, locked, step, (sequence) => causedBy(assessment, sequence, paymentId));
+    await this.handle({
+      manager,
+      locked,
+      command: { type: 'ApplyRiskDecision', data: { decision, score, reasons } },
+      proceed: async (applied) => {
+        await this.payments.recordRiskScreening(manager, paymentId, decision);
+        switch (decision) {
+          case 'decline':
+            this.logger.log(`payment ${paymentId} declined by risk (score ${score}: ${reasons.join(', ')})`);
+            return applied;
+          case 'review':
+            this.logger.log(`payment ${paymentId} held for review (score ${score}: ${reasons.join(', ')})`);
+            return applied;
+          case 'approve': {
+            const outcome = await this.authorizeWithFailover(locked);
+            return chainDecisions(applied, await this.afterAuthorization(applied.state, outcome));
+          }
+        }
+      },
+      refused: (rejection) => {
+        this.logger.warn(
+          `risk.assessed ${assessment.id} for ${paymentId} ignored: ${rejection.code} (${rejection.message})`,
+        );
+      },
+      metadata: (sequence) => causedBy(assessment, sequence, paymentId),
+    });
   }
 
   /**
@@ -259,34 +222,34 @@ export class PaymentLifecycle {
   ): Promise<void> {
     const locked = await this.lockForCommand(command, command.data.paymentId, manager);
     if (locked === null) return;
-    const resolved = handleCommand(
-      { type: 'ResolveAction', data: { outcome: command.data.outcome } },
-      locked.state,
-    );
-    if (isRejection(resolved)) return this.refuse(manager, command, resolved, locked.state.version);
-    let step: Step = { state: resolved.state as Payment, events: [...resolved.events] };
     const { pendingAction, processor } = locked.state;
-    if (command.data.outcome === 'approved' && pendingAction !== null && processor !== null) {
-      const completed = afterAction(locked.state.paymentId, pendingAction);
-      const request: AuthorizationRequest = {
-        idempotencyKey: completed.key,
-        amountMinor: locked.state.amountMinor,
-        currency: locked.state.currency,
-        paymentMethod: methodForProcessor(locked.paymentMethod),
-        completedActionId: completed.completedActionId,
-      };
-      const connector = this.processors.byName(processor);
-      const result = await withTimeout(
-        connector.authorize(request),
-        this.config.PROCESSOR_TIMEOUT_MS,
-        processor,
-      );
-      step = this.chain(
-        step,
-        await this.afterAuthorization(step.state, toProcessorOutcome(result, processor, new Date())),
-      );
-    }
-    await this.save(manager, locked, step, (sequence) => causedBy(command, sequence, locked.state.paymentId));
+    await this.handle({
+      ...this.clientHandling(command, locked, manager),
+      command: { type: 'ResolveAction', data: { outcome: command.data.outcome } },
+      proceed: async (resolved) => {
+        if (command.data.outcome !== 'approved' || pendingAction === null || processor === null) {
+          return resolved;
+        }
+        const completed = afterAction(locked.state.paymentId, pendingAction);
+        const request: AuthorizationRequest = {
+          idempotencyKey: completed.key,
+          amountMinor: locked.state.amountMinor,
+          currency: locked.state.currency,
+          paymentMethod: methodForProcessor(locked.paymentMethod),
+          completedActionId: completed.completedActionId,
+        };
+        const connector = this.processors.byName(processor);
+        const result = await withTimeout(
+          connector.authorize(request),
+          this.config.PROCESSOR_TIMEOUT_MS,
+          processor,
+        );
+        return chainDecisions(
+          resolved,
+          await this.afterAuthorization(resolved.state, toProcessorOutcome(result, processor, new Date())),
+        );
+      },
+    });
   }
 
   /** payment.capture → all or part of the authorization is taken; the rest is released. */
@@ -294,17 +257,11 @@ export class PaymentLifecycle {
     const locked = await this.lockForCommand(command, command.data.paymentId, manager);
     if (locked === null) return;
     const { amountMinor } = command.data;
-    const captured = await this.captureAtProcessor(
-      locked.state,
-      amountMinor === undefined ? undefined : BigInt(amountMinor),
-    );
-    if (isRejection(captured)) return this.refuse(manager, command, captured, locked.state.version);
-    if (captured.notTaken !== undefined) {
-      return this.refuse(manager, command, captured.notTaken, locked.state.version);
-    }
-    await this.save(manager, locked, captured, (sequence) =>
-      causedBy(command, sequence, locked.state.paymentId),
-    );
+    await this.handle({
+      ...this.clientHandling(command, locked, manager),
+      command: captureCommand(locked.state, amountMinor === undefined ? undefined : BigInt(amountMinor)),
+      proceed: (decided) => this.captureAtProcessor(locked.state, decided),
+    });
   }
 
   /** payment.cancel → the uncaptured authorization is voided at the processor and released. */
@@ -312,15 +269,14 @@ export class PaymentLifecycle {
     const locked = await this.lockForCommand(command, command.data.paymentId, manager);
     if (locked === null) return;
     const { reason } = command.data;
-    const canceled = handleCommand(
-      { type: 'Cancel', data: reason === undefined ? {} : { reason } },
-      locked.state,
-    );
-    if (isRejection(canceled)) return this.refuse(manager, command, canceled, locked.state.version);
-    await this.releaseAtProcessor(locked.state);
-    await this.save(manager, locked, canceled as Step, (sequence) =>
-      causedBy(command, sequence, locked.state.paymentId),
-    );
+    await this.handle({
+      ...this.clientHandling(command, locked, manager),
+      command: { type: 'Cancel', data: reason === undefined ? {} : { reason } },
+      proceed: async (canceled) => {
+        await this.releaseAtProcessor(locked.state);
+        return canceled;
+      },
+    });
   }
 
   /** refund.create → refund.succeeded after the processor refunds, or refund.failed with a code. */
@@ -342,43 +298,47 @@ export class PaymentLifecycle {
       amountMinor,
       ...(reason === undefined ? {} : { reason }),
     };
-    const planned = handleCommand(
-      { type: 'RecordRefund', data: { ...request, outcome: 'succeeded' } },
-      state,
-    );
-    if (isRejection(planned)) return this.refuse(manager, command, planned, locked.state.version);
-    let step = planned as Step;
-    if (
-      step.events[0]?.type === 'RefundSucceeded' &&
-      state.processor !== null &&
-      state.processorReference !== null
-    ) {
-      const result = await withTimeout(
-        this.processors.byName(state.processor).refund({
-          idempotencyKey: idempotencyKeys.refund(refundId),
-          processorReference: state.processorReference,
+    await this.handle({
+      ...this.clientHandling(command, locked, manager),
+      command: { type: 'RecordRefund', data: { ...request, outcome: 'succeeded' } },
+      proceed: async (planned) => {
+        let step = planned;
+        if (
+          step.events[0]?.type === 'RefundSucceeded' &&
+          state.processor !== null &&
+          state.processorReference !== null
+        ) {
+          const result = await withTimeout(
+            this.processors.byName(state.processor).refund({
+              idempotencyKey: idempotencyKeys.refund(refundId),
+              processorReference: state.processorReference,
+              amountMinor,
+              currency: state.currency,
+            }),
+            this.config.PROCESSOR_TIMEOUT_MS,
+            state.processor,
+          );
+          if (result.outcome === 'error') {
+            this.logger.warn(
+              `refund ${refundId} of ${state.paymentId} failed at ${state.processor}: ${result.message}`,
+            );
+            step = mustApply(
+              { type: 'RecordRefund', data: { ...request, outcome: 'processor_error' } },
+              state,
+            );
+          }
+        }
+        const recorded = step.events[0];
+        await this.payments.insertRefund(manager, {
+          refundId,
+          paymentId: state.paymentId,
           amountMinor,
-          currency: state.currency,
-        }),
-        this.config.PROCESSOR_TIMEOUT_MS,
-        state.processor,
-      );
-      if (result.outcome === 'error') {
-        this.logger.warn(
-          `refund ${refundId} of ${state.paymentId} failed at ${state.processor}: ${result.message}`,
-        );
-        step = mustApply({ type: 'RecordRefund', data: { ...request, outcome: 'processor_error' } }, state);
-      }
-    }
-    const recorded = step.events[0];
-    await this.payments.insertRefund(manager, {
-      refundId,
-      paymentId: state.paymentId,
-      amountMinor,
-      status: recorded?.type === 'RefundSucceeded' ? 'succeeded' : 'failed',
-      failureCode: recorded?.type === 'RefundFailed' ? recorded.data.failureCode : null,
+          status: recorded?.type === 'RefundSucceeded' ? 'succeeded' : 'failed',
+          failureCode: recorded?.type === 'RefundFailed' ? recorded.data.failureCode : null,
+        });
+        return step;
+      },
     });
-    await this.save(manager, locked, step, (sequence) => causedBy(command, sequence, state.paymentId));
   }
 
   /** dispute.submit_evidence → the processor decides the open dispute: dispute.closed won or lost. */
@@ -390,29 +350,33 @@ export class PaymentLifecycle {
     if (locked === null) return;
     const state = locked.state;
     const { disputeId, evidence } = command.data;
-    // Checked before the processor is asked: only an open dispute of this payment takes evidence.
-    const precheck = handleCommand({ type: 'CloseDispute', data: { disputeId, outcome: 'lost' } }, state);
-    if (isRejection(precheck)) return this.refuse(manager, command, precheck, state.version);
-    if (state.processor === null || state.processorReference === null) {
-      const missing = { code: 'processor_reference_missing', message: 'the payment has no processor charge' };
-      return this.refuse(manager, command, missing, state.version);
-    }
-    const result = await withTimeout(
-      this.processors.byName(state.processor).submitDisputeEvidence({
-        idempotencyKey: idempotencyKeys.evidence(disputeId),
-        processorReference: state.processorReference,
-        evidence,
-      }),
-      this.config.PROCESSOR_TIMEOUT_MS,
-      state.processor,
-    );
-    if (result.outcome === 'error') {
-      // The dispute stays open: the evidence can be submitted again.
-      this.logger.warn(`dispute ${disputeId}: evidence not taken by ${state.processor}: ${result.message}`);
-      return this.refuse(manager, command, result, state.version);
-    }
-    const closed = mustApply({ type: 'CloseDispute', data: { disputeId, outcome: result.outcome } }, state);
-    await this.save(manager, locked, closed, (sequence) => causedBy(command, sequence, state.paymentId));
+    await this.handle({
+      ...this.clientHandling(command, locked, manager),
+      // Decided before the processor is asked: only an open dispute of this payment takes evidence.
+      command: { type: 'CloseDispute', data: { disputeId, outcome: 'lost' } },
+      proceed: async () => {
+        if (state.processor === null || state.processorReference === null) {
+          return { code: 'processor_reference_missing', message: 'the payment has no processor charge' };
+        }
+        const result = await withTimeout(
+          this.processors.byName(state.processor).submitDisputeEvidence({
+            idempotencyKey: idempotencyKeys.evidence(disputeId),
+            processorReference: state.processorReference,
+            evidence,
+          }),
+          this.config.PROCESSOR_TIMEOUT_MS,
+          state.processor,
+        );
+        if (result.outcome === 'error') {
+          // The dispute stays open: the evidence can be submitted again.
+          this.logger.warn(
+            `dispute ${disputeId}: evidence not taken by ${state.processor}: ${result.message}`,
+          );
+          return result;
+        }
+        return mustApply({ type: 'CloseDispute', data: { disputeId, outcome: result.outcome } }, state);
+      },
+    });
   }
 
   /**
@@ -423,18 +387,18 @@ export class PaymentLifecycle {
     const locked = await this.payments.findForUpdate(manager, paymentId);
     // Moved on since the scan (captured, or its action completed): its clock restarted or stopped.
     if (locked === null || locked.state.version !== versionSeen) return;
-    const expired = handleCommand({ type: 'Expire', data: {} }, locked.state);
-    if (isRejection(expired)) return;
-    if (locked.state.status === 'requires_capture') await this.releaseAtProcessor(locked.state);
-    this.logger.log(`payment ${paymentId} expired in status ${locked.state.status}`);
-    const correlationId = randomUUID();
-    await this.save(manager, locked, expired as Step, (aggregateSequence) => ({
-      aggregateId: paymentId,
-      aggregateSequence,
-      merchantId: locked.state.merchantId,
-      correlationId,
-      causationId: null,
-    }));
+    await this.handle({
+      manager,
+      locked,
+      command: { type: 'Expire', data: {} },
+      proceed: async (expired) => {
+        if (locked.state.status === 'requires_capture') await this.releaseAtProcessor(locked.state);
+        this.logger.log(`payment ${paymentId} expired in status ${locked.state.status}`);
+        return expired;
+      },
+      refused: () => undefined,
+      metadata: this.jobMetadata(paymentId, locked.state.merchantId),
+    });
   }
 
   /**
@@ -452,27 +416,25 @@ export class PaymentLifecycle {
     if (locked === null || locked.state.version !== versionSeen) return;
     if (locked.riskDeadlineAt === null || locked.riskDeadlineAt > now) return;
     const policy = riskTimeoutPolicyFor(this.riskTimeoutPolicies, locked.state.merchantId);
-    const timedOut = handleCommand({ type: 'TimeOutRiskAssessment', data: { policy } }, locked.state);
-    if (isRejection(timedOut)) return;
-    await this.payments.recordRiskScreening(manager, paymentId, 'unscreened');
-    let step: Step = { state: timedOut.state as Payment, events: [...timedOut.events] };
-    if (policy === 'open') {
-      this.logger.warn(`payment ${paymentId}: no risk assessment in time; fails open, goes on unscreened`);
-      step = this.chain(
-        step,
-        await this.afterAuthorization(step.state, await this.authorizeWithFailover(locked)),
-      );
-    } else {
-      this.logger.warn(`payment ${paymentId}: no risk assessment in time; fails closed`);
-    }
-    const correlationId = randomUUID();
-    await this.save(manager, locked, step, (aggregateSequence) => ({
-      aggregateId: paymentId,
-      aggregateSequence,
-      merchantId: locked.state.merchantId,
-      correlationId,
-      causationId: null,
-    }));
+    await this.handle({
+      manager,
+      locked,
+      command: { type: 'TimeOutRiskAssessment', data: { policy } },
+      proceed: async (timedOut) => {
+        await this.payments.recordRiskScreening(manager, paymentId, 'unscreened');
+        if (policy !== 'open') {
+          this.logger.warn(`payment ${paymentId}: no risk assessment in time; fails closed`);
+          return timedOut;
+        }
+        this.logger.warn(`payment ${paymentId}: no risk assessment in time; fails open, goes on unscreened`);
+        return chainDecisions(
+          timedOut,
+          await this.afterAuthorization(timedOut.state, await this.authorizeWithFailover(locked)),
+        );
+      },
+      refused: () => undefined,
+      metadata: this.jobMetadata(paymentId, locked.state.merchantId),
+    });
   }
 
   /**
@@ -544,7 +506,7 @@ export class PaymentLifecycle {
   }
 
   /** Records a processor's answer and, for an automatic capture, captures at once. */
-  private async afterAuthorization(state: Payment, outcome: ProcessorOutcome): Promise<Step> {
+  private async afterAuthorization(state: Payment, outcome: ProcessorOutcome): Promise<Decision> {
     const recorded = mustApply({ type: 'RecordProcessorOutcome', data: outcome }, state);
     if (outcome.outcome !== 'authorized') {
       this.logger.log(
@@ -553,32 +515,18 @@ export class PaymentLifecycle {
       return recorded;
     }
     if (recorded.state.captureMethod !== 'automatic') return recorded;
-    const captured = await this.captureAtProcessor(recorded.state, undefined);
-    if (isRejection(captured)) throw new Error(`automatic capture rejected: ${captured.code}`);
-    return this.chain(recorded, captured);
+    const decided = mustApply(captureCommand(recorded.state, undefined), recorded.state);
+    const captured = await this.captureAtProcessor(recorded.state, decided);
+    // A capture the processor did not take leaves the authorization standing.
+    return isDecision(captured) ? chainDecisions(recorded, captured) : recorded;
   }
 
   /**
    * A capture is decided first (amount within the authorization), then made at the processor
    * under an idempotency key per capture; a processor error leaves the authorization standing.
    */
-  private async captureAtProcessor(
-    state: Payment,
-    amountMinor: bigint | undefined,
-  ): Promise<Rejection | (Step & { readonly notTaken?: CommandRefusal })> {
+  private async captureAtProcessor(state: Payment, decided: Decision): Promise<Decision | CommandRefusal> {
     const captureNumber = state.captureCount + 1;
-    const decided = handleCommand(
-      {
-        type: 'Capture',
-        data: {
-          captureId: captureIdFor(state.paymentId, captureNumber),
-          ...(amountMinor === undefined ? {} : { amountMinor }),
-          final: true,
-        },
-      },
-      state,
-    );
-    if (isRejection(decided)) return decided;
     const event = decided.events[0];
     if (event?.type !== 'PaymentCaptured') throw new Error('a capture decided no PaymentCaptured');
     const result = await withTimeout(
@@ -595,20 +543,18 @@ export class PaymentLifecycle {
       this.logger.warn(
         `payment ${state.paymentId}: capture failed at ${event.data.processor}: ${result.message}`,
       );
-      const notTaken: CommandRefusal = { code: result.code, message: result.message };
-      return { state, events: [], notTaken };
+      return { code: result.code, message: result.message };
     }
-    const step: Step = { state: decided.state as Payment, events: decided.events };
-    if (result.dispute === undefined) return step;
+    if (result.dispute === undefined) return decided;
     // The simulator reports the chargeback with the capture; a real connector would via a webhook.
     const opened = mustApply(
       {
         type: 'OpenDispute',
         data: { disputeId: disputeIdFor(state.paymentId), reason: result.dispute.reason },
       },
-      step.state,
+      decided.state,
     );
-    return this.chain(step, opened);
+    return chainDecisions(decided, opened);
   }
 
   /** Voids an authorization at its processor; a failure is logged (the issuer lets it lapse). */
@@ -659,17 +605,49 @@ export class PaymentLifecycle {
     aggregateSequence: number,
   ): Promise<void> {
     this.logger.warn(`${command.type} ${command.id} rejected: ${refusal.code} (${refusal.message})`);
-    await appendToOutbox(manager, [commandRejectedEvent(command, refusal, aggregateSequence)]);
+    await this.outbox.append(manager, [commandRejectedEvent(command, refusal, aggregateSequence)]);
   }
 
-  private chain(first: Step, second: Step): Step {
-    return { state: second.state, events: [...first.events, ...second.events] };
+  /** The command-handling sequence, written once: decide, do what the decision implies, save. */
+  private async handle(handling: Handling): Promise<void> {
+    const { manager, locked, command, proceed, refused, metadata } = handling;
+    const decided = handleCommand(command, locked.state);
+    if (isRejection(decided)) return await refused(decided);
+    const done = proceed === undefined ? decided : await proceed(decided);
+    if (!isDecision(done)) return await refused(done);
+    await this.save(manager, locked, done, metadata);
+  }
+
+  /** A gateway command: a rejection is refused with payment.command_rejected, events are caused by it. */
+  private clientHandling(
+    command: ClientCommand,
+    locked: LockedPayment,
+    manager: EntityManager,
+  ): Pick<Handling, 'manager' | 'locked' | 'refused' | 'metadata'> {
+    return {
+      manager,
+      locked,
+      refused: (refusal) => this.refuse(manager, command, refusal, locked.state.version),
+      metadata: (sequence) => causedBy(command, sequence, locked.state.paymentId),
+    };
+  }
+
+  /** A job's events start a correlation of their own and have no cause. */
+  private jobMetadata(paymentId: string, merchantId: string): (sequence: number) => NewEventMetadata {
+    const correlationId = randomUUID();
+    return (aggregateSequence) => ({
+      aggregateId: paymentId,
+      aggregateSequence,
+      merchantId,
+      correlationId,
+      causationId: null,
+    });
   }
 
   private async save(
     manager: EntityManager,
     locked: LockedPayment,
-    step: Step,
+    step: Decision,
     metadata: (sequence: number) => NewEventMetadata,
   ): Promise<void> {
     if (step.events.length === 0) return;
@@ -688,6 +666,6 @@ export class PaymentLifecycle {
 
   private async record(manager: EntityManager, events: readonly AnyEventEnvelope[]): Promise<void> {
     await this.payments.appendEvents(manager, events);
-    await appendToOutbox(manager, events);
+    await this.outbox.append(manager, events);
   }
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { PendingAction } from '../domain/payment-state-machine';
+import type { PendingAction } from '../domain/payment';
 
 /** The card as stored here: vault token and display data; there is no column for a card number. */
 export interface StoredCardMethod {

@@ -8,7 +8,7 @@ import {
   type CaptureMethod,
   type Payment,
   type PaymentStatus,
-} from '../domain/payment-state-machine';
+} from '../domain/payment';
 import { PaymentEventEntity } from './payment-event.entity';
 import { PaymentEntity, type StoredCustomer, type StoredPaymentMethod } from './payment.entity';
 

@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { PaymentLifecycle } from './payment-lifecycle.service';
 import { PaymentRepository } from './payment.repository';
@@ -22,29 +16,26 @@ export const RISK_TIMEOUT_BATCH_MAX = 100;
  * either before it (the deadline is cleared and the job does nothing) or after it (and ignored).
  */
 @Injectable()
-export class RiskTimeoutJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class RiskTimeoutJob extends PeriodicJob {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly payments: PaymentRepository,
     private readonly lifecycle: PaymentLifecycle,
-    @Inject(PAYMENTS_CONFIG) config: PaymentsConfig,
+    @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {
-    this.task = new PeriodicTask({
+    super();
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
       name: 'risk-timeout scan',
-      intervalMs: config.RISK_TIMEOUT_SCAN_INTERVAL_MS,
+      intervalMs: this.config.RISK_TIMEOUT_SCAN_INTERVAL_MS,
       logger: new Logger('RiskTimeout'),
-      pass: () => this.scan(),
-    });
+    };
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  protected runPass(): Promise<unknown> {
+    return this.scan();
   }
 
   /** One pass; returns how many payments were looked at. */

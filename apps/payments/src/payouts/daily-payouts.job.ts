@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { PeriodicTask } from '@platform/service-runtime';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { PayoutsService } from './payouts.service';
 
@@ -15,28 +9,27 @@ import { PayoutsService } from './payouts.service';
  * day, so each is paid out at most once a day however often the job looks.
  */
 @Injectable()
-export class DailyPayoutsJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DailyPayoutsJob extends PeriodicJob {
   private readonly logger = new Logger('DailyPayouts');
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly payouts: PayoutsService,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {
-    this.task = new PeriodicTask({
+    super();
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
       name: 'daily payouts',
-      intervalMs: config.PAYOUT_CHECK_INTERVAL_MS,
+      intervalMs: this.config.PAYOUT_CHECK_INTERVAL_MS,
       logger: this.logger,
-      pass: () => this.run(),
-    });
+      enabled: this.config.PAYOUT_SCHEDULE === 'daily',
+    };
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.PAYOUT_SCHEDULE === 'daily') this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  protected runPass(): Promise<unknown> {
+    return this.run();
   }
 
   /** One pass; returns how many payouts were requested. */

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
+import { CONSUMER_GROUPS, type AnyEventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { SettlementRepository } from '../settlement/settlement.repository';
-import { availableBalanceDeltas } from './payout-state';
+import { availableBalanceDeltas } from '../domain/payout-state';
 import { PayoutsRepository } from './payouts.repository';
 import { PayoutsService } from './payouts.service';
 
@@ -26,8 +26,7 @@ export class LedgerEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'payments-ledger',
-      topics: [TOPICS.ledgerEvents],
+      ...CONSUMER_GROUPS.paymentsLedger,
       batchSizeMax: 100,
       handle: (event, manager) => this.handle(event, manager),
     });

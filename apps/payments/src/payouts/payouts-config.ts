@@ -13,9 +13,3 @@ export const payoutsEnvShape = {
     .regex(/^[0-9]{0,6}$/)
     .default('13'),
 };
-
-export interface PayoutsConfig {
-  readonly PAYOUT_SCHEDULE: 'manual' | 'daily';
-  readonly PAYOUT_CHECK_INTERVAL_MS: number;
-  readonly SIMULATED_BANK_REJECT_AMOUNT_ENDING: string;
-}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Payout, PayoutFailureCode, PayoutStatus, PayoutTrigger } from './payout-state';
+import type { Payout, PayoutFailureCode, PayoutStatus, PayoutTrigger } from '../domain/payout-state';
 
 /** A stored payout with the id of the payout.requested event the ledger answers. */
 export interface StoredPayout extends Payout {

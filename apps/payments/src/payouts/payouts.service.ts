@@ -16,7 +16,7 @@ import {
   type Payout,
   type PayoutRequest,
   type PayoutTransition,
-} from './payout-state';
+} from '../domain/payout-state';
 import { PayoutsRepository, type StoredPayout } from './payouts.repository';
 
 /** Merchants looked at per page of the daily payout run. */

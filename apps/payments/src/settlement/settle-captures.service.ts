@@ -6,7 +6,7 @@ import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { processorFees } from './settlement-config';
-import { planSettlements, type PlannedSettlement } from './settlement-plan';
+import { planSettlements, type PlannedSettlement } from '../domain/settlement-plan';
 import { SettlementRepository } from './settlement.repository';
 
 /** Captures settled per transaction; a run takes batches until none is left. */

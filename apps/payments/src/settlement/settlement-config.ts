@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { env } from '@platform/config';
-import { NO_FEE, type ProcessorFee } from './settlement-plan';
+import { NO_FEE, type ProcessorFee } from '../domain/settlement-plan';
 
 const processorFeeSchema = z
   .object({

@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { PeriodicTask } from '@platform/service-runtime';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments-config';
 import { SettleCaptures, startOfUtcDay } from './settle-captures.service';
 
@@ -15,26 +9,24 @@ import { SettleCaptures, startOfUtcDay } from './settle-captures.service';
  * nothing but captures the ledger booked late, which get a settlement of their own.
  */
 @Injectable()
-export class SettlementJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class SettlementJob extends PeriodicJob {
   constructor(
-    settle: SettleCaptures,
+    private readonly settle: SettleCaptures,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {
-    this.task = new PeriodicTask({
+    super();
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
       name: 'settlement',
-      intervalMs: config.SETTLEMENT_CHECK_INTERVAL_MS,
+      intervalMs: this.config.SETTLEMENT_CHECK_INTERVAL_MS,
       logger: new Logger('SettlementJob'),
-      pass: () => settle.run(startOfUtcDay(new Date())),
-    });
+      enabled: this.config.SETTLEMENT_SCHEDULE === 'daily',
+    };
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.SETTLEMENT_SCHEDULE === 'daily') this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  protected runPass(): Promise<unknown> {
+    return this.settle.run(startOfUtcDay(new Date()));
   }
 }

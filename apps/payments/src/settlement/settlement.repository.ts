@@ -5,7 +5,7 @@ import type {
   PlannedSettlement,
   UnsettledCapture,
   UnsettledDeduction,
-} from './settlement-plan';
+} from '../domain/settlement-plan';
 
 /** The only code that reads or writes settlements, settlement_captures and settlement_deductions. */
 @Injectable()

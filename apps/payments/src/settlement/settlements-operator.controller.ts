@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { bearerTokenGuard } from '@platform/service-runtime';
 import { PAYMENTS_CONFIG } from '../payments-config';
 import { SettleCaptures } from './settle-captures.service';
-import type { PlannedSettlement } from './settlement-plan';
+import type { PlannedSettlement } from '../domain/settlement-plan';
 
 export interface SettlementView {
   readonly id: string;

@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { ApiError, PeriodicTask } from '@platform/service-runtime';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ApiError, PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import {
   projectionSequence,
   reconciliationDifferences,
@@ -27,33 +21,29 @@ export interface ReconciliationSummary {
  * operators' reconciliation endpoint, but may see whether it passes).
  */
 @Injectable()
-export class ReconciliationMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReconciliationMonitor extends PeriodicJob {
   private readonly logger = new Logger('ReconciliationMonitor');
-  private readonly task: PeriodicTask | null;
   private last: ReconciliationSummary | null = null;
 
   constructor(
     private readonly reconciliation: ReconciliationService,
-    @Inject(REPORTING_CONFIG) config: ReportingConfig,
+    @Inject(REPORTING_CONFIG) private readonly config: ReportingConfig,
   ) {
-    const seconds = config.RECONCILIATION_INTERVAL_SECONDS;
-    this.task =
-      seconds === 0
-        ? null
-        : new PeriodicTask({
-            name: 'reconciliation',
-            intervalMs: seconds * 1_000,
-            logger: this.logger,
-            pass: () => this.runOnce(),
-          });
+    super();
   }
 
-  onApplicationBootstrap(): void {
-    this.task?.start();
+  protected schedule(): PeriodicJobSchedule {
+    const seconds = this.config.RECONCILIATION_INTERVAL_SECONDS;
+    return {
+      name: 'reconciliation',
+      intervalMs: seconds * 1_000,
+      logger: this.logger,
+      enabled: seconds !== 0,
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task?.stop();
+  protected runPass(): Promise<unknown> {
+    return this.runOnce();
   }
 
   /** The last result, or null before the first run. */

@@ -1,7 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Admin } from 'kafkajs';
 import { TOPICS } from '@platform/contracts';
-import { groupFor, topicFor } from '@platform/kafka';
+import { consumerGroupLag, groupFor, topicFor } from '@platform/kafka';
 import { KafkaConnection } from '@platform/service-runtime';
 import { GenerationConsumer } from '../projections/generations/generation-consumer';
 
@@ -13,6 +12,8 @@ const LAG_TIMEOUT_MS = 2_000;
  * partitions of ledger.events of (end offset − committed offset). Zero means the projection is
  * as fresh as the ledger's published events.
  */
+type Admin = ReturnType<KafkaConnection['kafka']['admin']>;
+
 @Injectable()
 export class ProjectionLagService implements OnApplicationShutdown {
   private admin: Admin | null = null;
@@ -49,27 +50,11 @@ export class ProjectionLagService implements OnApplicationShutdown {
     }
     const { settings } = this.connection;
     const topic = topicFor(settings, TOPICS.ledgerEvents.name);
-    const [ends, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({
-        groupId: groupFor(settings, GenerationConsumer.groupName(generation)),
-        topics: [topic],
-      }),
-    ]);
-    const committedOf = new Map(
-      (committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((p) => [
-        p.partition,
-        BigInt(p.offset),
-      ]),
+    const lag = await consumerGroupLag(
+      this.admin,
+      topic,
+      groupFor(settings, GenerationConsumer.groupName(generation)),
     );
-    let lag = 0n;
-    for (const end of ends) {
-      const at = committedOf.get(end.partition) ?? -1n;
-      // No commit yet: everything from the first offset still held is to be applied.
-      const from = at < 0n ? BigInt(end.low) : at;
-      const behind = BigInt(end.high) - from;
-      if (behind > 0n) lag += behind;
-    }
     return lag.toString();
   }
 }

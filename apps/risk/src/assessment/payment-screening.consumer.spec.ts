@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { createEvent, type AnyEventEnvelope, type EventData, type EventEnvelope } from '@platform/contracts';
+import { createEvent, type EventData, type EventEnvelope } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
+import { RecordingOutbox } from '@platform/testing';
 import type { EventConsumers } from '@platform/service-runtime';
 import { PaymentScreeningConsumer } from './payment-screening.consumer';
 import type { NewAssessmentRow, RiskAssessmentRepository } from './risk-assessment.repository';
@@ -36,17 +37,10 @@ function setup(ruleSet: RuleSet = DEFAULT_RULE_SET) {
       return Promise.resolve(true);
     },
   } as unknown as RiskAssessmentRepository;
-  const outbox: AnyEventEnvelope[] = [];
-  const manager = {
-    query: (sql: string, values: unknown[]) => {
-      if (sql.startsWith('INSERT INTO outbox')) {
-        outbox.push(
-          ...values.filter((_, i) => i % 6 === 4).map((v) => JSON.parse(v as string) as AnyEventEnvelope),
-        );
-      }
-      return Promise.resolve([]);
-    },
-  } as unknown as EntityManager;
+  const recording = new RecordingOutbox();
+  const outbox = recording.events;
+  // The repositories are fakes and the outbox records: nothing reaches the manager.
+  const manager = {} as EntityManager;
   const queued: string[] = [];
   const reviews = {
     enqueue: (_manager: EntityManager, review: { paymentId: string }) => {
@@ -60,6 +54,7 @@ function setup(ruleSet: RuleSet = DEFAULT_RULE_SET) {
     ruleSource,
     screening,
     reviews,
+    recording,
   );
   return { consumer, stored, outbox, manager, queued, remembered };
 }

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  TOPICS,
+  CONSUMER_GROUPS,
   causedBy,
   createEvent,
   type AnyEventEnvelope,
   type EventEnvelope,
 } from '@platform/contracts';
-import { appendToOutbox } from '@platform/db';
+import { OutboxWriter } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { EventConsumers } from '@platform/service-runtime';
 import { assess } from '../domain/risk-assessment';
@@ -31,12 +31,12 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
     private readonly rules: RuleSource,
     private readonly screening: ScreeningFacts,
     private readonly reviews: ReviewRepository,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'risk',
-      topics: [TOPICS.paymentsEvents],
+      ...CONSUMER_GROUPS.risk,
       handle: (event, manager) => this.handle(event, manager),
     });
   }
@@ -93,6 +93,6 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
       { paymentId, decision: assessment.decision, score: assessment.score, reasons: assessment.reasons },
       causedBy(created, RISK_ASSESSED_SEQUENCE, paymentId),
     );
-    await appendToOutbox(manager, [assessed]);
+    await this.outbox.append(manager, [assessed]);
   }
 }

@@ -1,12 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { deleteInBatches } from '@platform/db';
-import { PeriodicTask } from '@platform/service-runtime';
+import { PeriodicJob, type PeriodicJobSchedule } from '@platform/service-runtime';
 import { longestWindowSeconds } from '../domain/rule-sets';
 import { RISK_CONFIG, type RiskConfig } from '../risk-config';
 import { RuleSetRepository } from '../rules/rule-set.repository';
@@ -22,29 +16,15 @@ export const PRUNE_BATCHES_MAX = 100;
  * still count. Any instance may run it; two at once only delete the same rows.
  */
 @Injectable()
-export class VelocityPruneJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class VelocityPruneJob extends PeriodicJob {
   private readonly logger = new Logger('VelocityPrune');
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly ruleSets: RuleSetRepository,
     private readonly velocity: VelocityRepository,
     @Inject(RISK_CONFIG) private readonly config: RiskConfig,
   ) {
-    this.task = new PeriodicTask({
-      name: 'velocity prune',
-      intervalMs: config.VELOCITY_PRUNE_INTERVAL_MS,
-      logger: this.logger,
-      pass: () => this.prune(),
-    });
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+    super();
   }
 
   /** One pass; returns how many observations were deleted. */
@@ -61,5 +41,17 @@ export class VelocityPruneJob implements OnApplicationBootstrap, OnApplicationSh
     );
     if (deleted > 0) this.logger.log(`deleted ${deleted} velocity observations older than ${keepSeconds} s`);
     return deleted;
+  }
+
+  protected schedule(): PeriodicJobSchedule {
+    return {
+      name: 'velocity prune',
+      intervalMs: this.config.VELOCITY_PRUNE_INTERVAL_MS,
+      logger: this.logger,
+    };
+  }
+
+  protected runPass(): Promise<unknown> {
+    return this.prune();
   }
 }

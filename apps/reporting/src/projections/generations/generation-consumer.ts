@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope } from '@platform/contracts';
+import { TOPICS, reportingGenerationGroupName, type AnyEventEnvelope } from '@platform/contracts';
 import {
   EventConsumer,
   UnprocessableEventError,
@@ -62,7 +62,7 @@ export class GenerationConsumer {
   }
 
   static groupName(generation: number): string {
-    return `reporting-g${generation}`;
+    return reportingGenerationGroupName(generation);
   }
 
   /** Starts consuming; resolves once the group is joined. */

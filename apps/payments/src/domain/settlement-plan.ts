@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { applyBasisPoints, currencyExponent, sumMinor } from '@platform/money';
+import { feeOnAmount, fixedFeeMinorFromHundredths, sumMinor } from '@platform/money';
 
 /** A capture the ledger booked and no settlement has paid yet. */
 export interface UnsettledCapture {
@@ -68,16 +68,12 @@ export interface PlannedSettlement {
 export const CAPTURES_PER_SETTLEMENT_MAX = 900;
 
 export function fixedFeeMinor(fee: ProcessorFee, currency: string): bigint {
-  const exponent = currencyExponent(currency);
-  return exponent >= 2
-    ? fee.fixedHundredths * 10n ** BigInt(exponent - 2)
-    : fee.fixedHundredths / 10n ** BigInt(2 - exponent);
+  return fixedFeeMinorFromHundredths(fee.fixedHundredths, currency);
 }
 
 /** The processor's fee on one capture. */
 export function processorFeeFor(amountMinor: bigint, currency: string, fee: ProcessorFee): bigint {
-  const total = applyBasisPoints(amountMinor, fee.basisPoints) + fixedFeeMinor(fee, currency);
-  return total > amountMinor ? amountMinor : total;
+  return feeOnAmount(amountMinor, fee.basisPoints, fixedFeeMinor(fee, currency));
 }
 
 export function utcDay(at: Date): string {

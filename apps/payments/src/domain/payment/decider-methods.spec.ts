@@ -1,4 +1,4 @@
-import { DEFAULT_FX_RATE_TABLE, type FxRateTable } from './fx-conversion';
+import { DEFAULT_FX_RATE_TABLE, type FxRateTable } from '../fx-conversion';
 import {
   ACTION_EXPIRED_MESSAGE,
   CUSTOMER_DECLINED_MESSAGE,
@@ -14,7 +14,7 @@ import {
   type PaymentEvent,
   type PendingAction,
   type RejectionCode,
-} from './payment-state-machine';
+} from '.';
 
 /** Bank transfers, wallets (QR), FX and the risk timeout: given events / when command / then events. */
 

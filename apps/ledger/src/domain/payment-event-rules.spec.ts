@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { createEvent, type AnyEventEnvelope, type EventData, type EventType } from '@platform/contracts';
-import { StateSnapshot, type StateWrites, type StoredState } from '../domain/state-snapshot';
+import { StateSnapshot, type StateWrites, type StoredState } from './state-snapshot';
 import { ruleFor, stateKeysOf } from './payment-event-rules';
 
 const PAYMENTS = 5;

@@ -6,16 +6,16 @@ import { apiKeyHash, apiKeyLast4 } from '../domain/credentials';
 import { newApiKey, newApiKeyId, newMerchantId } from '../domain/random-identifiers';
 import { correlationIdOf } from '../http/correlation-id';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
-import { issuedKeyResource, newKeyFor, type ApiKeyResource } from '../api-keys/api-keys.controller';
-import { CreateMerchantDto, IssueApiKeyDto, UpdateMerchantDto } from './create-merchant.dto';
-import type { MerchantEntity } from './merchant.entity';
+import { issuedKeyResource, newKeyFor, type ApiKeyResource } from './api-keys.controller';
+import { CreateMerchantDto, IssueApiKeyDto, UpdateMerchantDto } from '../merchants/create-merchant.dto';
+import type { MerchantEntity } from '../merchants/merchant.entity';
 import {
   pricingFromRequest,
   toPricingResource,
   type MerchantPricing,
   type PricingResource,
-} from './merchant-pricing';
-import { MerchantsRepository } from './merchants.repository';
+} from '../merchants/merchant-pricing';
+import { MerchantsRepository } from '../merchants/merchants.repository';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { Documented } from '../openapi/documented';
 import {

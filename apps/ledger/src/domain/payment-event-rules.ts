@@ -12,9 +12,9 @@ import {
   postSettlement,
   type Decision,
   type FxFacts,
-} from '../domain/posting-rules';
-import { defaultPricing } from '../domain/pricing';
-import type { StateChange, StateKeys, StateSnapshot } from '../domain/state-snapshot';
+} from './posting-rules';
+import { defaultPricing } from './pricing';
+import type { StateChange, StateKeys, StateSnapshot } from './state-snapshot';
 
 export type RejectionIds = Pick<
   EventData<'ledger.entry_rejected'>,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
+import { CONSUMER_GROUPS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
 import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { commandOutcomeOf } from '../domain/command-outcome';
@@ -14,9 +14,9 @@ import { toPayoutResource } from '../payouts/payout-resource';
 import { PayoutsRepository } from '../payouts/payouts.repository';
 import { toRefundResource } from '../refunds/refund-resource';
 import { RefundsRepository } from '../refunds/refunds.repository';
-import { toPaymentResource } from './payment-resource';
-import { PaymentsRepository, paymentFxOf } from './payments.repository';
-import { ReadModelSignals } from './read-model-signals';
+import { toPaymentResource } from '../read-model/payment-resource';
+import { PaymentsRepository, paymentFxOf } from '../read-model/payments.repository';
+import { ReadModelSignals } from '../read-model/read-model-signals';
 
 /**
  * Keeps the gateway's read models of payments, refunds, payouts and disputes up to date from the payments service's
@@ -38,8 +38,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
-      groupName: 'gateway',
-      topics: [TOPICS.paymentsEvents],
+      ...CONSUMER_GROUPS.gatewayPayments,
       handle: (event, manager) => this.handle(event, manager),
     });
   }

@@ -5,8 +5,8 @@ import { apiKeyHash, apiKeyLast4 } from '../domain/credentials';
 import { API_KEY_ID_PATTERN, newApiKey, newApiKeyId } from '../domain/random-identifiers';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
-import type { ApiKeyEntity } from './api-key.entity';
-import { ApiKeysRepository, type IssueOutcome } from './api-keys.repository';
+import type { ApiKeyEntity } from '../merchants/api-key.entity';
+import { ApiKeysRepository, type IssueOutcome } from '../api-keys/api-keys.repository';
 import { Documented } from '../openapi/documented';
 import { API_KEY_SCHEMA, EMPTY_BODY_SCHEMA, listOf } from '../openapi/schemas';
 

@@ -14,8 +14,9 @@ import {
   type CreatePayment,
   type PaymentCommand,
   type PaymentEvent,
+  type PaymentState,
   type RejectionCode,
-} from './payment-state-machine';
+} from '.';
 
 const PAYMENT_ID = 'pay_AbCdEfGhIjKlMnOpQrStUvWx';
 
@@ -610,7 +611,7 @@ describe('payment decider', () => {
     it('walks the automatic-capture path with one version per event', () => {
       const states = [created(), authorized, captured].reduce(
         (acc, event) => [...acc, evolve(acc[acc.length - 1] ?? NO_PAYMENT, event)],
-        [NO_PAYMENT] as ReturnType<typeof evolve>[],
+        [NO_PAYMENT] as PaymentState[],
       );
       expect(states.map((state) => [state.status, state.version])).toEqual([
         ['absent', 0],

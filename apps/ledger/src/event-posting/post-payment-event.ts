@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { causedBy, createEvent, type AnyEventEnvelope } from '@platform/contracts';
+import { appendTracedToOutbox, type TracedEvent } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { MoneyError } from '@platform/money';
 import { currentTraceHeaders } from '@platform/telemetry';
@@ -17,7 +18,6 @@ import {
 } from '../journal/journal.repository';
 import { LedgerStateRepository } from '../journal/ledger-state.repository';
 import { ruleFor, stateKeysOf, type RejectionIds, type Ruling } from '../domain/payment-event-rules';
-import { appendTracedToOutbox, type TracedEvent } from './traced-outbox';
 
 /** A payment event to post, with the span its share of a batch runs in (its consumer span). */
 export interface EventToPost {

@@ -48,17 +48,21 @@ describe('control totals: the ledger checks what payments captured and refunded'
     expect(refund.body.status).toBe('succeeded');
 
     // A report checked before the ledger consumed its movements is checked again: wait for clean.
+    let lastRead: unknown;
     const clean = await waitFor(
       'the control reports of both payments to be checked clean',
       90_000,
       async () => {
         const read = await control(merchant.id);
         const { body } = read;
+        lastRead = { status: read.status, body };
         return body.reports_received > 0 && body.reports_unchecked === 0 && body.differences.length === 0
           ? body
           : undefined;
       },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; last read ${JSON.stringify(lastRead)}`);
+    });
     expect(clean.reports_with_differences).toBe(0);
 
     // What a lost payment.captured looks like from the ledger's side: payments reports a capture

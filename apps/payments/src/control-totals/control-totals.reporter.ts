@@ -45,8 +45,12 @@ export class ControlTotalsReporter extends PeriodicJob {
     const windowMs = this.config.CONTROL_WINDOW_SECONDS * 1_000;
     const graceMs = this.config.CONTROL_REPORT_GRACE_SECONDS * 1_000;
     const lastEnd = await this.windows.lastReportedEnd(this.dataSource.manager);
-    // The first window of a new database starts where the grace ends now, aligned to the window.
-    const firstStart = new Date(Math.floor((now.getTime() - graceMs) / windowMs) * windowMs - windowMs);
+    // The first window of a new database starts at its first movement (recorded before the first
+    // pass, or it would never be reported), or else where the grace ends now; aligned to the window.
+    const firstMovement =
+      lastEnd === null ? await this.windows.firstMovementAt(this.dataSource.manager) : null;
+    const from = Math.min(now.getTime() - graceMs - windowMs, firstMovement?.getTime() ?? Infinity);
+    const firstStart = new Date(Math.floor(from / windowMs) * windowMs);
     let written = 0;
     for (const window of dueWindows(lastEnd, firstStart, now, windowMs, graceMs, WINDOWS_PER_PASS_MAX)) {
       written += await this.dataSource.transaction(async (manager) => {

@@ -19,6 +19,15 @@ export class ControlTotalsRepository {
     return row?.window_end ?? null;
   }
 
+  /** When the oldest money movement still in the outbox was recorded, null when there is none. */
+  async firstMovementAt(manager: EntityManager): Promise<Date | null> {
+    const [row] = await manager.query<{ created_at: Date | null }[]>(
+      `SELECT min(created_at) AS created_at FROM outbox
+        WHERE event_type IN ('payment.captured', 'refund.succeeded', 'payout.paid')`,
+    );
+    return row?.created_at ?? null;
+  }
+
   /**
    * Claims a window for this instance (false when another reported it): in the transaction that
    * also writes its reports to the outbox, so it is reported exactly once.

@@ -3,17 +3,24 @@
  * `npm run bench:ledger`: N payment events (authorized + captured pairs) pushed through Kafka into
  * the built ledger, then the ceiling: the very rows the ledger wrote (entries, postings, balance
  * updates, head, payment positions and captures, outbox, processed events) inserted straight into
- * a fresh, identically migrated database with batched inserts through pg. Prints entries/s,
- * postings/s and the ratio. Not part of npm test.
+ * fresh, identically migrated databases by the two bulk paths Postgres offers: `unnest` arrays and
+ * COPY FROM STDIN (pg-copy-streams), 500 entries per transaction, triggers and constraints as the
+ * ledger has them. Prints entries/s and postings/s for each, and the ratio to the faster one.
+ * BENCH_LEDGER_DIST runs another build of the ledger (a before/after in one sitting).
+ * Not part of npm test.
  */
 require('reflect-metadata');
 const { randomBytes, randomUUID } = require('node:crypto');
 const path = require('node:path');
+const { pipeline } = require('node:stream/promises');
+const { Readable } = require('node:stream');
 const { Client } = require('pg');
+const { from: copyFrom } = require('pg-copy-streams');
 const { TOPICS, createEvent, encodeEvent } = require('@platform/contracts');
 const { PLATFORM_MIGRATIONS, createDataSource, runMigrations } = require('@platform/db');
 const { ServiceProcess, TestNamespace, createScratchDatabase, waitFor } = require('@platform/testing');
-const { LEDGER_MIGRATIONS } = require('../apps/ledger/dist/migrations');
+const LEDGER_DIST = process.env.BENCH_LEDGER_DIST ?? path.join(__dirname, '..', 'apps', 'ledger', 'dist');
+const { LEDGER_MIGRATIONS } = require(path.join(LEDGER_DIST, 'migrations'));
 
 // 5,000 payments (10,000 events): enough batches per partition that the steady rate, not start-up, is measured.
 const PAYMENTS = Number(process.env.BENCH_LEDGER_PAYMENTS ?? 5_000);
@@ -83,15 +90,45 @@ async function count(db) {
   return /** @type {number} */ (result.rows[0]?.n ?? 0);
 }
 
+/** One value in COPY's text format: \N for null, backslash, tab and line breaks escaped. */
+function copyText(value) {
+  if (value === null || value === undefined) return '\\N';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return text.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
 /**
- * Copies what the ledger wrote into `target` in batches, one transaction per batch, and returns the
- * seconds it took. Rows are read first, so only the inserts are timed.
- * @param {Client} source @param {Client} target
+ * Inserts `rows` (arrays of column values) into `table` by `mode`: one `INSERT … SELECT FROM
+ * unnest($1::type[], …)`, or one COPY FROM STDIN in text format.
+ * @param {Client} target @param {'unnest' | 'copy'} mode @param {string} table
+ * @param {readonly [string, string][]} columns name and type @param {readonly unknown[][]} rows
  */
-async function ceiling(source, target) {
+async function insertRows(target, mode, table, columns, rows) {
+  if (rows.length === 0) return;
+  const names = columns.map(([name]) => name).join(', ');
+  if (mode === 'unnest') {
+    const params = columns.map((_, i) => `$${i + 1}::${columns[i][1]}[]`).join(', ');
+    await target.query(
+      `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${params})`,
+      columns.map((_, i) => rows.map((row) => row[i])),
+    );
+    return;
+  }
+  const text = rows.map((row) => row.map(copyText).join('\t')).join('\n') + '\n';
+  await pipeline(Readable.from([text]), target.query(copyFrom(`COPY ${table} (${names}) FROM STDIN`)));
+}
+
+/**
+ * Copies what the ledger wrote into `target` in batches by one bulk path, one transaction per
+ * batch, and returns the seconds it took. Rows are read first, so only the writes are timed.
+ * @param {Client} source @param {Client} target @param {'unnest' | 'copy'} mode
+ */
+async function ceiling(source, target, mode) {
   const accounts = (await source.query('SELECT id, code, type, currency FROM accounts ORDER BY id')).rows;
   const entries = (await source.query('SELECT * FROM journal_entries ORDER BY sequence')).rows;
-  const postings = (await source.query('SELECT * FROM postings')).rows;
+  const postings = (await source.query('SELECT * FROM postings ORDER BY entry_id, position')).rows;
   const outbox = (
     await source.query(
       'SELECT event_id, event_type, topic, message_key, payload, headers FROM outbox ORDER BY id',
@@ -105,8 +142,19 @@ async function ceiling(source, target) {
   const captures = new Map((await source.query('SELECT * FROM captures')).rows.map((c) => [c.capture_id, c]));
   /** @type {Map<string, any[]>} */
   const postingsByEntry = new Map();
-  for (const p of postings) postingsByEntry.set(p.entry_id, [...(postingsByEntry.get(p.entry_id) ?? []), p]);
-  const outboxByEntry = new Map(outbox.map((o) => [o.payload.data?.entryId, o]));
+  for (const p of postings) {
+    const lines = postingsByEntry.get(p.entry_id);
+    if (lines === undefined) postingsByEntry.set(p.entry_id, [p]);
+    else lines.push(p);
+  }
+  /** @type {Map<string, any[]>} */
+  const outboxByEntry = new Map();
+  for (const o of outbox) {
+    const id = o.payload.data?.entryId ?? o.payload.data?.sourceEventId;
+    const rows = outboxByEntry.get(id);
+    if (rows === undefined) outboxByEntry.set(id, [o]);
+    else rows.push(o);
+  }
   await target.query(
     `INSERT INTO accounts (id, code, type, currency) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
     [
@@ -116,11 +164,40 @@ async function ceiling(source, target) {
       accounts.map((a) => a.currency),
     ],
   );
+  const positionColumns = /** @type {[string, string][]} */ ([
+    ['payment_id', 'text'],
+    ['merchant_id', 'text'],
+    ['processor', 'text'],
+    ['payment_method_type', 'text'],
+    ['currency', 'text'],
+    ['authorized_minor', 'bigint'],
+    ['hold_open_minor', 'bigint'],
+    ['hold_status', 'text'],
+    ['captured_minor', 'bigint'],
+    ['refunded_minor', 'bigint'],
+    ['merchant_currency', 'text'],
+    ['merchant_captured_minor', 'bigint'],
+    ['merchant_refunded_minor', 'bigint'],
+  ]);
+  const captureColumns = /** @type {[string, string][]} */ ([
+    ['capture_id', 'text'],
+    ['payment_id', 'text'],
+    ['merchant_id', 'text'],
+    ['processor', 'text'],
+    ['currency', 'text'],
+    ['gross_minor', 'bigint'],
+    ['merchant_currency', 'text'],
+    ['net_minor', 'bigint'],
+    ['settlement_id', 'text'],
+  ]);
   const started = process.hrtime.bigint();
   for (let i = 0; i < entries.length; i += CEILING_BATCH_ENTRIES) {
     const batch = entries.slice(i, i + CEILING_BATCH_ENTRIES);
     const lines = batch.flatMap((e) => postingsByEntry.get(e.id) ?? []);
-    const events = batch.map((e) => outboxByEntry.get(e.id)).filter(Boolean);
+    const events = batch.flatMap((e) => [
+      ...(outboxByEntry.get(e.id) ?? []),
+      ...(outboxByEntry.get(e.source_event_id) ?? []),
+    ]);
     const applied = processed.slice(i, i + CEILING_BATCH_ENTRIES);
     const batchPositions = [];
     for (const e of batch) {
@@ -135,97 +212,103 @@ async function ceiling(source, target) {
     });
     const last = batch[batch.length - 1];
     await target.query('BEGIN');
-    await target.query(
-      `INSERT INTO processed_events (consumer, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])`,
-      [applied.map((p) => p.consumer), applied.map((p) => p.event_id)],
-    );
-    await target.query(
-      `INSERT INTO journal_entries (id, sequence, source_event_id, kind, merchant_id, payment_id, occurred_at,
-         previous_hash, hash, aggregate_id, details)
-       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[],
-         $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::jsonb[])`,
+    await insertRows(
+      target,
+      mode,
+      'processed_events',
       [
-        batch.map((e) => e.id),
-        batch.map((e) => e.sequence),
-        batch.map((e) => e.source_event_id),
-        batch.map((e) => e.kind),
-        batch.map((e) => e.merchant_id),
-        batch.map((e) => e.payment_id),
-        batch.map((e) => e.occurred_at),
-        batch.map((e) => e.previous_hash),
-        batch.map((e) => e.hash),
-        batch.map((e) => e.aggregate_id),
-        batch.map((e) => JSON.stringify(e.details)),
+        ['consumer', 'text'],
+        ['event_id', 'uuid'],
       ],
+      applied.map((p) => [p.consumer, p.event_id]),
     );
-    await target.query(
-      `INSERT INTO postings (entry_id, position, account_id, currency, amount_minor)
-       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::bigint[], $4::text[], $5::bigint[])`,
+    await insertRows(
+      target,
+      mode,
+      'journal_entries',
       [
-        lines.map((p) => p.entry_id),
-        lines.map((p) => p.position),
-        lines.map((p) => p.account_id),
-        lines.map((p) => p.currency),
-        lines.map((p) => p.amount_minor),
+        ['id', 'uuid'],
+        ['sequence', 'bigint'],
+        ['source_event_id', 'uuid'],
+        ['kind', 'text'],
+        ['merchant_id', 'text'],
+        ['payment_id', 'text'],
+        ['occurred_at', 'timestamptz'],
+        ['previous_hash', 'text'],
+        ['hash', 'text'],
+        ['aggregate_id', 'text'],
+        ['details', 'jsonb'],
+        ['reverses_entry_id', 'uuid'],
       ],
+      batch.map((e) => [
+        e.id,
+        e.sequence,
+        e.source_event_id,
+        e.kind,
+        e.merchant_id,
+        e.payment_id,
+        e.occurred_at,
+        e.previous_hash,
+        e.hash,
+        e.aggregate_id,
+        JSON.stringify(e.details),
+        e.reverses_entry_id,
+      ]),
+    );
+    await insertRows(
+      target,
+      mode,
+      'postings',
+      [
+        ['entry_id', 'uuid'],
+        ['position', 'smallint'],
+        ['account_id', 'bigint'],
+        ['currency', 'text'],
+        ['amount_minor', 'bigint'],
+      ],
+      lines.map((p) => [p.entry_id, p.position, p.account_id, p.currency, p.amount_minor]),
     );
     await target.query(
-      `UPDATE accounts SET balance_minor = accounts.balance_minor + d.total, version = accounts.version + 1
-         FROM (SELECT account_id, sum(amount_minor) AS total FROM unnest($1::bigint[], $2::bigint[]) AS x(account_id, amount_minor)
+      `UPDATE accounts SET balance_minor = accounts.balance_minor + d.total, version = accounts.version + d.lines
+         FROM (SELECT account_id, sum(amount_minor) AS total, count(*)::int AS lines
+                 FROM unnest($1::bigint[], $2::bigint[]) AS x(account_id, amount_minor)
                GROUP BY account_id) d WHERE accounts.id = d.account_id`,
       [lines.map((p) => p.account_id), lines.map((p) => p.amount_minor)],
     );
-    await target.query(
-      `INSERT INTO outbox (event_id, event_type, topic, message_key, payload, headers)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])`,
+    await insertRows(
+      target,
+      mode,
+      'outbox',
       [
-        events.map((o) => o.event_id),
-        events.map((o) => o.event_type),
-        events.map((o) => o.topic),
-        events.map((o) => o.message_key),
-        events.map((o) => JSON.stringify(o.payload)),
-        events.map((o) => JSON.stringify(o.headers)),
+        ['event_id', 'uuid'],
+        ['event_type', 'text'],
+        ['topic', 'text'],
+        ['message_key', 'text'],
+        ['payload', 'jsonb'],
+        ['headers', 'jsonb'],
       ],
+      events.map((o) => [
+        o.event_id,
+        o.event_type,
+        o.topic,
+        o.message_key,
+        JSON.stringify(o.payload),
+        JSON.stringify(o.headers),
+      ]),
     );
-    await target.query(
-      `INSERT INTO payment_positions (payment_id, merchant_id, processor, payment_method_type, currency,
-         authorized_minor, hold_open_minor, hold_status, captured_minor, refunded_minor, merchant_currency,
-         merchant_captured_minor, merchant_refunded_minor)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-         $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[],
-         $12::bigint[], $13::bigint[])`,
-      [
-        'payment_id',
-        'merchant_id',
-        'processor',
-        'payment_method_type',
-        'currency',
-        'authorized_minor',
-        'hold_open_minor',
-        'hold_status',
-        'captured_minor',
-        'refunded_minor',
-        'merchant_currency',
-        'merchant_captured_minor',
-        'merchant_refunded_minor',
-      ].map((column) => batchPositions.map((p) => p[column])),
+    await insertRows(
+      target,
+      mode,
+      'payment_positions',
+      positionColumns,
+      batchPositions.map((p) => positionColumns.map(([column]) => p[column])),
     );
-    await target.query(
-      `INSERT INTO captures (capture_id, payment_id, merchant_id, processor, currency, gross_minor,
-         merchant_currency, net_minor, settlement_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-         $6::bigint[], $7::text[], $8::bigint[], $9::text[])`,
-      [
-        'capture_id',
-        'payment_id',
-        'merchant_id',
-        'processor',
-        'currency',
-        'gross_minor',
-        'merchant_currency',
-        'net_minor',
-        'settlement_id',
-      ].map((column) => batchCaptures.map((c) => c[column])),
+    await insertRows(
+      target,
+      mode,
+      'captures',
+      captureColumns,
+      batchCaptures.map((c) => captureColumns.map(([column]) => c[column])),
     );
     await target.query('UPDATE ledger_head SET sequence = $1, hash = $2 WHERE id = 1', [
       last.sequence,
@@ -241,12 +324,15 @@ async function main() {
   const bus = await TestNamespace.create({ name: 'ledger-bench', read: [] });
   const ledgerDb = await createScratchDatabase('ledger_bench');
   const ceilingDb = await createScratchDatabase('ledger_bench_ceiling');
+  const copyDb = await createScratchDatabase('ledger_bench_copy');
   /** @type {import('@platform/testing').ServiceProcess | null} */
   let ledger = null;
   const source = new Client({ connectionString: ledgerDb.url });
   const target = new Client({ connectionString: ceilingDb.url });
+  const copyTarget = new Client({ connectionString: copyDb.url });
   try {
     await migrate(ceilingDb.url);
+    await migrate(copyDb.url);
     const events = paymentEvents();
     for (let i = 0; i < events.length; i += 500) {
       await bus.producer.send(
@@ -262,7 +348,7 @@ async function main() {
 
     ledger = await ServiceProcess.start({
       name: 'ledger',
-      main: path.join(__dirname, '..', 'apps', 'ledger', 'dist', 'main.js'),
+      main: path.join(LEDGER_DIST, 'main.js'),
       port: PORT,
       env: {
         ...bus.serviceEnv,
@@ -300,22 +386,35 @@ async function main() {
     await ledger.stop();
 
     await target.connect();
-    const roof = await ceiling(source, target);
+    await copyTarget.connect();
+    const unnest = await ceiling(source, target, 'unnest');
+    const copy = await ceiling(source, copyTarget, 'copy');
     const ledgerEntriesPerSecond = measured / seconds;
-    const ceilingEntriesPerSecond = roof.entries / roof.seconds;
+    const rate = (/** @type {{ entries: number, seconds: number }} */ r) => r.entries / r.seconds;
+    const roof = rate(copy) >= rate(unnest) ? { ...copy, path: 'COPY' } : { ...unnest, path: 'unnest' };
+    const ceilingEntriesPerSecond = rate(roof);
     console.log(
       `ledger through Kafka : ${ledgerEntriesPerSecond.toFixed(0)} entries/s, ${(postingsMeasured / seconds).toFixed(0)} postings/s (${measured} entries in ${seconds.toFixed(2)} s)`,
     );
+    for (const [name, r] of /** @type {const} */ ([
+      ['ceiling, unnest', unnest],
+      ['ceiling, COPY  ', copy],
+    ])) {
+      console.log(
+        `${name}      : ${rate(r).toFixed(0)} entries/s, ${(r.postings / r.seconds).toFixed(0)} postings/s (${r.entries} entries in ${r.seconds.toFixed(2)} s, ${CEILING_BATCH_ENTRIES} per transaction)`,
+      );
+    }
     console.log(
-      `ceiling, batched pg  : ${ceilingEntriesPerSecond.toFixed(0)} entries/s, ${(roof.postings / roof.seconds).toFixed(0)} postings/s (${roof.entries} entries in ${roof.seconds.toFixed(2)} s, ${CEILING_BATCH_ENTRIES} per transaction)`,
+      `ratio ledger/ceiling : ${(ledgerEntriesPerSecond / ceilingEntriesPerSecond).toFixed(3)} (against ${roof.path}, the faster bulk path)`,
     );
-    console.log(`ratio ledger/ceiling : ${(ledgerEntriesPerSecond / ceilingEntriesPerSecond).toFixed(3)}`);
   } finally {
     await ledger?.kill();
     await source.end().catch(() => undefined);
     await target.end().catch(() => undefined);
+    await copyTarget.end().catch(() => undefined);
     await ledgerDb.drop();
     await ceilingDb.drop();
+    await copyDb.drop();
     await bus.close();
   }
 }

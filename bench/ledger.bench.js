@@ -22,9 +22,9 @@ const { ServiceProcess, TestNamespace, createScratchDatabase, waitFor } = requir
 const LEDGER_DIST = process.env.BENCH_LEDGER_DIST ?? path.join(__dirname, '..', 'apps', 'ledger', 'dist');
 const { LEDGER_MIGRATIONS } = require(path.join(LEDGER_DIST, 'migrations'));
 
-// 5,000 payments (10,000 events): enough batches per partition that the steady rate, not start-up, is measured.
-const PAYMENTS = Number(process.env.BENCH_LEDGER_PAYMENTS ?? 5_000);
-const EVENTS = PAYMENTS * 2;
+// 9,000 payments in a realistic mix come to about 20,500 events: enough batches per partition
+// that the steady rate, not start-up, is measured.
+const PAYMENTS = Number(process.env.BENCH_LEDGER_PAYMENTS ?? 9_000);
 const CEILING_BATCH_ENTRIES = 500;
 const PORT = 3_590;
 const ADMIN_TOKEN = `adm_${randomBytes(12).toString('hex')}`;
@@ -44,18 +44,47 @@ async function migrate(url) {
   await dataSource.destroy();
 }
 
+/** Every FX_EVERY-th payment is presented in EUR and settled to the merchant in USD. */
+const FX_EVERY = 7;
+/** Every REFUND_EVERY-th payment is partly refunded (a quarter of it). */
+const REFUND_EVERY = 4;
+/** Captures per settlement report (one merchant, one currency each). */
+const SETTLEMENT_CAPTURES = 25;
+/** What each merchant asks to be paid out, and is paid, once settled: well within what settles. */
+const PAYOUT_MINOR = 5_000n;
+
+/**
+ * The mix: authorizations and captures (USD and EUR, one in FX_EVERY an FX capture), partial
+ * refunds, then the processor's settlement reports of the unrefunded captures, then a payout
+ * requested and paid per merchant and currency. Settlements and payouts come last (other keys,
+ * other partitions): one that overtakes what it settles is rejected, and the bench says how many.
+ */
 function paymentEvents() {
   const events = [];
+  /** @type {Map<string, { merchantId: string, currency: string, captures: { id: string, gross: bigint }[] }>} */
+  const settleable = new Map();
   for (let i = 0; i < PAYMENTS; i += 1) {
     const merchantId = `mer_bench${String(i % MERCHANTS).padStart(8, '0')}`;
     const paymentId = `pay_bench${String(i).padStart(12, '0')}`;
+    const amountMinor = BigInt(1_000 + ((i * 7_919) % 90_000));
+    const currency = i % 4 === 0 ? 'EUR' : 'USD';
+    const fx =
+      i % FX_EVERY === 0
+        ? {
+            settlementCurrency: 'USD',
+            settlementAmountMinor: ((amountMinor * 1_085n) / 1_000n).toString(),
+            rate: '1.085',
+            rateVersion: 'bench-v1',
+          }
+        : undefined;
     const data = {
       paymentId,
-      amountMinor: String(1_000 + ((i * 7_919) % 90_000)),
-      currency: i % 4 === 0 ? 'EUR' : 'USD',
+      amountMinor: amountMinor.toString(),
+      currency: fx === undefined ? currency : 'EUR',
       paymentMethodType: 'card',
       processor: 'simulated-a',
       processorReference: `ref_${i}`,
+      ...(fx === undefined ? {} : { fx }),
     };
     const meta = {
       aggregateId: paymentId,
@@ -64,17 +93,81 @@ function paymentEvents() {
       correlationId: randomUUID(),
       causationId: null,
     };
+    const captureId = `cap_bench${String(i).padStart(12, '0')}`;
     events.push(createEvent('payment.authorized', data, meta));
     events.push(
-      createEvent(
-        'payment.captured',
-        { ...data, captureId: `cap_bench${String(i).padStart(12, '0')}`, final: true },
-        {
-          ...meta,
-          aggregateSequence: 2,
-        },
-      ),
+      createEvent('payment.captured', { ...data, captureId, final: true }, { ...meta, aggregateSequence: 2 }),
     );
+    if (i % REFUND_EVERY === 1) {
+      events.push(
+        createEvent(
+          'refund.succeeded',
+          {
+            refundId: `re_bench${String(i).padStart(12, '0')}`,
+            paymentId,
+            amountMinor: (amountMinor / 4n).toString(),
+            currency: data.currency,
+            paymentMethodType: 'card',
+            processor: 'simulated-a',
+          },
+          { ...meta, aggregateSequence: 3 },
+        ),
+      );
+    } else if (fx === undefined) {
+      const key = `${merchantId}:${currency}`;
+      const group = settleable.get(key) ?? { merchantId, currency, captures: [] };
+      group.captures.push({ id: captureId, gross: amountMinor });
+      settleable.set(key, group);
+    }
+  }
+  let settlements = 0;
+  const paidOut = new Set();
+  for (const { merchantId, currency, captures } of settleable.values()) {
+    for (let c = 0; c < captures.length; c += SETTLEMENT_CAPTURES) {
+      const chunk = captures.slice(c, c + SETTLEMENT_CAPTURES);
+      const gross = chunk.reduce((sum, capture) => sum + capture.gross, 0n);
+      const fee = gross / 200n;
+      const settlementId = `stl_bench${String(settlements).padStart(10, '0')}`;
+      settlements += 1;
+      events.push(
+        createEvent(
+          'settlement.reported',
+          {
+            settlementId,
+            processor: 'simulated-a',
+            currency,
+            settlementDate: '2025-11-21',
+            grossAmountMinor: gross.toString(),
+            refundedAmountMinor: '0',
+            chargebackAmountMinor: '0',
+            processorFeeAmountMinor: fee.toString(),
+            netAmountMinor: (gross - fee).toString(),
+            captureIds: chunk.map((capture) => capture.id),
+            refundIds: [],
+            disputeIds: [],
+          },
+          {
+            aggregateId: settlementId,
+            aggregateSequence: 1,
+            merchantId,
+            correlationId: randomUUID(),
+            causationId: null,
+          },
+        ),
+      );
+    }
+    const payoutKey = `${merchantId}:${currency}`;
+    if (paidOut.has(payoutKey)) continue;
+    paidOut.add(payoutKey);
+    const payout = {
+      payoutId: `po_bench${String(paidOut.size).padStart(10, '0')}`,
+      merchantId,
+      amountMinor: PAYOUT_MINOR.toString(),
+      currency,
+    };
+    const meta = { aggregateId: merchantId, merchantId, correlationId: randomUUID(), causationId: null };
+    events.push(createEvent('payout.requested', payout, { ...meta, aggregateSequence: 1 }));
+    events.push(createEvent('payout.paid', payout, { ...meta, aggregateSequence: 2 }));
   }
   return events;
 }
@@ -121,6 +214,16 @@ async function insertRows(target, mode, table, columns, rows) {
 }
 
 /**
+ * Events the ledger has applied: processed_events holds only this run's (count(*) over tens of
+ * thousands of rows, a few milliseconds, polled every 100 ms).
+ * @param {Client} db
+ */
+async function applied(db) {
+  const result = await db.query('SELECT count(*)::int AS n FROM processed_events');
+  return /** @type {number} */ (result.rows[0]?.n ?? 0);
+}
+
+/**
  * Copies what the ledger wrote into `target` in batches by one bulk path, one transaction per
  * batch, and returns the seconds it took. Rows are read first, so only the writes are timed.
  * @param {Client} source @param {Client} target @param {'unnest' | 'copy'} mode
@@ -134,7 +237,9 @@ async function ceiling(source, target, mode) {
       'SELECT event_id, event_type, topic, message_key, payload, headers FROM outbox ORDER BY id',
     )
   ).rows;
-  const processed = (await source.query('SELECT consumer, event_id FROM processed_events')).rows;
+  const processed = (
+    await source.query('SELECT consumer, event_id FROM processed_events ORDER BY processed_at')
+  ).rows;
   // The state rows the posting rules keep, in their final form, each written with its first entry.
   const positions = new Map(
     (await source.query('SELECT * FROM payment_positions')).rows.map((p) => [p.payment_id, p]),
@@ -147,14 +252,14 @@ async function ceiling(source, target, mode) {
     if (lines === undefined) postingsByEntry.set(p.entry_id, [p]);
     else lines.push(p);
   }
-  /** @type {Map<string, any[]>} */
-  const outboxByEntry = new Map();
-  for (const o of outbox) {
-    const id = o.payload.data?.entryId ?? o.payload.data?.sourceEventId;
-    const rows = outboxByEntry.get(id);
-    if (rows === undefined) outboxByEntry.set(id, [o]);
-    else rows.push(o);
-  }
+  // Outgoing events and applied event ids, in the order they were written, shared out over the
+  // batches in proportion (there are more of them than entries: rejections and ignored events).
+  /** @param {readonly any[]} rows @param {number} from @param {number} to */
+  const share = (rows, from, to) =>
+    rows.slice(
+      Math.round((from * rows.length) / entries.length),
+      Math.round((to * rows.length) / entries.length),
+    );
   await target.query(
     `INSERT INTO accounts (id, code, type, currency) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
     [
@@ -194,11 +299,8 @@ async function ceiling(source, target, mode) {
   for (let i = 0; i < entries.length; i += CEILING_BATCH_ENTRIES) {
     const batch = entries.slice(i, i + CEILING_BATCH_ENTRIES);
     const lines = batch.flatMap((e) => postingsByEntry.get(e.id) ?? []);
-    const events = batch.flatMap((e) => [
-      ...(outboxByEntry.get(e.id) ?? []),
-      ...(outboxByEntry.get(e.source_event_id) ?? []),
-    ]);
-    const applied = processed.slice(i, i + CEILING_BATCH_ENTRIES);
+    const events = share(outbox, i, i + batch.length);
+    const applied = share(processed, i, i + batch.length);
     const batchPositions = [];
     for (const e of batch) {
       const position = positions.get(e.payment_id);
@@ -334,6 +436,9 @@ async function main() {
     await migrate(ceilingDb.url);
     await migrate(copyDb.url);
     const events = paymentEvents();
+    const EVENTS = events.length;
+    const mix = new Map();
+    for (const e of events) mix.set(e.type, (mix.get(e.type) ?? 0) + 1);
     for (let i = 0; i < events.length; i += 500) {
       await bus.producer.send(
         events.slice(i, i + 500).map((e) => ({
@@ -344,7 +449,9 @@ async function main() {
         })),
       );
     }
-    console.log(`${EVENTS} payment events (${PAYMENTS} payments) on payments.events; starting the ledger`);
+    console.log(
+      `${EVENTS} payment events (${PAYMENTS} payments; ${[...mix].map(([type, n]) => `${n} ${type}`).join(', ')}) on payments.events; starting the ledger`,
+    );
 
     ledger = await ServiceProcess.start({
       name: 'ledger',
@@ -371,13 +478,27 @@ async function main() {
       },
       20,
     );
-    await waitFor(`all ${EVENTS} entries`, 300_000, async () => (await count(source)) === EVENTS, 20);
+    // Done when every event is recorded as applied (posted, rejected or ignored).
+    await waitFor(
+      `all ${EVENTS} events applied`,
+      300_000,
+      async () => (await applied(source)) === EVENTS,
+      100,
+    );
     const seconds = Number(process.hrtime.bigint() - startedAt.at) / 1e9;
-    const measured = EVENTS - startedAt.n;
+    const entries = await count(source);
+    const measured = entries - startedAt.n;
+    const rejected = /** @type {number} */ (
+      (await source.query("SELECT count(*)::int AS n FROM outbox WHERE event_type = 'ledger.entry_rejected'"))
+        .rows[0].n
+    );
+    console.log(
+      `${entries} entries posted, ${rejected} events rejected (a settlement or payout that overtook what it needs)`,
+    );
     const postings = /** @type {number} */ (
       (await source.query('SELECT count(*)::int AS n FROM postings')).rows[0].n
     );
-    const postingsMeasured = (postings * measured) / EVENTS;
+    const postingsMeasured = (postings * measured) / entries;
     const verify = await fetch(`http://127.0.0.1:${PORT}/v1/ledger/verify`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });

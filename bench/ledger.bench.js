@@ -172,6 +172,129 @@ function paymentEvents() {
   return events;
 }
 
+/** How long the half-rate phase runs, and how often it produces and samples the head. */
+const HALF_RATE_SECONDS = Number(process.env.BENCH_LEDGER_HALF_RATE_SECONDS ?? 10);
+const HALF_RATE_TICK_MS = 100;
+const HEAD_SAMPLE_MS = 5;
+/** Each reader asks once per READ_EVERY_MS (an operator's dashboards, not a closed loop). */
+const READ_EVERY_MS = 50;
+
+/** @param {number[]} values @param {number} q */
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+/**
+ * Authorization and capture pairs produced at `rate` events/s for HALF_RATE_SECONDS while three
+ * readers ask for a balance, a statement and the trial balance in turn. Posting latency is event
+ * produced → its entry committed: the head is sampled every HEAD_SAMPLE_MS, and an entry counts as
+ * committed when the head is first seen at or past its sequence.
+ * @param {any} bus @param {Client} source @param {string} databaseUrl @param {string} url @param {number} rate
+ */
+async function halfRate(bus, source, databaseUrl, url, rate) {
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  /** @type {Map<string, bigint>} */
+  const producedAt = new Map();
+  /** @type {[bigint, number][]} */
+  const headSeen = [];
+  let running = true;
+  const sampler = (async () => {
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    while (running) {
+      headSeen.push([process.hrtime.bigint(), await count(db)]);
+      await new Promise((resolve) => setTimeout(resolve, HEAD_SAMPLE_MS));
+    }
+    await db.end();
+  })();
+  /** @type {Record<string, number[]>} */
+  const reads = { balance: [], statement: [], 'trial balance': [] };
+  const paths = {
+    balance: '/v1/ledger/accounts/fee_revenue:USD/balance',
+    statement: `/v1/ledger/accounts/${encodeURIComponent('merchant_pending:mer_bench00000001:USD')}/statement?limit=100`,
+    'trial balance': '/v1/ledger/trial-balance',
+  };
+  const readers = Object.entries(paths).map(async ([name, route]) => {
+    while (running) {
+      const started = process.hrtime.bigint();
+      const response = await fetch(`${url}${route}`, { headers });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
+      const tookMs = Number(process.hrtime.bigint() - started) / 1e6;
+      reads[name].push(tookMs);
+      if (tookMs < READ_EVERY_MS) await new Promise((resolve) => setTimeout(resolve, READ_EVERY_MS - tookMs));
+    }
+  });
+  const perTick = Math.max(2, Math.round((rate * HALF_RATE_TICK_MS) / 1_000 / 2) * 2);
+  const ticks = Math.round((HALF_RATE_SECONDS * 1_000) / HALF_RATE_TICK_MS);
+  const begun = Date.now();
+  let payment = 0;
+  for (let tick = 0; tick < ticks; tick += 1) {
+    const events = [];
+    for (let k = 0; k < perTick / 2; k += 1, payment += 1) {
+      const paymentId = `pay_benchhalf${String(payment).padStart(12, '0')}`;
+      const merchantId = `mer_bench${String(payment % MERCHANTS).padStart(8, '0')}`;
+      const data = {
+        paymentId,
+        amountMinor: String(1_000 + ((payment * 7_919) % 90_000)),
+        currency: 'USD',
+        paymentMethodType: 'card',
+        processor: 'simulated-a',
+        processorReference: `ref_half_${payment}`,
+      };
+      const meta = { aggregateId: paymentId, merchantId, correlationId: randomUUID(), causationId: null };
+      events.push(createEvent('payment.authorized', data, { ...meta, aggregateSequence: 1 }));
+      events.push(
+        createEvent(
+          'payment.captured',
+          { ...data, captureId: `cap_benchhalf${String(payment).padStart(12, '0')}`, final: true },
+          { ...meta, aggregateSequence: 2 },
+        ),
+      );
+    }
+    const at = process.hrtime.bigint();
+    for (const e of events) producedAt.set(e.id, at);
+    await bus.producer.send(
+      events.map((e) => ({
+        topic: TOPICS.paymentsEvents.name,
+        key: e.aggregateId,
+        value: encodeEvent(e),
+        headers: {},
+      })),
+    );
+    const wait = begun + (tick + 1) * HALF_RATE_TICK_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  const ids = [...producedAt.keys()];
+  await waitFor(
+    `the ${ids.length} half-rate events posted`,
+    120_000,
+    async () =>
+      (
+        await source.query(
+          'SELECT count(*)::int AS n FROM journal_entries WHERE source_event_id = ANY($1::uuid[])',
+          [ids],
+        )
+      ).rows[0].n === ids.length,
+    100,
+  );
+  running = false;
+  await Promise.all([sampler, ...readers]);
+  const rows = (
+    await source.query(
+      'SELECT source_event_id, sequence::int AS sequence FROM journal_entries WHERE source_event_id = ANY($1::uuid[])',
+      [ids],
+    )
+  ).rows;
+  const latencies = rows.map((row) => {
+    const produced = /** @type {bigint} */ (producedAt.get(row.source_event_id));
+    const seen = headSeen.find(([, head]) => head >= row.sequence);
+    return seen === undefined ? NaN : Number(seen[0] - produced) / 1e6;
+  });
+  return { events: ids.length, rate: (perTick * 1_000) / HALF_RATE_TICK_MS, latencies, reads };
+}
+
 /**
  * Entries posted so far: the head's sequence, the journal being gapless from 1 (the verify call
  * below checks it). One row to read, where count(*) would scan the journal 50 times a second
@@ -504,6 +627,7 @@ async function main() {
     });
     const verified = /** @type {{ ok: boolean }} */ (await verify.json());
     if (!verified.ok) throw new Error(`the ledger does not verify: ${JSON.stringify(verified)}`);
+    const half = await halfRate(bus, source, ledgerDb.url, service.url, measured / seconds / 2);
     await ledger.stop();
 
     await target.connect();
@@ -528,6 +652,13 @@ async function main() {
     console.log(
       `ratio ledger/ceiling : ${(ledgerEntriesPerSecond / ceilingEntriesPerSecond).toFixed(3)} (against ${roof.path}, the faster bulk path)`,
     );
+    const ms = (/** @type {number[]} */ values) =>
+      `p50 ${quantile(values, 0.5).toFixed(1)} ms, p99 ${quantile(values, 0.99).toFixed(1)} ms (${values.length})`;
+    console.log(
+      `at half rate (${half.rate} events/s offered, ${HALF_RATE_SECONDS} s, ${half.events} events): posting latency ${ms(half.latencies)}`,
+    );
+    for (const [name, values] of Object.entries(half.reads))
+      console.log(`  ${name.padEnd(13)} read: ${ms(values)}`);
   } finally {
     await ledger?.kill();
     await source.end().catch(() => undefined);

@@ -8,6 +8,7 @@
  * Everything it made (topics, database, process) is removed at the end.
  */
 const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
 const { randomBytes, randomUUID } = require('node:crypto');
 const path = require('node:path');
 const { Kafka, logLevel, Partitioners, CompressionTypes } = require('kafkajs');
@@ -147,6 +148,14 @@ async function main() {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
+    /** The reporting process's resident memory now and its peak so far, from /proc (Linux). */
+    const peakMemory = () => {
+      const pid = service?.pid;
+      const proc = pid === undefined ? '' : readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kib = (/** @type {string} */ field) =>
+        Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(proc)?.[1] ?? NaN);
+      return `reporting RSS ${(kib('VmRSS') / 1024).toFixed(0)} MiB, peak ${(kib('VmHWM') / 1024).toFixed(0)} MiB`;
+    };
     const status = async () => {
       const response = await fetch(`http://127.0.0.1:${PORT}/v1/projections/status`, {
         headers: { authorization: `Bearer ${adminToken}` },
@@ -165,7 +174,7 @@ async function main() {
       });
       const seconds = (Date.now() - startedAt) / 1000;
       console.log(
-        `${label}: ${EVENTS} events in ${seconds.toFixed(1)} s = ${Math.round(EVENTS / seconds)} events/s`,
+        `${label}: ${EVENTS} events in ${seconds.toFixed(1)} s = ${Math.round(EVENTS / seconds)} events/s; ${peakMemory()}`,
       );
     };
     await waitFor('reporting to start', 60_000, () => status().then((s) => s.active_generation === 1));

@@ -45,7 +45,9 @@ export class ServiceProcess {
 
   /** Spawns the service and waits until it is healthy; throws with its output if it exits first. */
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
-    const child = spawn(process.execPath, [options.main], {
+    // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", as the local runner takes it.
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+    const child = spawn(process.execPath, [...nodeArgs, options.main], {
       env: { ...process.env, ...options.env, PORT: String(options.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

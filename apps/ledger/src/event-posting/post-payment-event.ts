@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { causedBy, createEvent, type AnyEventEnvelope } from '@platform/contracts';
+import { causedBy, createEvent, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
 import { appendTracedToOutbox, type TracedEvent } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { MoneyError } from '@platform/money';
@@ -131,9 +132,12 @@ export class PostPaymentEvent {
       const unlocked = posts
         .flatMap((p) => p.posted.entry.postings.map((line) => line.account))
         .filter((account) => !locked.has(account.code));
-      if (unlocked.length > 0) {
-        locked = new Map([...locked, ...(await this.journal.lockAccounts(manager, unlocked))]);
-      }
+      const locking = unlocked.length > 0 ? this.journal.lockAccounts(manager, unlocked) : null;
+      locking?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      // Built and validated while the accounts' locks are awaited: only the chain position
+      // (sequence, hash, aggregate sequence) is left to fill in once they are held.
+      const drafts = await this.outgoing(relevant, outcomes);
+      if (locking !== null) locked = new Map([...locked, ...(await locking)]);
       const breached = firstBreachedGuard(
         posts.map((p) => ({ postings: p.posted.entry.postings, guards: p.posted.guards })),
         balancesOf(locked),
@@ -145,16 +149,18 @@ export class PostPaymentEvent {
       }
       const entries = await this.journal.chainEntries(
         manager,
-        posts.map((p) => ({ draft: p.posted.entry, sourceEventId: p.event.id })),
+        posts.map((p, i) => ({
+          draft: p.posted.entry,
+          sourceEventId: p.event.id,
+          id: drafts.entryIds[i],
+        })),
       );
-      // The database writes the rows while the outgoing events are built and validated here.
       const writing = Promise.all([
         this.journal.writeEntries(manager, entries, locked),
         this.state.write(manager, state.writes()),
+        appendTracedToOutbox(manager, placeInChain(drafts.traced, entries)),
       ]);
-      writing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-      const outgoing = await this.outgoing(relevant, outcomes, entries);
-      await Promise.all([writing, appendTracedToOutbox(manager, outgoing)]);
+      await writing;
       return;
     }
   }
@@ -213,31 +219,35 @@ export class PostPaymentEvent {
 
   /**
    * ledger.entry_posted and ledger.entry_rejected in event order, each continuing its source's
-   * trace. Yields to I/O now and then, so that the pending writes keep the database busy.
+   * trace and validated against its contract. An entry_posted is built before its entry is
+   * chained, with the entry id chosen here and its chain position left at a placeholder that
+   * placeInChain fills in. Yields to I/O now and then, so that pending queries keep going.
    */
   private async outgoing(
     relevant: readonly Relevant[],
     outcomes: readonly Outcome[],
-    entries: readonly AppendedEntry[],
-  ): Promise<TracedEvent[]> {
+  ): Promise<{ traced: OutgoingDraft[]; entryIds: string[] }> {
     const traceHeaders = new Map(relevant.map((r) => [r.event, r.traceHeaders]));
-    const traced: TracedEvent[] = [];
-    let posted = 0;
+    const traced: OutgoingDraft[] = [];
+    const entryIds: string[] = [];
     for (const [index, outcome] of outcomes.entries()) {
       if (index % OUTGOING_BETWEEN_YIELDS === OUTGOING_BETWEEN_YIELDS - 1) await yieldToIo();
       const headers = traceHeaders.get(outcome.event) ?? {};
       if (outcome.kind === 'skip') {
         this.logger.log(outcome.message);
       } else if (outcome.kind === 'reject') {
-        traced.push({ event: this.rejected(outcome), traceHeaders: headers });
+        traced.push({ event: this.rejected(outcome), traceHeaders: headers, entryIndex: null });
       } else {
-        const entry = entries[posted];
-        posted += 1;
-        if (entry === undefined) throw new Error(`no entry appended for ${outcome.event.id}`);
-        traced.push({ event: entryPosted(outcome, entry), traceHeaders: headers });
+        const entryId = randomUUID();
+        traced.push({
+          event: entryPosted(outcome, entryId),
+          traceHeaders: headers,
+          entryIndex: entryIds.length,
+        });
+        entryIds.push(entryId);
       }
     }
-    return traced;
+    return { traced, entryIds };
   }
 
   private rejected(outcome: Extract<Outcome, { kind: 'reject' }>) {
@@ -257,27 +267,69 @@ export class PostPaymentEvent {
   }
 }
 
-function entryPosted(outcome: Extract<Outcome, { kind: 'post' }>, entry: AppendedEntry) {
+/** An outgoing event; an entry_posted's chain position is filled in from entries[entryIndex]. */
+interface OutgoingDraft extends TracedEvent {
+  readonly entryIndex: number | null;
+}
+
+/** Placeholders of an entry_posted built ahead; valid for the contract, replaced before writing. */
+const UNCHAINED_SEQUENCE = '1';
+const UNCHAINED_HASH = '0'.repeat(64);
+const UNCHAINED_AGGREGATE_SEQUENCE = 1;
+const SEQUENCE_PATTERN = /^[1-9][0-9]*$/;
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * The events built ahead with their entries' chain positions: sequence, hash and aggregate
+ * sequence, each checked as its contract checks it (the rest was validated when built).
+ */
+function placeInChain(drafts: readonly OutgoingDraft[], entries: readonly AppendedEntry[]): TracedEvent[] {
+  return drafts.map(({ event, traceHeaders, entryIndex }) => {
+    if (entryIndex === null) return { event, traceHeaders };
+    const entry = entries[entryIndex];
+    if (entry === undefined || event.type !== 'ledger.entry_posted') {
+      throw new Error(`no entry appended for ${event.id}`);
+    }
+    const posted = event as EventEnvelope<'ledger.entry_posted'>;
+    if (entry.id !== posted.data.entryId) throw new Error(`entry ${entry.id} is not ${posted.data.entryId}`);
+    const sequence = entry.sequence.toString();
+    if (!SEQUENCE_PATTERN.test(sequence) || !HASH_PATTERN.test(entry.hash)) {
+      throw new Error(`entry ${entry.id} has an invalid chain position ${sequence} ${entry.hash}`);
+    }
+    if (!Number.isSafeInteger(entry.aggregateEntryCount) || entry.aggregateEntryCount < 1) {
+      throw new Error(`entry ${entry.id} has an invalid aggregate count ${entry.aggregateEntryCount}`);
+    }
+    const chained: EventEnvelope<'ledger.entry_posted'> = {
+      ...posted,
+      aggregateSequence: entry.aggregateEntryCount,
+      data: { ...posted.data, sequence, hash: entry.hash },
+    };
+    return { event: chained, traceHeaders };
+  });
+}
+
+function entryPosted(outcome: Extract<Outcome, { kind: 'post' }>, entryId: string) {
   const { event, ruling, posted } = outcome;
   const { context } = posted;
+  const draft = posted.entry;
   return createEvent(
     'ledger.entry_posted',
     {
-      entryId: entry.id,
-      sequence: entry.sequence.toString(),
-      hash: entry.hash,
-      kind: posted.entry.kind,
+      entryId,
+      sequence: UNCHAINED_SEQUENCE,
+      hash: UNCHAINED_HASH,
+      kind: draft.kind,
       sourceEventId: event.id,
       reversesEntryId: null,
-      postings: entry.postings.map((p) => ({
-        accountCode: p.accountCode,
-        accountType: p.accountType,
-        currency: p.currency,
+      postings: draft.postings.map((p) => ({
+        accountCode: p.account.code,
+        accountType: p.account.type,
+        currency: p.account.currency,
         amountMinor: p.amountMinor.toString(),
       })),
       context: {
-        ...(entry.merchantId === null ? {} : { merchantId: entry.merchantId }),
-        ...(entry.paymentId === null ? {} : { paymentId: entry.paymentId }),
+        ...(draft.merchantId === null ? {} : { merchantId: draft.merchantId }),
+        ...(draft.paymentId === null ? {} : { paymentId: draft.paymentId }),
         ...ruling.contextIds,
         ...(context.paymentMethodType === undefined
           ? {}
@@ -296,10 +348,10 @@ function entryPosted(outcome: Extract<Outcome, { kind: 'post' }>, entry: Appende
                 rateVersion: context.fx.rateVersion,
               },
             }),
-        occurredAt: entry.occurredAt.toISOString(),
+        occurredAt: draft.occurredAt.toISOString(),
       },
     },
-    causedBy(event, entry.aggregateEntryCount, posted.entry.aggregateId),
+    causedBy(event, UNCHAINED_AGGREGATE_SEQUENCE, draft.aggregateId),
   );
 }
 

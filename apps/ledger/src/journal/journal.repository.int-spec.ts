@@ -222,6 +222,91 @@ describe('JournalRepository against Postgres', () => {
     expect(await journal.digest()).toEqual(head);
   });
 
+  it('refuses, in the database, an entry that does not balance, has one posting or none, or refers to what does not exist', async () => {
+    const [debit, credit] = await dataSource.query<{ id: string }[]>(
+      `INSERT INTO accounts (code, type, currency)
+       VALUES ('db_check_debit:USD', 'asset', 'USD'), ('db_check_credit:USD', 'liability', 'USD') RETURNING id`,
+    );
+    if (debit === undefined || credit === undefined) throw new Error('accounts not opened');
+    /** Inserts an entry and the given postings (one statement), commits, and says what happened. */
+    async function write(amounts: readonly [string, number][], currency = 'USD') {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      const entryId = randomUUID();
+      try {
+        await runner.query(
+          `INSERT INTO journal_entries (id, sequence, source_event_id, kind, merchant_id, payment_id, occurred_at,
+             previous_hash, hash) VALUES ($1, $2, $3, 'capture', 'mer_x', 'pay_x', now(), $4, $4)`,
+          [entryId, '900000000', randomUUID(), '0'.repeat(64)],
+        );
+        if (amounts.length > 0) {
+          await runner.query(
+            `INSERT INTO postings (entry_id, position, account_id, currency, amount_minor)
+             SELECT $1, position - 1, account_id, $4, amount_minor
+               FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS p(account_id, amount_minor, position)`,
+            [entryId, amounts.map(([account]) => account), amounts.map(([, amount]) => amount), currency],
+          );
+        }
+        await runner.commitTransaction();
+        return 'committed';
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        return (error as Error).message;
+      } finally {
+        await runner.release();
+      }
+    }
+    expect(
+      await write([
+        [debit.id, 100],
+        [credit.id, -99],
+      ]),
+    ).toMatch(/does not balance in USD: postings sum to 1/);
+    expect(await write([[debit.id, 100]])).toMatch(/does not balance in USD/);
+    expect(await write([])).toMatch(/has 0 posting\(s\), needs at least 2/);
+    expect(
+      await write(
+        [
+          [debit.id, 100],
+          [credit.id, -100],
+        ],
+        'EUR',
+      ),
+    ).toMatch(/posting refers to account \d+ in EUR, which does not exist/);
+    expect(
+      await write([
+        [debit.id, 100],
+        ['999999999', -100],
+      ]),
+    ).toMatch(/posting refers to account 999999999 in USD, which does not exist/);
+    const orphan = await dataSource
+      .query(
+        `INSERT INTO postings (entry_id, position, account_id, currency, amount_minor)
+         VALUES ($1, 0, $2, 'USD', 1), ($1, 1, $3, 'USD', -1)`,
+        [randomUUID(), debit.id, credit.id],
+      )
+      .then(
+        () => 'inserted',
+        (error: Error) => error.message,
+      );
+    expect(orphan).toMatch(/posting refers to journal entry .*, which does not exist/);
+    for (const change of [
+      'DELETE FROM accounts WHERE id = $1',
+      "UPDATE accounts SET currency = 'EUR' WHERE id = $1",
+    ]) {
+      const refused = await dataSource.query(change, [debit.id]).then(
+        () => 'changed',
+        (error: Error) => error.message,
+      );
+      expect(refused).toMatch(/accounts are never deleted nor re-keyed/);
+    }
+    const [written] = await dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM journal_entries WHERE sequence = 900000000',
+    );
+    expect(written?.n).toBe(0);
+  });
+
   it('answers balances at a sequence and statements with running balances', async () => {
     const code = capture(0).entry.postings[0]?.account.code ?? '';
     const now = await journal.balance(code, { kind: 'now' });

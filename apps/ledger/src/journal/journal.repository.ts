@@ -237,7 +237,12 @@ export class JournalRepository {
    */
   async chainEntries(
     manager: EntityManager,
-    items: readonly { readonly draft: JournalEntryDraft; readonly sourceEventId: string }[],
+    items: readonly {
+      readonly draft: JournalEntryDraft;
+      readonly sourceEventId: string;
+      /** The entry's id when the caller chose it (to build what it publishes ahead); a new uuid otherwise. */
+      readonly id?: string;
+    }[],
   ): Promise<AppendedEntry[]> {
     if (items.length === 0) return [];
     if (items.length > APPEND_ENTRIES_MAX) {
@@ -263,7 +268,7 @@ export class JournalRepository {
     let previousHash = head.hash;
     let sequence = BigInt(head.sequence);
     const entries: AppendedEntry[] = [];
-    for (const { draft, sourceEventId } of items) {
+    for (const { draft, sourceEventId, id } of items) {
       sequence += 1n;
       const postings: StoredPosting[] = draft.postings.map((p) => ({
         accountCode: p.account.code,
@@ -272,7 +277,7 @@ export class JournalRepository {
         amountMinor: p.amountMinor,
       }));
       const content = {
-        id: randomUUID(),
+        id: id ?? randomUUID(),
         sequence,
         kind: draft.kind,
         sourceEventId,

@@ -193,7 +193,7 @@ export class CreatePaymentService {
       readUntilSettled(
         async () => {
           const status = await this.payments.statusForMerchant(merchantId, paymentId);
-          if (status === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
+          if (status === null) throw vanished(paymentId);
           return status;
         },
         isSettled,
@@ -202,9 +202,13 @@ export class CreatePaymentService {
       ),
     );
     const payment = await this.payments.findForMerchant(merchantId, paymentId);
-    if (payment === null) throw new Error(`payment ${paymentId} vanished after it was committed`);
+    if (payment === null) throw vanished(paymentId);
     return payment;
   }
+}
+
+function vanished(paymentId: string): Error {
+  return new Error(`payment ${paymentId} vanished after it was committed`);
 }
 
 /** The customer as stored and sent on: absent fields left out, an empty customer is no customer. */

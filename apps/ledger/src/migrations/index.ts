@@ -4,7 +4,6 @@ import { LedgerHeadBatchAdvance1764300000000 } from './1764300000000-ledger-head
 import { LedgerSettlementNetting1764800000000 } from './1764800000000-ledger-settlement-netting';
 import { LedgerControlTotals1765200000000 } from './1765200000000-ledger-control-totals';
 import { LedgerSetBasedBalanceCheck1765600000000 } from './1765600000000-ledger-set-based-balance-check';
-import { LedgerSetBasedPostingReferences1765700000000 } from './1765700000000-ledger-set-based-posting-references';
 
 export const LEDGER_MIGRATIONS = [
   LedgerJournal1764100000000,
@@ -13,5 +12,4 @@ export const LEDGER_MIGRATIONS = [
   LedgerSettlementNetting1764800000000,
   LedgerControlTotals1765200000000,
   LedgerSetBasedBalanceCheck1765600000000,
-  LedgerSetBasedPostingReferences1765700000000,
 ];

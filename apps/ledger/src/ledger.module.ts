@@ -5,7 +5,8 @@ import { ControlTotalsCheck } from './control-totals/control-totals-check.servic
 import { ControlTotalsRepository } from './control-totals/control-totals.repository';
 import { PaymentEventsConsumer } from './event-posting/payment-events.consumer';
 import { PostPaymentEvent } from './event-posting/post-payment-event';
-import { JournalRepository } from './journal/journal.repository';
+import { JournalQueries } from './journal/journal-queries.repository';
+import { JournalWriter } from './journal/journal-writer.repository';
 import { LedgerStateRepository } from './journal/ledger-state.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from './ledger-config';
 import { MerchantEventsConsumer } from './merchant-pricing/merchant-events.consumer';
@@ -36,7 +37,8 @@ export class LedgerModule {
       controllers: [LedgerController, LedgerAdminController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
-        JournalRepository,
+        JournalWriter,
+        JournalQueries,
         LedgerStateRepository,
         RepublishRepository,
         PostPaymentEvent,

@@ -1,5 +1,5 @@
 import { metricsRegistry } from '@platform/telemetry';
-import type { JournalRepository } from '../journal/journal.repository';
+import type { JournalQueries } from '../journal/journal-queries.repository';
 import type { LedgerConfig } from '../ledger-config';
 import { ledgerEntriesPostedTotal } from './ledger-metrics';
 import type { LedgerMetricsRepository } from './ledger-metrics.repository';
@@ -34,7 +34,7 @@ describe('ledger metrics', () => {
     journal.kinds = ['capture', 'capture', 'refund'];
     const service = new LedgerMetricsService(
       journal as unknown as LedgerMetricsRepository,
-      {} as JournalRepository,
+      {} as JournalQueries,
       { LEDGER_VERIFY_INTERVAL_MINUTES: 0 } as LedgerConfig,
     );
     await service.sampleHead();

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { PeriodicTask } from '@platform/service-runtime';
-import { JournalRepository } from '../journal/journal.repository';
+import { JournalQueries } from '../journal/journal-queries.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from '../ledger-config';
 import { ledgerEntriesPostedTotal, ledgerHeadSequence, recordVerifyResult } from './ledger-metrics';
 import { ENTRIES_PER_SAMPLE_MAX, LedgerMetricsRepository } from './ledger-metrics.repository';
@@ -28,7 +28,7 @@ export class LedgerMetricsService implements OnApplicationBootstrap, BeforeAppli
 
   constructor(
     private readonly figures: LedgerMetricsRepository,
-    private readonly journal: JournalRepository,
+    private readonly journalQueries: JournalQueries,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
   ) {
     this.headTask = new PeriodicTask({
@@ -75,7 +75,7 @@ export class LedgerMetricsService implements OnApplicationBootstrap, BeforeAppli
   }
 
   async verify(): Promise<void> {
-    const report = await this.journal.verify();
+    const report = await this.journalQueries.verify();
     recordVerifyResult(report);
     if (!report.ok) {
       this.logger.error(

@@ -11,7 +11,8 @@ import { LedgerStateRepository } from './journal/ledger-state.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from './ledger-config';
 import { MerchantEventsConsumer } from './merchant-pricing/merchant-events.consumer';
 import { LedgerMetricsRepository } from './observability/ledger-metrics.repository';
-import { LedgerMetricsService } from './observability/ledger-metrics.service';
+import { LedgerHeadSampleJob } from './observability/ledger-head-sample.job';
+import { LedgerVerifyJob } from './observability/ledger-verify.job';
 import { LEDGER_MIGRATIONS } from './migrations';
 import { LedgerAdminController } from './read-api/ledger-admin.controller';
 import { LedgerController } from './read-api/ledger.controller';
@@ -47,7 +48,8 @@ export class LedgerModule {
         LedgerCommandsConsumer,
         MerchantEventsConsumer,
         LedgerMetricsRepository,
-        LedgerMetricsService,
+        LedgerHeadSampleJob,
+        LedgerVerifyJob,
         ControlTotalsRepository,
         ControlReportsConsumer,
         ControlTotalsCheck,

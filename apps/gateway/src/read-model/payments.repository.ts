@@ -97,6 +97,8 @@ export class PaymentsRepository {
       fxRateVersion: view.fx?.rateVersion ?? null,
       fxAuthorizedSettlementMinor: view.fx?.authorizedSettlementMinor?.toString() ?? null,
       fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
+      cancellationReason: view.cancellationReason,
+      review: view.review,
       ...(nextAction === undefined ? {} : { nextAction }),
     };
     // TypeORM answers an UPDATE with [rows, affected count].
@@ -104,7 +106,8 @@ export class PaymentsRepository {
       `UPDATE payments SET status = $2, amount_captured_minor = $3, failure_code = $4, failure_message = $5,
               last_event_sequence = $6, fx_settlement_currency = $7, fx_rate = $8, fx_rate_version = $9,
               fx_authorized_settlement_minor = $10, fx_captured_settlement_minor = $11,
-              next_action = CASE WHEN $12 THEN $13::jsonb ELSE next_action END, updated_at = now()
+              next_action = CASE WHEN $12 THEN $13::jsonb ELSE next_action END,
+              cancellation_reason = $14, review = $15::jsonb, updated_at = now()
         WHERE id = $1 RETURNING updated_at`,
       [
         payment.id,
@@ -120,6 +123,8 @@ export class PaymentsRepository {
         changes.fxCapturedSettlementMinor,
         nextAction !== undefined,
         nextAction === undefined ? null : JSON.stringify(nextAction),
+        changes.cancellationReason,
+        changes.review === null ? null : JSON.stringify(changes.review),
       ],
     );
     const updatedAt = rows[0]?.updated_at;
@@ -128,6 +133,21 @@ export class PaymentsRepository {
       updatedAt,
     });
   }
+}
+
+/** The row as the view's state: what the next event is applied to. */
+export function paymentViewOf(payment: PaymentEntity): PaymentViewState {
+  return {
+    status: payment.status,
+    captureMethod: payment.captureMethod,
+    amountCapturedMinor: BigInt(payment.amountCapturedMinor),
+    fx: paymentFxOf(payment),
+    failureCode: payment.failureCode,
+    failureMessage: payment.failureMessage,
+    cancellationReason: payment.cancellationReason,
+    review: payment.review,
+    lastEventSequence: payment.lastEventSequence,
+  };
 }
 
 /** The row's FX columns as the view's value (null when the payment was never converted). */

@@ -11,6 +11,14 @@ export interface SentCommand {
   readonly paymentId: string | null;
 }
 
+/** A command's effect, seen in the event it caused. */
+export interface AppliedCommand {
+  readonly commandId: string;
+  readonly merchantId: string;
+  readonly eventType: string;
+  readonly sourceEventId: string;
+}
+
 /** Only this class touches command_outcomes. */
 @Injectable()
 export class CommandOutcomesRepository {
@@ -29,21 +37,32 @@ export class CommandOutcomesRepository {
   }
 
   /**
-   * The first event a pending command of this merchant caused: it took effect. Later events it
-   * caused, and events caused by anything the gateway did not send, find no pending row.
+   * The first event each pending command of its merchant caused: it took effect. Later events a
+   * command caused (here or in the batch), and events caused by anything the gateway did not send,
+   * find no pending row. Returns how many commands were decided.
    */
-  async recordApplied(
-    manager: EntityManager,
-    applied: { commandId: string; merchantId: string; eventType: string; sourceEventId: string },
-  ): Promise<boolean> {
+  async recordAppliedAll(manager: EntityManager, applied: readonly AppliedCommand[]): Promise<number> {
+    const first = new Map<string, AppliedCommand>();
+    for (const command of applied) if (!first.has(command.commandId)) first.set(command.commandId, command);
+    if (first.size === 0) return 0;
+    const commands = [...first.values()];
     // An UPDATE answers [rows, affected row count].
     const [, updated]: [unknown, number] = await manager.query(
-      `UPDATE command_outcomes
-          SET outcome = 'applied', event_type = $3, source_event_id = $4, decided_at = now()
-        WHERE command_id = $1 AND merchant_id = $2 AND outcome = 'pending'`,
-      [applied.commandId, applied.merchantId, applied.eventType, applied.sourceEventId],
+      `UPDATE command_outcomes AS outcome
+          SET outcome = 'applied', event_type = applied.event_type, source_event_id = applied.source_event_id,
+              decided_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])
+              AS applied (command_id, merchant_id, event_type, source_event_id)
+        WHERE outcome.command_id = applied.command_id AND outcome.merchant_id = applied.merchant_id
+          AND outcome.outcome = 'pending'`,
+      [
+        commands.map((command) => command.commandId),
+        commands.map((command) => command.merchantId),
+        commands.map((command) => command.eventType),
+        commands.map((command) => command.sourceEventId),
+      ],
     );
-    return updated === 1;
+    return updated;
   }
 
   /**

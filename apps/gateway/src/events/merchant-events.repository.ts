@@ -12,25 +12,43 @@ export class MerchantEventsRepository {
     @InjectRepository(MerchantEventEntity) private readonly events: Repository<MerchantEventEntity>,
   ) {}
 
-  /** Inserts the event and returns it as stored (created_at from the database). */
   /**
-   * Inserts the event and, in the same round trip, returns the merchant's webhook endpoints that
-   * subscribe to its type (the data-modifying CTE runs whether or not the query reads it).
+   * Inserts the events (in order) and, in the same round trip, returns for each the merchant's
+   * webhook endpoints subscribed to its type (the data-modifying CTE runs whether or not the query
+   * reads it).
    */
-  async insertAndFindSubscribers(
+  async insertAllAndFindSubscribers(
     manager: EntityManager,
-    event: Omit<MerchantEventEntity, 'createdAt'>,
-  ): Promise<string[]> {
-    const rows = await manager.query<{ id: string }[]>(
-      `WITH inserted AS (
+    events: readonly Omit<MerchantEventEntity, 'createdAt'>[],
+  ): Promise<{ eventId: string; merchantId: string; endpointId: string }[]> {
+    if (events.length === 0) return [];
+    const rows = await manager.query<{ event_id: string; merchant_id: string; endpoint_id: string }[]>(
+      `WITH recorded AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[])
+                WITH ORDINALITY AS event (id, merchant_id, type, source_event_id, data, position)
+       ), inserted AS (
          INSERT INTO merchant_events (id, merchant_id, type, source_event_id, data)
-         VALUES ($1, $2, $3, $4, $5::jsonb)
+         SELECT id, merchant_id, type, source_event_id, data FROM recorded ORDER BY position
        )
-       SELECT id FROM webhook_endpoints
-        WHERE merchant_id = $2 AND deleted_at IS NULL AND ('*' = ANY (enabled_events) OR $3 = ANY (enabled_events))`,
-      [event.id, event.merchantId, event.type, event.sourceEventId, JSON.stringify(event.data)],
+       SELECT recorded.id AS event_id, recorded.merchant_id, endpoint.id AS endpoint_id
+         FROM recorded
+         JOIN webhook_endpoints AS endpoint
+           ON endpoint.merchant_id = recorded.merchant_id AND endpoint.deleted_at IS NULL
+          AND ('*' = ANY (endpoint.enabled_events) OR recorded.type = ANY (endpoint.enabled_events))
+        ORDER BY recorded.position`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.merchantId),
+        events.map((event) => event.type),
+        events.map((event) => event.sourceEventId),
+        events.map((event) => JSON.stringify(event.data)),
+      ],
     );
-    return rows.map((row) => row.id);
+    return rows.map((row) => ({
+      eventId: row.event_id,
+      merchantId: row.merchant_id,
+      endpointId: row.endpoint_id,
+    }));
   }
 
   findForMerchant(merchantId: string, id: string): Promise<MerchantEventEntity | null> {

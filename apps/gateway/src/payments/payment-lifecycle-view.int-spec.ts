@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, type EventData, type EventType } from '@platform/contracts';
+import { createEvent, type AnyEventEnvelope, type EventData, type EventType } from '@platform/contracts';
 import type { EventConsumers } from '@platform/service-runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
 import { CommandOutcomeEntity } from '../command-outcomes/command-outcome.entity';
@@ -82,7 +82,7 @@ async function apply<T extends EventType>(paymentId: string, sequence: number, t
     correlationId: randomUUID(),
     causationId: null,
   });
-  await db.dataSource.transaction((manager) => consumer.handle(event, manager));
+  await db.dataSource.transaction((manager) => consumer.handle(event as AnyEventEnvelope, manager));
   return event;
 }
 

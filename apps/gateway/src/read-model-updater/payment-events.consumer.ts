@@ -1,12 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CONSUMER_GROUPS, type AnyEventEnvelope, type EventEnvelope } from '@platform/contracts';
+import type { ConsumedEvent } from '@platform/kafka';
 import { EventConsumers } from '@platform/service-runtime';
 import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
 import { commandOutcomeOf } from '../domain/command-outcome';
 import { repairFor } from '../domain/command-rejection';
 import { storedNextAction } from '../domain/next-action';
-import { evolvePaymentView, type PaymentViewState } from '../domain/payment-view';
+import { evolvePaymentView } from '../domain/payment-view';
 import { toDisputeResource } from '../disputes/dispute-resource';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { MerchantEventRecorder } from '../events/merchant-event-recorder.service';
@@ -14,9 +15,21 @@ import { toPayoutResource } from '../payouts/payout-resource';
 import { PayoutsRepository } from '../payouts/payouts.repository';
 import { toRefundResource } from '../refunds/refund-resource';
 import { RefundsRepository } from '../refunds/refunds.repository';
-import { toPaymentResource } from '../read-model/payment-resource';
-import { PaymentsRepository, paymentFxOf } from '../read-model/payments.repository';
-import { ReadModelSignals } from '../read-model/read-model-signals';
+import { merchantEventOf } from '../read-model/payment-resource';
+import { PaymentsRepository, paymentViewOf } from '../read-model/payments.repository';
+import { ReadModelBatch } from './read-model-batch';
+
+/** Events that evolve a payment's view (applyToPayment). */
+const PAYMENT_VIEW_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'payment.created',
+  'payment.requires_action',
+  'payment.authorized',
+  'payment.captured',
+  'payment.canceled',
+  'payment.failed',
+  'payment.review_opened',
+  'payment.review_closed',
+] satisfies AnyEventEnvelope['type'][]);
 
 /**
  * Keeps the gateway's read models of payments, refunds, payouts and disputes up to date from the payments service's
@@ -40,25 +53,39 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     await this.consumers.start({
       ...CONSUMER_GROUPS.gatewayPayments,
       handle: (event, manager) => this.handle(event, manager),
+      handleBatch: (events, manager) => this.applyAll(events, manager),
     });
   }
 
-  /**
-   * Applies the event to the read model and, in the same transaction, records what it says of the
-   * command that caused it, so a request waiting on that command reads the effect with the outcome.
-   */
-  async handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
-    await this.apply(event, manager);
-    // Requests waiting on any of these read again once this commits (instead of polling).
-    await ReadModelSignals.notifyChanged(manager, changedIds(event));
+  /** One event in a transaction of its own (the runtime's one-by-one replay): a batch of one. */
+  handle(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+    return this.applyAll([{ event, inSpan: (work) => work() }], manager);
   }
 
-  private async apply(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
-    if (event.type === 'payment.command_rejected') return this.applyRejection(event, manager);
-    await this.applyToReadModel(event, manager);
+  /**
+   * Applies the events, in order, to the read model and, in the same transaction, records what
+   * each says of the command that caused it, so a request waiting on that command reads the effect
+   * with the outcome; requests waiting on what changed are woken when it commits.
+   */
+  async applyAll(
+    events: readonly Pick<ConsumedEvent, 'event' | 'inSpan'>[],
+    manager: EntityManager,
+  ): Promise<void> {
+    const batch = new ReadModelBatch(manager, this.payments, this.recorder, this.outcomes);
+    await batch.lockPayments(events.flatMap(({ event }) => lockedPaymentIdOf(event)));
+    for (const { event, inSpan } of events) {
+      await inSpan(() => this.apply(event, manager, batch));
+      batch.changed(changedIds(event));
+    }
+    await batch.write();
+  }
+
+  private async apply(event: AnyEventEnvelope, manager: EntityManager, batch: ReadModelBatch): Promise<void> {
+    if (event.type === 'payment.command_rejected') return this.applyRejection(event, manager, batch);
+    await this.applyToReadModel(event, manager, batch);
     const outcome = commandOutcomeOf(event);
     if (outcome?.outcome !== 'applied') return;
-    await this.outcomes.recordApplied(manager, {
+    batch.commandApplied({
       commandId: outcome.commandId,
       merchantId: event.merchantId,
       eventType: outcome.eventType,
@@ -66,7 +93,11 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     });
   }
 
-  private async applyToReadModel(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
+  private async applyToReadModel(
+    event: AnyEventEnvelope,
+    manager: EntityManager,
+    batch: ReadModelBatch,
+  ): Promise<void> {
     switch (event.type) {
       case 'payment.created':
       case 'payment.requires_action':
@@ -74,24 +105,26 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       case 'payment.captured':
       case 'payment.canceled':
       case 'payment.failed':
-        return this.applyToPayment(event, manager);
+      case 'payment.review_opened':
+      case 'payment.review_closed':
+        return this.applyToPayment(event, batch);
       case 'refund.succeeded':
       case 'refund.failed':
-        return this.applyRefund(event, manager);
+        return this.applyRefund(event, manager, batch);
       case 'payout.paid':
       case 'payout.failed':
-        return this.applyPayout(event, manager);
+        return this.applyPayout(event, manager, batch);
       case 'dispute.opened':
-        return this.openDispute(event, manager);
+        return this.openDispute(event, manager, batch);
       case 'dispute.closed':
-        return this.closeDispute(event, manager);
+        return this.closeDispute(event, manager, batch);
       default:
         return;
     }
   }
 
-  private async applyToPayment(event: AnyEventEnvelope, manager: EntityManager): Promise<void> {
-    const payment = await this.payments.findForUpdate(manager, event.aggregateId);
+  private async applyToPayment(event: AnyEventEnvelope, batch: ReadModelBatch): Promise<void> {
+    const payment = await batch.payment(event.aggregateId);
     if (payment === null || payment.merchantId !== event.merchantId) {
       // Not a payment this gateway accepted (or a mismatched merchant): nothing to show anyone.
       this.logger.warn(
@@ -99,29 +132,27 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       );
       return;
     }
-    const state: PaymentViewState = {
-      status: payment.status,
-      captureMethod: payment.captureMethod,
-      amountCapturedMinor: BigInt(payment.amountCapturedMinor),
-      fx: paymentFxOf(payment),
-      failureCode: payment.failureCode,
-      failureMessage: payment.failureMessage,
-      lastEventSequence: payment.lastEventSequence,
-    };
-    const next = evolvePaymentView(state, event);
+    const next = evolvePaymentView(paymentViewOf(payment), event);
     if (next === null) return;
     const nextAction =
       event.type === 'payment.requires_action'
         ? storedNextAction(event.data.action, event.data.expiresAt)
         : undefined;
-    // The row is locked: what was written is what a re-read would return, without the round trip.
-    const updated = await this.payments.applyView(manager, payment, next, nextAction);
-    await this.recorder.record(manager, payment.merchantId, event.type, event.id, toPaymentResource(updated));
+    const updated = batch.setView(payment, next, nextAction);
+    // Review events show the merchant the review (review.opened / review.closed).
+    const shown = merchantEventOf(event.type, updated);
+    batch.record({
+      merchantId: payment.merchantId,
+      type: shown.type,
+      sourceEventId: event.id,
+      object: shown.object,
+    });
   }
 
   private async applyRefund(
     event: EventEnvelope<'refund.succeeded'> | EventEnvelope<'refund.failed'>,
     manager: EntityManager,
+    batch: ReadModelBatch,
   ): Promise<void> {
     const succeeded = event.type === 'refund.succeeded';
     const refund = await this.refunds.settle(
@@ -135,13 +166,19 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       this.logger.warn(`${event.type} ${event.id}: no pending refund ${event.data.refundId}; ignored`);
       return;
     }
-    if (succeeded) await this.payments.addRefunded(manager, refund.paymentId, BigInt(refund.amountMinor));
-    await this.recorder.record(manager, refund.merchantId, event.type, event.id, toRefundResource(refund));
+    if (succeeded) await batch.addRefunded(refund.paymentId, BigInt(refund.amountMinor));
+    batch.record({
+      merchantId: refund.merchantId,
+      type: event.type,
+      sourceEventId: event.id,
+      object: toRefundResource(refund),
+    });
   }
 
   private async applyPayout(
     event: EventEnvelope<'payout.paid'> | EventEnvelope<'payout.failed'>,
     manager: EntityManager,
+    batch: ReadModelBatch,
   ): Promise<void> {
     const payout = await this.payouts.settle(
       manager,
@@ -154,11 +191,20 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       this.logger.warn(`${event.type} ${event.id}: no pending payout ${event.data.payoutId}; ignored`);
       return;
     }
-    await this.recorder.record(manager, payout.merchantId, event.type, event.id, toPayoutResource(payout));
+    batch.record({
+      merchantId: payout.merchantId,
+      type: event.type,
+      sourceEventId: event.id,
+      object: toPayoutResource(payout),
+    });
   }
 
-  private async openDispute(event: EventEnvelope<'dispute.opened'>, manager: EntityManager): Promise<void> {
-    const payment = await this.payments.findForUpdate(manager, event.data.paymentId);
+  private async openDispute(
+    event: EventEnvelope<'dispute.opened'>,
+    manager: EntityManager,
+    batch: ReadModelBatch,
+  ): Promise<void> {
+    const payment = await batch.payment(event.data.paymentId);
     if (payment === null || payment.merchantId !== event.merchantId) {
       this.logger.warn(
         `${event.type} ${event.id}: no payment ${event.data.paymentId} of ${event.merchantId}; ignored`,
@@ -174,7 +220,12 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       reason: event.data.reason,
     });
     if (dispute === null) return;
-    await this.recorder.record(manager, dispute.merchantId, event.type, event.id, toDisputeResource(dispute));
+    batch.record({
+      merchantId: dispute.merchantId,
+      type: event.type,
+      sourceEventId: event.id,
+      object: toDisputeResource(dispute),
+    });
   }
 
   /**
@@ -184,6 +235,7 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
   private async applyRejection(
     event: EventEnvelope<'payment.command_rejected'>,
     manager: EntityManager,
+    batch: ReadModelBatch,
   ): Promise<void> {
     const { data } = event;
     const recorded = await this.outcomes.recordRejected(manager, {
@@ -203,37 +255,34 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       case 'reopen_dispute': {
         const dispute = await this.disputes.reopenForEvidence(manager, event.merchantId, data.commandId);
         if (dispute === null) return;
-        await this.recorder.record(
-          manager,
-          dispute.merchantId,
-          'dispute.updated',
-          event.id,
-          toDisputeResource(dispute),
-        );
+        batch.record({
+          merchantId: dispute.merchantId,
+          type: 'dispute.updated',
+          sourceEventId: event.id,
+          object: toDisputeResource(dispute),
+        });
         return;
       }
       case 'fail_refund': {
         const refund = await this.refunds.failRefused(manager, event.merchantId, data.commandId, data.code);
         if (refund === null) return;
-        await this.recorder.record(
-          manager,
-          refund.merchantId,
-          'refund.failed',
-          event.id,
-          toRefundResource(refund),
-        );
+        batch.record({
+          merchantId: refund.merchantId,
+          type: 'refund.failed',
+          sourceEventId: event.id,
+          object: toRefundResource(refund),
+        });
         return;
       }
       case 'fail_payout': {
         const payout = await this.payouts.failRefused(manager, event.merchantId, data.commandId, data.code);
         if (payout === null) return;
-        await this.recorder.record(
-          manager,
-          payout.merchantId,
-          'payout.failed',
-          event.id,
-          toPayoutResource(payout),
-        );
+        batch.record({
+          merchantId: payout.merchantId,
+          type: 'payout.failed',
+          sourceEventId: event.id,
+          object: toPayoutResource(payout),
+        });
         return;
       }
       case 'none':
@@ -241,7 +290,11 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
     }
   }
 
-  private async closeDispute(event: EventEnvelope<'dispute.closed'>, manager: EntityManager): Promise<void> {
+  private async closeDispute(
+    event: EventEnvelope<'dispute.closed'>,
+    manager: EntityManager,
+    batch: ReadModelBatch,
+  ): Promise<void> {
     const dispute = await this.disputes.close(
       manager,
       event.merchantId,
@@ -252,8 +305,20 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       this.logger.warn(`${event.type} ${event.id}: no open dispute ${event.data.disputeId}; ignored`);
       return;
     }
-    await this.recorder.record(manager, dispute.merchantId, event.type, event.id, toDisputeResource(dispute));
+    batch.record({
+      merchantId: dispute.merchantId,
+      type: event.type,
+      sourceEventId: event.id,
+      object: toDisputeResource(dispute),
+    });
   }
+}
+
+/** The payment whose row the event's application locks: locked for the whole batch up front. */
+function lockedPaymentIdOf(event: AnyEventEnvelope): string[] {
+  if (PAYMENT_VIEW_EVENT_TYPES.has(event.type)) return [event.aggregateId];
+  if (event.type === 'dispute.opened') return [event.data.paymentId];
+  return [];
 }
 
 /** What a waiting request may be watching that this event changes: its aggregate, its command, its object. */

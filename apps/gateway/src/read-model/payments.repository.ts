@@ -69,48 +69,28 @@ export class PaymentsRepository {
     );
   }
 
-  /** Locks the payment's row for the rest of the consumer's transaction. */
-  findForUpdate(manager: EntityManager, paymentId: string): Promise<PaymentEntity | null> {
+  /**
+   * Locks the payments' rows for the rest of the consumer's transaction, in id order (two
+   * transactions locking overlapping sets cannot deadlock), and returns those that exist.
+   */
+  lockAll(manager: EntityManager, paymentIds: readonly string[]): Promise<PaymentEntity[]> {
+    if (paymentIds.length === 0) return Promise.resolve([]);
     return manager
       .getRepository(PaymentEntity)
       .createQueryBuilder('payment')
       .setLock('pessimistic_write')
-      .where('payment.id = :paymentId', { paymentId })
-      .getOne();
+      .where('payment.id = ANY(:paymentIds)', { paymentIds: [...new Set(paymentIds)] })
+      .orderBy('payment.id')
+      .getMany();
   }
 
-  /** Writes the view (and the next action, when given) and returns the row as it now is. */
-  async applyView(
-    manager: EntityManager,
-    payment: PaymentEntity,
-    view: PaymentViewState,
-    nextAction?: StoredNextAction,
-  ): Promise<PaymentEntity> {
-    const changes: Partial<PaymentEntity> = {
-      status: view.status,
-      amountCapturedMinor: view.amountCapturedMinor.toString(),
-      failureCode: view.failureCode,
-      failureMessage: view.failureMessage,
-      lastEventSequence: view.lastEventSequence,
-      fxSettlementCurrency: view.fx?.settlementCurrency ?? null,
-      fxRate: view.fx?.rate ?? null,
-      fxRateVersion: view.fx?.rateVersion ?? null,
-      fxAuthorizedSettlementMinor: view.fx?.authorizedSettlementMinor?.toString() ?? null,
-      fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
-      cancellationReason: view.cancellationReason,
-      review: view.review,
-      ...(nextAction === undefined ? {} : { nextAction }),
-    };
-    // TypeORM answers an UPDATE with [rows, affected count].
-    const [rows] = await manager.query<[{ updated_at: Date }[], number]>(
-      `UPDATE payments SET status = $2, amount_captured_minor = $3, failure_code = $4, failure_message = $5,
-              last_event_sequence = $6, fx_settlement_currency = $7, fx_rate = $8, fx_rate_version = $9,
-              fx_authorized_settlement_minor = $10, fx_captured_settlement_minor = $11,
-              next_action = CASE WHEN $12 THEN $13::jsonb ELSE next_action END,
-              cancellation_reason = $14, review = $15::jsonb, updated_at = now()
-        WHERE id = $1 RETURNING updated_at`,
-      [
-        payment.id,
+  /** Writes the views of locked payments (and the next action, where given) in one statement. */
+  async writeViews(manager: EntityManager, writes: readonly PaymentViewWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const columns = writes.map(({ paymentId, view, nextAction }) => {
+      const changes = paymentViewColumns(view, nextAction);
+      return [
+        paymentId,
         changes.status,
         changes.amountCapturedMinor,
         changes.failureCode,
@@ -124,15 +104,62 @@ export class PaymentsRepository {
         nextAction !== undefined,
         nextAction === undefined ? null : JSON.stringify(nextAction),
         changes.cancellationReason,
-        changes.review === null ? null : JSON.stringify(changes.review),
-      ],
-    );
-    const updatedAt = rows[0]?.updated_at;
-    if (updatedAt === undefined) throw new Error(`payment ${payment.id} vanished under its lock`);
-    return Object.assign(Object.create(PaymentEntity.prototype) as PaymentEntity, payment, changes, {
-      updatedAt,
+        changes.review === null || changes.review === undefined ? null : JSON.stringify(changes.review),
+      ] as const;
     });
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [, updated] = await manager.query<[unknown, number]>(
+      `UPDATE payments AS payment
+          SET status = view.status, amount_captured_minor = view.amount_captured_minor,
+              failure_code = view.failure_code, failure_message = view.failure_message,
+              last_event_sequence = view.last_event_sequence, fx_settlement_currency = view.fx_settlement_currency,
+              fx_rate = view.fx_rate, fx_rate_version = view.fx_rate_version,
+              fx_authorized_settlement_minor = view.fx_authorized_settlement_minor,
+              fx_captured_settlement_minor = view.fx_captured_settlement_minor,
+              next_action = CASE WHEN view.sets_next_action THEN view.next_action ELSE payment.next_action END,
+              cancellation_reason = view.cancellation_reason, review = view.review, updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[],
+                     $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::boolean[], $13::jsonb[],
+                     $14::text[], $15::jsonb[])
+              AS view (id, status, amount_captured_minor, failure_code, failure_message, last_event_sequence,
+                       fx_settlement_currency, fx_rate, fx_rate_version, fx_authorized_settlement_minor,
+                       fx_captured_settlement_minor, sets_next_action, next_action, cancellation_reason, review)
+        WHERE payment.id = view.id`,
+      Array.from({ length: 15 }, (_, index) => columns.map((row) => row[index])),
+    );
+    if (updated !== writes.length) {
+      throw new Error(`payments vanished under their locks: ${updated} of ${writes.length} updated`);
+    }
   }
+}
+
+/** A payment's view to write back, with the next action when an event set one. */
+export interface PaymentViewWrite {
+  readonly paymentId: string;
+  readonly view: PaymentViewState;
+  readonly nextAction?: StoredNextAction;
+}
+
+/** The columns a view sets, as the entity names them (what a re-read of the row would hold). */
+export function paymentViewColumns(
+  view: PaymentViewState,
+  nextAction?: StoredNextAction,
+): Partial<PaymentEntity> {
+  return {
+    status: view.status,
+    amountCapturedMinor: view.amountCapturedMinor.toString(),
+    failureCode: view.failureCode,
+    failureMessage: view.failureMessage,
+    lastEventSequence: view.lastEventSequence,
+    fxSettlementCurrency: view.fx?.settlementCurrency ?? null,
+    fxRate: view.fx?.rate ?? null,
+    fxRateVersion: view.fx?.rateVersion ?? null,
+    fxAuthorizedSettlementMinor: view.fx?.authorizedSettlementMinor?.toString() ?? null,
+    fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
+    cancellationReason: view.cancellationReason,
+    review: view.review,
+    ...(nextAction === undefined ? {} : { nextAction }),
+  };
 }
 
 /** The row as the view's state: what the next event is applied to. */

@@ -101,7 +101,9 @@ describe('webhook delivery worker', () => {
          VALUES ('evt_delivery0000000000000', $1, 'payment.captured', gen_random_uuid(), '{"object":{}}')`,
         [MERCHANT],
       );
-      await webhooks.enqueue(manager, MERCHANT, 'evt_delivery0000000000000', [ENDPOINT]);
+      await webhooks.enqueueAll(manager, [
+        { eventId: 'evt_delivery0000000000000', merchantId: MERCHANT, endpointId: ENDPOINT },
+      ]);
     });
 
     expect(await worker(false).pollOnce()).toBe(1);

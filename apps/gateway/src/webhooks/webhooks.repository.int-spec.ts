@@ -38,17 +38,21 @@ beforeAll(async () => {
   await db.dataSource.transaction(async (manager) => {
     for (let index = 0; index < 40; index += 1) {
       const eventId = `evt_queue${String(index).padStart(16, '0')}`;
-      const endpoints = await events.insertAndFindSubscribers(manager, {
-        id: eventId,
-        merchantId: MERCHANT,
-        type: 'payment.captured',
-        sourceEventId: randomUUID(),
-        data: { object: {} },
-      });
-      expect(endpoints).toEqual(['we_queue000000000000000000']);
-      await webhooks.enqueue(manager, MERCHANT, eventId, endpoints);
+      const deliveries = await events.insertAllAndFindSubscribers(manager, [
+        {
+          id: eventId,
+          merchantId: MERCHANT,
+          type: 'payment.captured',
+          sourceEventId: randomUUID(),
+          data: { object: {} },
+        },
+      ]);
+      expect(deliveries).toEqual([
+        { eventId, merchantId: MERCHANT, endpointId: 'we_queue000000000000000000' },
+      ]);
+      await webhooks.enqueueAll(manager, deliveries);
       // Enqueuing twice (a replayed event) queues nothing more.
-      await webhooks.enqueue(manager, MERCHANT, eventId, endpoints);
+      await webhooks.enqueueAll(manager, deliveries);
     }
   });
 });

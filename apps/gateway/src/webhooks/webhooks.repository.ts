@@ -136,20 +136,23 @@ export class WebhooksRepository {
   }
 
   /** Queues the event for every live endpoint of the merchant that wants its type (same transaction). */
-  /** Queues the event for each of the endpoints (those subscribed to it, see insertAndFindSubscribers). */
-  async enqueue(
+  /** Queues each event for its subscribed endpoint (pairs from insertAllAndFindSubscribers), in one statement. */
+  async enqueueAll(
     manager: EntityManager,
-    merchantId: string,
-    eventId: string,
-    endpointIds: readonly string[],
+    deliveries: readonly { eventId: string; merchantId: string; endpointId: string }[],
   ): Promise<void> {
-    if (endpointIds.length === 0) return;
+    if (deliveries.length === 0) return;
     await manager.query(
       `INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, event_id, status)
-       SELECT delivery.id, $1, delivery.endpoint_id, $2, 'pending'
-         FROM unnest($3::text[], $4::text[]) AS delivery (id, endpoint_id)
+       SELECT delivery.id, delivery.merchant_id, delivery.endpoint_id, delivery.event_id, 'pending'
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS delivery (id, merchant_id, endpoint_id, event_id)
        ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-      [merchantId, eventId, endpointIds.map(() => newWebhookDeliveryId()), endpointIds],
+      [
+        deliveries.map(() => newWebhookDeliveryId()),
+        deliveries.map((delivery) => delivery.merchantId),
+        deliveries.map((delivery) => delivery.endpointId),
+        deliveries.map((delivery) => delivery.eventId),
+      ],
     );
   }
 

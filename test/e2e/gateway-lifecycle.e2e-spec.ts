@@ -261,7 +261,10 @@ describe('gateway: multi-part capture, cancellation reasons and manual review', 
       amount_capturable: 5_000,
     });
     const tooMuch = await capture(authorized.id, { amount_to_capture: 5_001, final_capture: false });
-    expect(tooMuch).toMatchObject({ status: 400, body: { error: { code: 'amount_too_large' } } });
+    expect(tooMuch).toMatchObject({
+      status: 400,
+      body: { error: { code: 'amount_too_large', param: 'amount_to_capture' } },
+    });
     // The last capture is final by default: the 4,000 never captured is released with it.
     const last = await capture(authorized.id, { amount_to_capture: 1_000 });
     expect(last.body).toMatchObject({ status: 'succeeded', amount_captured: 6_000, amount_capturable: 0 });

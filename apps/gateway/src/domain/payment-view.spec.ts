@@ -237,6 +237,15 @@ describe('captureAmountOf', () => {
     expect(captureAmountOf({ amount: 400, amount_to_capture: 400 })).toEqual({ ok: true, amountMinor: 400n });
   });
 
+  it('names the parameter the amount came in when it is too large', () => {
+    const authorized = { status: 'requires_capture' as const, amountMinor: 1000n, amountCapturedMinor: 400n };
+    expect(checkCapture(authorized, 601n, 'amount_to_capture')).toMatchObject({
+      ok: false,
+      refusal: { status: 400, code: 'amount_too_large', param: 'amount_to_capture' },
+    });
+    expect(checkCapture(authorized, 600n, 'amount_to_capture')).toEqual({ ok: true, amountMinor: 600n });
+  });
+
   it('refuses two different amounts with a 400 naming amount_to_capture', () => {
     expect(captureAmountOf({ amount: 300, amount_to_capture: 400 })).toEqual({
       ok: false,

@@ -209,6 +209,8 @@ export function checkCapture(
     readonly amountCapturedMinor: bigint;
   },
   requestedMinor: bigint | null,
+  /** The parameter the amount came in, named by a refusal. */
+  param: 'amount' | 'amount_to_capture' = 'amount',
 ): { ok: true; amountMinor: bigint | null } | { ok: false; refusal: CommandRefusal } {
   if (payment.status !== 'requires_capture') {
     return { ok: false, refusal: unexpectedState('capture', payment.status, 'requires_capture') };
@@ -221,7 +223,7 @@ export function checkCapture(
         status: 400,
         code: 'amount_too_large',
         message: `The amount to capture (${requestedMinor}) exceeds what remains capturable (${capturableMinor}).`,
-        param: 'amount',
+        param,
       },
     };
   }

@@ -69,6 +69,7 @@ export class PaymentCommandsService {
           amountCapturedMinor: BigInt(payment.amountCapturedMinor),
         },
         requested.amountMinor,
+        request.amount_to_capture === undefined ? 'amount' : 'amount_to_capture',
       );
       if (!checked.ok) throw refusalError(checked.refusal);
       return this.send(manager, payment, merchant, correlationId, 'payment.capture', {

@@ -24,6 +24,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { CommandOutcomesSweeper } from './command-outcomes/command-outcomes.sweeper';
 import { CommandRedelivery } from './command-outcomes/command-redelivery.service';
 import { IdempotencySweeper } from './idempotency/idempotency-sweeper.service';
+import { MerchantAdminService } from './merchant-admin/merchant-admin.service';
 import { MerchantsController } from './merchant-admin/merchants.controller';
 import { MerchantsRepository } from './merchants/merchants.repository';
 import { GATEWAY_MIGRATIONS } from './migrations';
@@ -91,6 +92,7 @@ export class GatewayModule implements NestModule {
         CommandOutcomesSweeper,
         CommandRedelivery,
         MerchantsRepository,
+        MerchantAdminService,
         PaymentsRepository,
         RefundsRepository,
         PayoutsRepository,

@@ -5,12 +5,14 @@ import { ControlTotalsCheck } from './control-totals/control-totals-check.servic
 import { ControlTotalsRepository } from './control-totals/control-totals.repository';
 import { PaymentEventsConsumer } from './event-posting/payment-events.consumer';
 import { PostPaymentEvent } from './event-posting/post-payment-event';
-import { JournalRepository } from './journal/journal.repository';
+import { JournalQueries } from './journal/journal-queries.repository';
+import { JournalWriter } from './journal/journal-writer.repository';
 import { LedgerStateRepository } from './journal/ledger-state.repository';
 import { LEDGER_CONFIG, type LedgerConfig } from './ledger-config';
 import { MerchantEventsConsumer } from './merchant-pricing/merchant-events.consumer';
 import { LedgerMetricsRepository } from './observability/ledger-metrics.repository';
-import { LedgerMetricsService } from './observability/ledger-metrics.service';
+import { LedgerHeadSampleJob } from './observability/ledger-head-sample.job';
+import { LedgerVerifyJob } from './observability/ledger-verify.job';
 import { LEDGER_MIGRATIONS } from './migrations';
 import { LedgerAdminController } from './read-api/ledger-admin.controller';
 import { LedgerController } from './read-api/ledger.controller';
@@ -36,7 +38,8 @@ export class LedgerModule {
       controllers: [LedgerController, LedgerAdminController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
-        JournalRepository,
+        JournalWriter,
+        JournalQueries,
         LedgerStateRepository,
         RepublishRepository,
         PostPaymentEvent,
@@ -45,7 +48,8 @@ export class LedgerModule {
         LedgerCommandsConsumer,
         MerchantEventsConsumer,
         LedgerMetricsRepository,
-        LedgerMetricsService,
+        LedgerHeadSampleJob,
+        LedgerVerifyJob,
         ControlTotalsRepository,
         ControlReportsConsumer,
         ControlTotalsCheck,

@@ -5,7 +5,8 @@ export * from './platform-options';
 export * from './platform.module';
 export * from './kafka-connection';
 export * from './event-consumers';
-export * from './periodic-task';
+// PeriodicTask stays internal: services schedule work by extending PeriodicJob.
+export type { PeriodicTaskLogger } from './periodic-task';
 export * from './periodic-job';
 export * from './run-service';
 export * from './openapi-document';

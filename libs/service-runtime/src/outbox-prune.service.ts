@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OutboxPruner } from '@platform/db';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicJob, type PeriodicJobSchedule } from './periodic-job';
 import { PLATFORM_OPTIONS, outboxRetentionHours, type PlatformOptions } from './platform-options';
 
 /** How often a pass runs; one pass deletes at most OutboxPruner's batch size times batches. */
@@ -19,38 +13,32 @@ export const OUTBOX_PRUNE_INTERVAL_MS = 10 * 60_000;
  * Every instance runs it; two at once skip each other's rows.
  */
 @Injectable()
-export class OutboxPruneService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OutboxPruneService extends PeriodicJob {
   private readonly logger = new Logger('OutboxPrune');
   private readonly pruner: OutboxPruner;
-  private readonly task: PeriodicTask;
+  private readonly retentionHours: number;
 
   constructor(
     @Inject(DataSource) dataSource: DataSource,
     @Inject(PLATFORM_OPTIONS) options: PlatformOptions,
   ) {
+    super();
     const retentionHours = outboxRetentionHours(options);
     if (retentionHours === null) {
       throw new Error('OutboxPruneService registered for a service that keeps its outbox');
     }
+    this.retentionHours = retentionHours;
     this.pruner = new OutboxPruner(dataSource, { retentionHours });
-    this.task = new PeriodicTask({
-      name: 'outbox prune',
-      intervalMs: OUTBOX_PRUNE_INTERVAL_MS,
-      logger: this.logger,
-      pass: async () => {
-        const deleted = await this.pruner.pruneOnce();
-        if (deleted > 0) {
-          this.logger.log(`deleted ${deleted} published outbox rows older than ${retentionHours} h`);
-        }
-      },
-    });
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
+  protected schedule(): PeriodicJobSchedule {
+    return { name: 'outbox prune', intervalMs: OUTBOX_PRUNE_INTERVAL_MS, logger: this.logger };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  protected async runPass(): Promise<void> {
+    const deleted = await this.pruner.pruneOnce();
+    if (deleted > 0) {
+      this.logger.log(`deleted ${deleted} published outbox rows older than ${this.retentionHours} h`);
+    }
   }
 }

@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { readOutboxBacklog } from '@platform/db';
 import { observeDatabasePool, recordOutboxBacklog, type DatabasePoolFigures } from '@platform/telemetry';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicJob, type PeriodicJobSchedule } from './periodic-job';
 
 /** Outbox backlog sampling: often enough for a "relay stuck for minutes" alert, cheap (two index reads). */
 export const OUTBOX_SAMPLE_INTERVAL_MS = 10_000;
@@ -39,26 +33,30 @@ export function poolFigures(dataSource: DataSource): DatabasePoolFigures | null 
  * sampled every OUTBOX_SAMPLE_INTERVAL_MS, and the connection pool, read at each scrape.
  */
 @Injectable()
-export class RuntimeMetricsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly task: PeriodicTask;
+export class RuntimeMetricsService extends PeriodicJob {
+  private readonly logger = new Logger('RuntimeMetrics');
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
-    this.task = new PeriodicTask({
-      name: 'outbox backlog sample',
-      intervalMs: OUTBOX_SAMPLE_INTERVAL_MS,
-      logger: new Logger('RuntimeMetrics'),
-      pass: () => this.sampleOutbox(),
-    });
+    super();
   }
 
-  onApplicationBootstrap(): void {
+  protected schedule(): PeriodicJobSchedule {
+    return { name: 'outbox backlog sample', intervalMs: OUTBOX_SAMPLE_INTERVAL_MS, logger: this.logger };
+  }
+
+  protected runPass(): Promise<unknown> {
+    return this.sampleOutbox();
+  }
+
+  override onApplicationBootstrap(): void {
     observeDatabasePool(() => poolFigures(this.dataSource));
+    // The backlog gauge is set at boot, not one interval later.
     void this.sampleOutbox().catch(() => undefined);
-    this.task.start();
+    super.onApplicationBootstrap();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  override async beforeApplicationShutdown(): Promise<void> {
+    await super.beforeApplicationShutdown();
     observeDatabasePool(() => null);
   }
 

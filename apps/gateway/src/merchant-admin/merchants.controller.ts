@@ -16,6 +16,7 @@ import {
   type PricingResource,
 } from '../merchants/merchant-pricing';
 import { MerchantsRepository } from '../merchants/merchants.repository';
+import { MerchantAdminService } from './merchant-admin.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { Documented } from '../openapi/documented';
 import {
@@ -54,6 +55,7 @@ export class MerchantsController {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly merchants: MerchantsRepository,
+    private readonly merchantAdmin: MerchantAdminService,
     private readonly apiKeys: ApiKeysRepository,
   ) {}
 
@@ -74,7 +76,7 @@ export class MerchantsController {
   ): Promise<MerchantResource & { api_key: string }> {
     const apiKey = newApiKey();
     const pricing = pricingFromRequest(body.pricing ?? []);
-    const merchant = await this.merchants.insert(
+    const merchant = await this.merchantAdmin.onboard(
       {
         id: newMerchantId(),
         name: body.name,
@@ -126,7 +128,7 @@ export class MerchantsController {
     @Req() request: Request,
   ): Promise<MerchantResource> {
     const merchant = MERCHANT_ID.test(id)
-      ? await this.merchants.update(
+      ? await this.merchantAdmin.update(
           id,
           {
             ...(body.name === undefined ? {} : { name: body.name }),

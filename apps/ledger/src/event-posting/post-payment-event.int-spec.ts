@@ -3,7 +3,8 @@ import { type AnyEventEnvelope, type EventData, type EventType } from '@platform
 import { markEventProcessed } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { createMigratedDatabase, testEvent, type MigratedDatabase } from '@platform/testing';
-import { JournalRepository } from '../journal/journal.repository';
+import { JournalQueries } from '../journal/journal-queries.repository';
+import { JournalWriter } from '../journal/journal-writer.repository';
 import { LedgerStateRepository } from '../journal/ledger-state.repository';
 import { LEDGER_MIGRATIONS } from '../migrations';
 import { PostPaymentEvent } from './post-payment-event';
@@ -11,7 +12,7 @@ import { PostPaymentEvent } from './post-payment-event';
 /** The whole lifecycle through the consumer's use case against Postgres (no broker needed here). */
 describe('PostPaymentEvent against Postgres', () => {
   let migrated: MigratedDatabase;
-  let journal: JournalRepository;
+  let journalQueries: JournalQueries;
   let state: LedgerStateRepository;
   let post: PostPaymentEvent;
   const merchantId = 'mer_lifecycle0001';
@@ -22,9 +23,9 @@ describe('PostPaymentEvent against Postgres', () => {
       entities: [],
       migrations: LEDGER_MIGRATIONS,
     });
-    journal = new JournalRepository(migrated.dataSource);
+    journalQueries = new JournalQueries(migrated.dataSource);
     state = new LedgerStateRepository(migrated.dataSource);
-    post = new PostPaymentEvent(journal, state);
+    post = new PostPaymentEvent(new JournalWriter(), journalQueries, state);
   });
 
   afterAll(async () => {
@@ -55,7 +56,7 @@ describe('PostPaymentEvent against Postgres', () => {
   }
 
   async function balance(code: string): Promise<bigint | null> {
-    return (await journal.balance(code, { kind: 'now' }))?.balanceMinor ?? null;
+    return (await journalQueries.balance(code, { kind: 'now' }))?.balanceMinor ?? null;
   }
 
   const payment = {
@@ -232,9 +233,10 @@ describe('PostPaymentEvent against Postgres', () => {
       'settlement',
     ]);
     expect(posted.map((e) => e.data.sequence)).toEqual(posted.map((_, i) => String(i + 1)));
-    const report = await journal.verify();
+    const report = await journalQueries.verify();
     expect(report).toMatchObject({ ok: true, balanceMismatches: [] });
-    for (const c of (await journal.trialBalance()).currencies) expect(c.debitsMinor).toBe(c.creditsMinor);
+    for (const c of (await journalQueries.trialBalance()).currencies)
+      expect(c.debitsMinor).toBe(c.creditsMinor);
   });
 
   it('posts an FX capture with one balanced leg per currency and the rate recorded', async () => {
@@ -255,12 +257,12 @@ describe('PostPaymentEvent against Postgres', () => {
         (e.data.context as { paymentId?: string }).paymentId === fxPaymentId && e.data.kind === 'capture',
     );
     expect((capture?.data.context as { fx?: unknown }).fx).toEqual(fx);
-    const entry = await journal.findById(capture?.data.entryId as string);
+    const entry = await journalQueries.findById(capture?.data.entryId as string);
     expect(entry?.details).toMatchObject({ fxRate: '1.085', fxRateVersion: 'v7' });
     expect(
       entry?.postings.filter((p) => p.accountCode.startsWith('fx_position:')).map((p) => p.amountMinor),
     ).toEqual([-10_000n, 10_850n]);
-    expect((await journal.verify()).ok).toBe(true);
+    expect((await journalQueries.verify()).ok).toBe(true);
   });
 
   it('posts a batch in one transaction as one by one would: later events see earlier ones, a payout refused for its balance leaves room for the next', async () => {
@@ -294,7 +296,7 @@ describe('PostPaymentEvent against Postgres', () => {
       ofMerchant('payout.requested', payout('po_batchposting02', '9680'), batchMerchant),
       ofMerchant('payout.paid', payout('po_batchposting02', '9680'), batchMerchant),
     ];
-    const head = await journal.digest();
+    const head = await journalQueries.digest();
     const rejectedBefore = (await outbox('ledger.entry_rejected')).length;
     await migrated.dataSource.transaction((manager) =>
       post.executeBatch(
@@ -328,7 +330,7 @@ describe('PostPaymentEvent against Postgres', () => {
       `SELECT settlement_id FROM captures WHERE capture_id = 'cap_batchposting01'`,
     );
     expect(capture?.settlement_id).toBe('stl_batchposting01');
-    expect(await journal.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
+    expect(await journalQueries.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
   });
 
   it('settles a refund posted earlier in the same batch, once, and leaves its processor owed nothing', async () => {
@@ -379,7 +381,7 @@ describe('PostPaymentEvent against Postgres', () => {
         sourceEventType: 'settlement.reported',
       },
     ]);
-    expect(await journal.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
+    expect(await journalQueries.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
   });
 
   it('skips an event already in the journal and refuses its id reused with other content, writing nothing', async () => {
@@ -404,7 +406,7 @@ describe('PostPaymentEvent against Postgres', () => {
     );
     expect(entries.map((e) => e.kind)).toEqual(['authorization_hold', 'capture']);
 
-    const head = await journal.digest();
+    const head = await journalQueries.digest();
     const elsewhere = event(
       'payment.authorized',
       { ...payment, paymentId: 'pay_batchposting0004' },
@@ -424,7 +426,7 @@ describe('PostPaymentEvent against Postgres', () => {
         ),
       ),
     ).rejects.toThrow(UnprocessableEventError);
-    expect(await journal.digest()).toEqual(head);
+    expect(await journalQueries.digest()).toEqual(head);
   });
 
   /** A simulated-a USD settlement of nothing, to be given its items and totals. */

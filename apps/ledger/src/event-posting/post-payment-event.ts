@@ -10,13 +10,14 @@ import { firstBreachedGuard } from '../domain/balance-guards';
 import { InsufficientBalanceError, LedgerRuleError } from '../domain/ledger-error';
 import type { Posted, RejectReason } from '../domain/posting-rules';
 import { StateSnapshot, mergeStateKeys, type StoredState } from '../domain/state-snapshot';
+import { JournalQueries } from '../journal/journal-queries.repository';
 import {
-  JournalRepository,
+  JournalWriter,
   balancesOf,
   type AppendedEntry,
   type LockedAccounts,
-  type StoredEntry,
-} from '../journal/journal.repository';
+} from '../journal/journal-writer.repository';
+import type { StoredEntry } from '../journal/stored-entry';
 import { LedgerStateRepository } from '../journal/ledger-state.repository';
 import { ruleFor, stateKeysOf, type RejectionIds, type Ruling } from '../domain/payment-event-rules';
 
@@ -68,7 +69,8 @@ export class PostPaymentEvent {
   private readonly logger = new Logger('PostPaymentEvent');
 
   constructor(
-    private readonly journal: JournalRepository,
+    private readonly journalWriter: JournalWriter,
+    private readonly journalQueries: JournalQueries,
     private readonly state: LedgerStateRepository,
   ) {}
 
@@ -109,7 +111,7 @@ export class PostPaymentEvent {
     // Both reads are sent at once; the trace contexts are taken while the database answers.
     const reading = Promise.all([
       this.state.lock(manager, mergeStateKeys(moving.map((e) => e.keys))),
-      this.journal.findBySourceEvents(
+      this.journalQueries.findBySourceEvents(
         manager,
         moving.map(({ event }) => event.id),
       ),
@@ -132,7 +134,7 @@ export class PostPaymentEvent {
       const unlocked = posts
         .flatMap((p) => p.posted.entry.postings.map((line) => line.account))
         .filter((account) => !locked.has(account.code));
-      const locking = unlocked.length > 0 ? this.journal.lockAccounts(manager, unlocked) : null;
+      const locking = unlocked.length > 0 ? this.journalWriter.lockAccounts(manager, unlocked) : null;
       locking?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       // Built and validated while the accounts' locks are awaited: only the chain position
       // (sequence, hash, aggregate sequence) is left to fill in once they are held.
@@ -147,7 +149,7 @@ export class PostPaymentEvent {
         refused.set(refusedPost.event, breached.error);
         continue;
       }
-      const entries = await this.journal.chainEntries(
+      const entries = await this.journalWriter.chainEntries(
         manager,
         posts.map((p, i) => ({
           draft: p.posted.entry,
@@ -156,7 +158,7 @@ export class PostPaymentEvent {
         })),
       );
       const writing = Promise.all([
-        this.journal.writeEntries(manager, entries, locked),
+        this.journalWriter.writeEntries(manager, entries, locked),
         this.state.write(manager, state.writes()),
         appendTracedToOutbox(manager, placeInChain(drafts.traced, entries)),
       ]);

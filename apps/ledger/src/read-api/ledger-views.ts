@@ -2,10 +2,10 @@ import type {
   AccountBalanceAt,
   AccountStatement,
   LedgerDigest,
-  StoredEntry,
   TrialBalanceSnapshot,
   VerifyReport,
-} from '../journal/journal.repository';
+} from '../journal/journal-queries.repository';
+import type { StoredEntry } from '../journal/stored-entry';
 
 /** The read API's JSON: snake_case, every amount and sequence a string of integers. */
 export function entryView(entry: StoredEntry) {

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiError, bearerTokenGuard } from '@platform/service-runtime';
 import { LEDGER_CONFIG } from '../ledger-config';
 import { ControlTotalsRepository } from '../control-totals/control-totals.repository';
-import { JournalRepository, type BalanceAsOf } from '../journal/journal.repository';
+import { JournalQueries, type BalanceAsOf } from '../journal/journal-queries.repository';
 import { recordVerifyResult } from '../observability/ledger-metrics';
 import { BalanceQueryDto, ControlQueryDto, StatementQueryDto } from './ledger-requests.dto';
 import {
@@ -23,7 +23,7 @@ const CONTROL_DIFFERENCES_LIMIT = 1_000;
 @UseGuards(bearerTokenGuard(LEDGER_CONFIG, 'ADMIN_TOKEN'))
 export class LedgerController {
   constructor(
-    private readonly journal: JournalRepository,
+    private readonly journalQueries: JournalQueries,
     private readonly control: ControlTotalsRepository,
   ) {}
 
@@ -54,12 +54,12 @@ export class LedgerController {
 
   @Get('trial-balance')
   async trialBalance() {
-    return trialBalanceView(await this.journal.trialBalance());
+    return trialBalanceView(await this.journalQueries.trialBalance());
   }
 
   @Get('entries/:id')
   async entry(@Param('id') id: string) {
-    const entry = UUID.test(id) ? await this.journal.findById(id.toLowerCase()) : null;
+    const entry = UUID.test(id) ? await this.journalQueries.findById(id.toLowerCase()) : null;
     if (entry === null) throw ApiError.notFound('ledger entry', id);
     return entryView(entry);
   }
@@ -92,7 +92,7 @@ export class LedgerController {
       }
       asOf = { kind: 'time', at };
     }
-    const balance = await this.journal.balance(code, asOf);
+    const balance = await this.journalQueries.balance(code, asOf);
     if (balance === null) throw ApiError.notFound('account', code, 'code');
     return balanceView(balance);
   }
@@ -100,7 +100,7 @@ export class LedgerController {
   /** Postings of an account in sequence order, paginated by sequence (starting_after). */
   @Get('accounts/:code/statement')
   async statement(@Param('code') code: string, @Query() query: StatementQueryDto) {
-    const statement = await this.journal.statement(
+    const statement = await this.journalQueries.statement(
       code,
       BigInt(query.starting_after ?? '0'),
       query.limit ?? STATEMENT_LIMIT_DEFAULT,
@@ -112,13 +112,13 @@ export class LedgerController {
   /** The head of the hash chain: keep it, and later prove that history up to it was not rewritten. */
   @Get('digest')
   async digest() {
-    return digestView(await this.journal.digest());
+    return digestView(await this.journalQueries.digest());
   }
 
   /** Recomputes the whole chain; names the first broken link. */
   @Get('verify')
   async verify() {
-    const report = await this.journal.verify();
+    const report = await this.journalQueries.verify();
     recordVerifyResult(report);
     return verifyView(report);
   }

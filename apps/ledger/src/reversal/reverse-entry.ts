@@ -6,7 +6,9 @@ import { createEvent } from '@platform/contracts';
 import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
 import { postReversal } from '../domain/posting-rules';
-import { JournalRepository, type StoredEntry } from '../journal/journal.repository';
+import { JournalQueries } from '../journal/journal-queries.repository';
+import { JournalWriter } from '../journal/journal-writer.repository';
+import type { StoredEntry } from '../journal/stored-entry';
 
 /**
  * An operator's correction: the original's postings negated, in a new entry that names it. It
@@ -17,11 +19,12 @@ import { JournalRepository, type StoredEntry } from '../journal/journal.reposito
 export class ReverseEntry {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly journal: JournalRepository,
+    private readonly journalQueries: JournalQueries,
+    private readonly journalWriter: JournalWriter,
   ) {}
 
   async execute(entryId: string, reason: string): Promise<StoredEntry> {
-    const original = await this.journal.findById(entryId);
+    const original = await this.journalQueries.findById(entryId);
     if (original === null) throw ApiError.notFound('ledger entry', entryId);
     if (original.kind === 'reversal') {
       throw new ApiError(
@@ -49,7 +52,7 @@ export class ReverseEntry {
     );
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const entry = await this.journal.append(manager, draft, randomUUID());
+        const entry = await this.journalWriter.append(manager, draft, randomUUID());
         const first = entry.postings[0];
         const grossAmountMinor = entry.postings
           .filter((p) => p.currency === first?.currency && p.amountMinor > 0n)

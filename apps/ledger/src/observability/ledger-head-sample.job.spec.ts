@@ -1,9 +1,7 @@
 import { metricsRegistry } from '@platform/telemetry';
-import type { JournalRepository } from '../journal/journal.repository';
-import type { LedgerConfig } from '../ledger-config';
 import { ledgerEntriesPostedTotal } from './ledger-metrics';
 import type { LedgerMetricsRepository } from './ledger-metrics.repository';
-import { LedgerMetricsService } from './ledger-metrics.service';
+import { LedgerHeadSampleJob } from './ledger-head-sample.job';
 
 /** A journal of entries by sequence (index 0 is sequence 1), read the way the repository reads it. */
 class JournalFigures {
@@ -32,11 +30,7 @@ describe('ledger metrics', () => {
   it('counts entries posted after the first sample by kind, and follows the head', async () => {
     const journal = new JournalFigures();
     journal.kinds = ['capture', 'capture', 'refund'];
-    const service = new LedgerMetricsService(
-      journal as unknown as LedgerMetricsRepository,
-      {} as JournalRepository,
-      { LEDGER_VERIFY_INTERVAL_MINUTES: 0 } as LedgerConfig,
-    );
+    const service = new LedgerHeadSampleJob(journal as unknown as LedgerMetricsRepository);
     await service.sampleHead();
     // History before the first sample is the head gauge's business, not the rate's.
     expect(await posted('capture')).toBe(0);

@@ -8,16 +8,18 @@ import type { JournalEntryDraft } from '../domain/journal-entry';
 import { postCapture } from '../domain/posting-rules';
 import { defaultPricing } from '../domain/pricing';
 import { LEDGER_MIGRATIONS } from '../migrations';
-import { JournalRepository } from './journal.repository';
+import { JournalQueries } from './journal-queries.repository';
+import { JournalWriter } from './journal-writer.repository';
 
 const CONCURRENT_CAPTURES = 60;
 /** Enough connections for every concurrent capture's transaction to run at once. */
 const POOL_SIZE = 20;
 
-describe('JournalRepository against Postgres', () => {
+describe('the journal (JournalWriter, JournalQueries) against Postgres', () => {
   let migrated: MigratedDatabase;
   let dataSource: DataSource;
-  let journal: JournalRepository;
+  let journalWriter: JournalWriter;
+  let journalQueries: JournalQueries;
 
   beforeAll(async () => {
     migrated = await createMigratedDatabase(
@@ -26,7 +28,8 @@ describe('JournalRepository against Postgres', () => {
       POOL_SIZE,
     );
     dataSource = migrated.dataSource;
-    journal = new JournalRepository(dataSource);
+    journalWriter = new JournalWriter();
+    journalQueries = new JournalQueries(dataSource);
   });
 
   afterAll(async () => {
@@ -55,7 +58,7 @@ describe('JournalRepository against Postgres', () => {
   it('posts concurrent captures with a gapless sequence, an intact chain and balances equal to the postings', async () => {
     const posted = await Promise.all(
       Array.from({ length: CONCURRENT_CAPTURES }, (_, i) =>
-        dataSource.transaction((manager) => journal.append(manager, capture(i).entry, randomUUID())),
+        dataSource.transaction((manager) => journalWriter.append(manager, capture(i).entry, randomUUID())),
       ),
     );
     expect(posted.map((e) => e.sequence).sort((a, b) => (a < b ? -1 : 1))).toEqual(
@@ -67,13 +70,13 @@ describe('JournalRepository against Postgres', () => {
     const ids = await dataSource.query<{ id: string }[]>('SELECT id FROM journal_entries ORDER BY sequence');
     let previous = GENESIS_HASH;
     for (const { id } of ids) {
-      const stored = await journal.findById(id);
+      const stored = await journalQueries.findById(id);
       if (stored === null) throw new Error(`entry ${id} vanished`);
       expect(stored.previousHash).toBe(previous);
       expect(entryHash(previous, stored)).toBe(stored.hash);
       previous = stored.hash;
     }
-    expect(await journal.digest()).toEqual({ sequence: BigInt(CONCURRENT_CAPTURES), hash: previous });
+    expect(await journalQueries.digest()).toEqual({ sequence: BigInt(CONCURRENT_CAPTURES), hash: previous });
 
     // Cached balances equal the fold of the postings; each currency sums to zero.
     const mismatches = await dataSource.query<unknown[]>(
@@ -81,8 +84,12 @@ describe('JournalRepository against Postgres', () => {
         GROUP BY a.id HAVING a.balance_minor <> coalesce(sum(p.amount_minor), 0)`,
     );
     expect(mismatches).toEqual([]);
-    expect(await journal.verify()).toMatchObject({ ok: true, firstBroken: null, balanceMismatches: [] });
-    const trial = await journal.trialBalance();
+    expect(await journalQueries.verify()).toMatchObject({
+      ok: true,
+      firstBroken: null,
+      balanceMismatches: [],
+    });
+    const trial = await journalQueries.trialBalance();
     expect(trial.currencies.map((c) => c.currency)).toEqual(['JPY', 'USD']);
     for (const c of trial.currencies) expect(c.debitsMinor).toBe(c.creditsMinor);
     expect(trial.asOf.sequence).toBe(BigInt(CONCURRENT_CAPTURES));
@@ -90,21 +97,25 @@ describe('JournalRepository against Postgres', () => {
 
   it('refuses a second entry for the same source event', async () => {
     const sourceEventId = randomUUID();
-    await dataSource.transaction((manager) => journal.append(manager, capture(1).entry, sourceEventId));
+    await dataSource.transaction((manager) => journalWriter.append(manager, capture(1).entry, sourceEventId));
     await expect(
-      dataSource.transaction((manager) => journal.append(manager, capture(2).entry, sourceEventId)),
+      dataSource.transaction((manager) => journalWriter.append(manager, capture(2).entry, sourceEventId)),
     ).rejects.toThrow(/journal_entries_source_event_id_key|duplicate key/);
   });
 
   it('counts the entries of a payment for the event aggregate sequence', async () => {
     const entry = capture(1_000).entry;
-    const first = await dataSource.transaction((manager) => journal.append(manager, entry, randomUUID()));
-    const second = await dataSource.transaction((manager) => journal.append(manager, entry, randomUUID()));
+    const first = await dataSource.transaction((manager) =>
+      journalWriter.append(manager, entry, randomUUID()),
+    );
+    const second = await dataSource.transaction((manager) =>
+      journalWriter.append(manager, entry, randomUUID()),
+    );
     expect([first.aggregateEntryCount, second.aggregateEntryCount]).toEqual([1, 2]);
   });
 
   it('refuses a guarded entry that would take an account below zero, writing nothing', async () => {
-    const before = await journal.digest();
+    const before = await journalQueries.digest();
     const draft = capture(7).entry;
     const merchantLine = draft.postings.find((p) => p.account.code.startsWith('merchant_pending:'));
     if (merchantLine === undefined) throw new Error('no merchant line');
@@ -115,24 +126,24 @@ describe('JournalRepository against Postgres', () => {
     };
     await expect(
       dataSource.transaction((manager) =>
-        journal.append(manager, reversed, randomUUID(), [{ accountCode: merchantLine.account.code }]),
+        journalWriter.append(manager, reversed, randomUUID(), [{ accountCode: merchantLine.account.code }]),
       ),
     ).rejects.toThrow(/requested/);
-    expect(await journal.digest()).toEqual(before);
+    expect(await journalQueries.digest()).toEqual(before);
   });
 
   it('appends several entries at once: consecutive sequences, one linked chain, balances summed per account', async () => {
-    const before = await journal.digest();
+    const before = await journalQueries.digest();
     const drafts = [2_001, 2_002, 2_001, 2_003].map((i) => capture(i).entry);
     const balancesBefore = await dataSource.query<{ code: string; balance_minor: string }[]>(
       'SELECT code, balance_minor FROM accounts',
     );
     const appended = await dataSource.transaction(async (manager) => {
-      const locked = await journal.lockAccounts(
+      const locked = await journalWriter.lockAccounts(
         manager,
         drafts.flatMap((d) => d.postings.map((p) => p.account)),
       );
-      return journal.appendLocked(
+      return journalWriter.appendLocked(
         manager,
         drafts.map((draft) => ({ draft, sourceEventId: randomUUID() })),
         locked,
@@ -142,12 +153,12 @@ describe('JournalRepository against Postgres', () => {
     expect(appended.map((e) => e.aggregateEntryCount)).toEqual([1, 1, 2, 1]);
     let previous = before.hash;
     for (const entry of appended) {
-      const stored = await journal.findById(entry.id);
+      const stored = await journalQueries.findById(entry.id);
       expect(stored?.previousHash).toBe(previous);
       expect(stored === null ? null : entryHash(previous, stored)).toBe(entry.hash);
       previous = entry.hash;
     }
-    expect(await journal.digest()).toEqual({ sequence: before.sequence + 4n, hash: previous });
+    expect(await journalQueries.digest()).toEqual({ sequence: before.sequence + 4n, hash: previous });
     // The same account posted by several entries of the batch moved by their sum.
     const feeCode = 'fee_revenue:USD';
     const feeBefore = BigInt(balancesBefore.find((b) => b.code === feeCode)?.balance_minor ?? '0');
@@ -158,12 +169,14 @@ describe('JournalRepository against Postgres', () => {
     expect(drafts.filter((d) => d.postings.some((p) => p.account.code === feeCode)).length).toBeGreaterThan(
       1,
     );
-    expect((await journal.balance(feeCode, { kind: 'now' }))?.balanceMinor).toBe(feeBefore + feePosted);
-    expect(await journal.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
+    expect((await journalQueries.balance(feeCode, { kind: 'now' }))?.balanceMinor).toBe(
+      feeBefore + feePosted,
+    );
+    expect(await journalQueries.verify()).toMatchObject({ ok: true, balanceMismatches: [] });
   });
 
   it('lets the head advance over several linked entries at once, never over a gap or a broken link', async () => {
-    const head = await journal.digest();
+    const head = await journalQueries.digest();
     const hash = (n: number) => n.toString(16).padStart(64, '0');
     /** Inserts rows linked as told, moves the head onto the last, and rolls everything back. */
     async function advance(links: readonly { offset: bigint; previousHash: string; hash: string }[]) {
@@ -219,7 +232,7 @@ describe('JournalRepository against Postgres', () => {
       ]),
     ).toMatch(refused);
     expect(await advance([{ offset: 1n, previousHash: hash(9), hash: hash(1) }])).toMatch(refused);
-    expect(await journal.digest()).toEqual(head);
+    expect(await journalQueries.digest()).toEqual(head);
   });
 
   it('refuses, in the database, an entry that does not balance, has one posting or none, or refers to what does not exist', async () => {
@@ -309,24 +322,24 @@ describe('JournalRepository against Postgres', () => {
 
   it('answers balances at a sequence and statements with running balances', async () => {
     const code = capture(0).entry.postings[0]?.account.code ?? '';
-    const now = await journal.balance(code, { kind: 'now' });
-    const statement = await journal.statement(code, 0n, 1_000);
+    const now = await journalQueries.balance(code, { kind: 'now' });
+    const statement = await journalQueries.statement(code, 0n, 1_000);
     if (now === null || statement === null) throw new Error(`account ${code} is missing`);
     const last = statement.lines.at(-1);
     expect(last?.balanceAfterMinor).toBe(now.balanceMinor);
     const first = statement.lines[0];
     if (first === undefined) throw new Error('empty statement');
-    expect((await journal.balance(code, { kind: 'sequence', sequence: first.sequence }))?.balanceMinor).toBe(
-      first.amountMinor,
-    );
-    expect((await journal.balance(code, { kind: 'sequence', sequence: 0n }))?.balanceMinor).toBe(0n);
-    expect((await journal.balance(code, { kind: 'time', at: new Date(0) }))?.balanceMinor).toBe(0n);
-    const page = await journal.statement(code, 0n, 1);
+    expect(
+      (await journalQueries.balance(code, { kind: 'sequence', sequence: first.sequence }))?.balanceMinor,
+    ).toBe(first.amountMinor);
+    expect((await journalQueries.balance(code, { kind: 'sequence', sequence: 0n }))?.balanceMinor).toBe(0n);
+    expect((await journalQueries.balance(code, { kind: 'time', at: new Date(0) }))?.balanceMinor).toBe(0n);
+    const page = await journalQueries.statement(code, 0n, 1);
     expect(page?.hasMore).toBe(statement.lines.length > 1);
   });
 
   it('verify names the first link altered behind the ledger’s back', async () => {
-    expect((await journal.verify()).ok).toBe(true);
+    expect((await journalQueries.verify()).ok).toBe(true);
     const [target] = await dataSource.query<{ id: string; sequence: string }[]>(
       'SELECT id, sequence FROM journal_entries ORDER BY sequence OFFSET 4 LIMIT 1',
     );
@@ -346,7 +359,7 @@ describe('JournalRepository against Postgres', () => {
     } finally {
       await superuser.end();
     }
-    const report = await journal.verify();
+    const report = await journalQueries.verify();
     expect(report.ok).toBe(false);
     expect(report.firstBroken).toEqual({
       sequence: BigInt(target.sequence),

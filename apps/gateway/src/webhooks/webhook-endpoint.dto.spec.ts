@@ -38,7 +38,9 @@ describe('CreateWebhookEndpointDto', () => {
           param: 'enabled_events',
         },
       });
-      expect((answer?.body as { error: { message: string } }).error.message).toMatch(/^Invalid enabled_events: /);
+      expect((answer?.body as { error: { message: string } }).error.message).toMatch(
+        /^Invalid enabled_events: /,
+      );
     },
   );
 });

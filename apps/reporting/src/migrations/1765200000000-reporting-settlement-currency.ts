@@ -69,7 +69,7 @@ export class ReportingSettlementCurrency1765200000000 implements MigrationInterf
     // Two rows differing only by settlement currency would collide under the old key: sum them.
     for (const schema of await generationSchemas(runner, 'volume')) {
       await runner.query(
-        `CREATE TEMP TABLE volume_down ON COMMIT DROP AS
+        `CREATE TEMP TABLE volume_down AS
            SELECT merchant_id, bucket, currency, payment_method, sum(gross_minor) AS gross_minor,
                   sum(fee_minor) AS fee_minor, sum(refunded_minor) AS refunded_minor,
                   sum(capture_count) AS capture_count, sum(refund_count) AS refund_count,

@@ -275,14 +275,21 @@ export const EVENT_SCHEMA = object({
   livemode: { type: 'boolean' },
 });
 
-export const CREATE_WEBHOOK_ENDPOINT_SCHEMA = object(
-  {
-    url: string({ format: 'uri', maxLength: 2048 }),
-    enabled_events: { type: 'array', items: string(), minItems: 1, maxItems: 50 },
-    description: string({ maxLength: 500 }),
-  },
-  ['url'],
-);
+/** The event types are the webhooks feature's list (domain/webhook-event-types), passed in from there. */
+export const createWebhookEndpointSchema = (eventTypes: readonly string[]): SchemaObject =>
+  object(
+    {
+      url: string({ format: 'uri', maxLength: 2048 }),
+      enabled_events: {
+        type: 'array',
+        items: string({ enum: [...eventTypes] }),
+        minItems: 1,
+        maxItems: 50,
+      },
+      description: string({ maxLength: 500 }),
+    },
+    ['url'],
+  );
 
 export const WEBHOOK_ENDPOINT_SCHEMA = object({
   id: string({ pattern: '^we_' }),

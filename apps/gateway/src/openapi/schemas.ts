@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ENABLED_EVENT_VALUES } from '../domain/webhook-event-types';
 
 /** JSON schemas of the API's bodies, as documented at /openapi.json. Kept next to nothing else. */
 
@@ -228,7 +229,12 @@ export const EVENT_SCHEMA = object({
 export const CREATE_WEBHOOK_ENDPOINT_SCHEMA = object(
   {
     url: string({ format: 'uri', maxLength: 2048 }),
-    enabled_events: { type: 'array', items: string(), minItems: 1, maxItems: 50 },
+    enabled_events: {
+      type: 'array',
+      items: string({ enum: [...ENABLED_EVENT_VALUES] }),
+      minItems: 1,
+      maxItems: 50,
+    },
     description: string({ maxLength: 500 }),
   },
   ['url'],

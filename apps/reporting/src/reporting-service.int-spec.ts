@@ -294,6 +294,24 @@ describe('reporting service against real Kafka and Postgres', () => {
       `/v1/reports/fees?merchant=${MERCHANT_C}`,
     );
     expect(fees.body.data.map((l) => [l.currency, l.fee_revenue])).toEqual([['jpy', '44376']]);
+    // The dashboard's figures are in the settlement currency, every one of them.
+    type Totals = { totals: Record<string, string | number | null> };
+    const overview = (currency: string) =>
+      get<Totals>(
+        `/v1/reports/overview?merchant=${MERCHANT_C}&currency=${currency}&from=2025-11-24&to=2025-11-24`,
+      );
+    expect((await overview('jpy')).body.totals).toMatchObject({
+      gross_amount: '1512000',
+      fee_amount: '44376',
+      refunded_amount: '378000',
+      net_amount: String(1_512_000 - 44_376 - 378_000),
+      count: 1,
+    });
+    expect((await overview('usd')).body.totals).toMatchObject({
+      gross_amount: '0',
+      fee_amount: '0',
+      count: 0,
+    });
     expect((await get<Reconciliation>('/v1/reconciliation', ADMIN_TOKEN)).body.differences).toEqual([]);
 
     // File the row the way the old fold did (everything under USD): the postings disagree.

@@ -1,5 +1,4 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ENABLED_EVENT_VALUES } from '../domain/webhook-event-types';
 
 /** JSON schemas of the API's bodies, as documented at /openapi.json. Kept next to nothing else. */
 
@@ -276,19 +275,21 @@ export const EVENT_SCHEMA = object({
   livemode: { type: 'boolean' },
 });
 
-export const CREATE_WEBHOOK_ENDPOINT_SCHEMA = object(
-  {
-    url: string({ format: 'uri', maxLength: 2048 }),
-    enabled_events: {
-      type: 'array',
-      items: string({ enum: [...ENABLED_EVENT_VALUES] }),
-      minItems: 1,
-      maxItems: 50,
+/** The event types are the webhooks feature's list (domain/webhook-event-types), passed in from there. */
+export const createWebhookEndpointSchema = (eventTypes: readonly string[]): SchemaObject =>
+  object(
+    {
+      url: string({ format: 'uri', maxLength: 2048 }),
+      enabled_events: {
+        type: 'array',
+        items: string({ enum: [...eventTypes] }),
+        minItems: 1,
+        maxItems: 50,
+      },
+      description: string({ maxLength: 500 }),
     },
-    description: string({ maxLength: 500 }),
-  },
-  ['url'],
-);
+    ['url'],
+  );
 
 export const WEBHOOK_ENDPOINT_SCHEMA = object({
   id: string({ pattern: '^we_' }),

@@ -247,6 +247,15 @@ describe('validateRuleSet', () => {
     expect(validateRuleSet(DEFAULT_RULE_SET)).toEqual([]);
   });
 
+  it('refuses a threshold currency that is not an ISO 4217 code, and accepts one that is', () => {
+    const withCurrency = (currency: string) =>
+      validateRuleSet({ version: 'v', rules: [rule('amount_above', { amountMinor: 1n, currency })] });
+    expect(withCurrency('XYZ')).toEqual([
+      'rule amount-above-rule: currency must be an upper-case ISO 4217 code',
+    ]);
+    expect(withCurrency('KWD')).toEqual([]);
+  });
+
   it('names every problem', () => {
     const problems = validateRuleSet({
       version: '',

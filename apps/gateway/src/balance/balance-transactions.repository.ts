@@ -2,21 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import {
-  carryoverPair,
-  sweep,
+  executeMove,
   type BalanceMove,
-  type BalanceTransactionStatus,
   type MerchantEntryPlan,
+  type MoveStore,
   type NewBalanceTransaction,
-  type PoolRow,
 } from '../domain/balance-transactions';
 import { newBalanceTransactionId } from '../domain/random-identifiers';
 import { cursorPage, type Page } from '../listing/cursor-page';
 import type { ListQueryDto } from '../listing/list-query.dto';
 import { BalanceTransactionEntity } from './balance-transaction.entity';
-
-/** Rows read per round trip while a settlement or payout looks for what it takes. */
-const POOL_PAGE_ROWS = 500;
 
 export interface BalanceTransactionFilters {
   readonly type?: string;
@@ -47,7 +42,7 @@ export class BalanceTransactionsRepository {
    */
   async record(manager: EntityManager, plan: MerchantEntryPlan, position: EntryPosition): Promise<void> {
     for (const row of plan.rows) await this.insert(manager, row, position, null);
-    if (plan.move !== null && plan.move.amountMinor !== 0n) {
+    if (plan.move !== null) {
       await this.move(manager, plan.merchantId, plan.currency, plan.move, position);
     }
   }
@@ -59,48 +54,38 @@ export class BalanceTransactionsRepository {
     move: BalanceMove,
     position: EntryPosition,
   ): Promise<void> {
-    const from: BalanceTransactionStatus =
-      move.kind === 'settle' && move.amountMinor > 0n ? 'pending' : 'available';
-    const amountMinor = move.amountMinor < 0n ? -move.amountMinor : move.amountMinor;
-    const pool: PoolRow[] = [];
-    let result = sweep(pool, amountMinor);
-    let after: { sequence: string; ordinal: number } = { sequence: '-1', ordinal: 0 };
-    for (;;) {
-      const page: { id: string; net: string; source: string | null; seq: string; ordinal: number }[] =
+    const store: MoveStore<{ sequence: string; ordinal: number }> = {
+      pool: async (status, after, limit) => {
+        const rows: { id: string; net: string; source: string | null; seq: string; ordinal: number }[] =
+          await manager.query(
+            `SELECT id, net_minor::text AS net, source, ledger_sequence::text AS seq, ordinal
+             FROM balance_transactions
+             WHERE merchant_id = $1 AND currency = $2 AND status = $3 AND payout_id IS NULL AND type <> 'payout'
+               AND (ledger_sequence, ordinal) > ($4::bigint, $5::integer)
+             ORDER BY ledger_sequence, ordinal LIMIT $6`,
+            [merchantId, currency, status, after?.sequence ?? '-1', after?.ordinal ?? 0, limit],
+          );
+        const last = rows[rows.length - 1];
+        return {
+          rows: rows.map((row) => ({ id: row.id, netMinor: BigInt(row.net), source: row.source })),
+          last: last === undefined ? null : { sequence: last.seq, ordinal: last.ordinal },
+        };
+      },
+      setStatus: async (ids, status, availableOn) => {
         await manager.query(
-          `SELECT id, net_minor::text AS net, source, ledger_sequence::text AS seq, ordinal
-           FROM balance_transactions
-           WHERE merchant_id = $1 AND currency = $2 AND status = $3 AND payout_id IS NULL AND type <> 'payout'
-             AND (ledger_sequence, ordinal) > ($4::bigint, $5::integer)
-           ORDER BY ledger_sequence, ordinal LIMIT ${POOL_PAGE_ROWS}`,
-          [merchantId, currency, from, after.sequence, after.ordinal],
+          'UPDATE balance_transactions SET status = $2, available_on = $3 WHERE id = ANY($1::text[])',
+          [ids, status, availableOn],
         );
-      pool.push(...page.map((row) => ({ id: row.id, netMinor: BigInt(row.net), source: row.source })));
-      result = sweep(pool, amountMinor);
-      const last = page[page.length - 1];
-      if (result.reached || page.length < POOL_PAGE_ROWS || last === undefined) break;
-      after = { sequence: last.seq, ordinal: last.ordinal };
-    }
-    const payoutId = move.kind === 'pay_out' ? move.payoutId : null;
-    if (result.taken.length > 0) {
-      if (payoutId !== null) {
+      },
+      assignPayout: async (ids, payoutId) => {
         await manager.query('UPDATE balance_transactions SET payout_id = $2 WHERE id = ANY($1::text[])', [
-          result.taken,
+          ids,
           payoutId,
         ]);
-      } else {
-        const to = from === 'pending' ? 'available' : 'pending';
-        await manager.query(
-          `UPDATE balance_transactions SET status = $2, available_on = $3 WHERE id = ANY($1::text[])`,
-          [result.taken, to, to === 'available' ? move.at : null],
-        );
-      }
-    }
-    const pair = carryoverPair(merchantId, currency, { ...move, amountMinor }, result, from);
-    if (pair !== null) {
-      await this.insert(manager, pair.closing, position, payoutId);
-      await this.insert(manager, pair.remainder, position, null);
-    }
+      },
+      insert: (row, payoutId) => this.insert(manager, row, position, payoutId),
+    };
+    await executeMove(store, merchantId, currency, move);
   }
 
   private async insert(

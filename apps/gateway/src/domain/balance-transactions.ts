@@ -218,8 +218,65 @@ export function sweep(pool: readonly PoolRow[], amountMinor: bigint): Sweep & { 
   return { taken, overshootMinor: sum - amountMinor, split: last, reached: false };
 }
 
-/** The carryover pair for a sweep that did not end exactly; [] when it did. */
-export function carryoverPair(
+/** The rows a move reads and changes; the repository's SQL, or memory in the tests. */
+export interface MoveStore<Cursor> {
+  /** Rows of the merchant and currency in that status, not paid out, not payouts, FIFO, after `after`. */
+  pool(
+    status: BalanceTransactionStatus,
+    after: Cursor | null,
+    limit: number,
+  ): Promise<{ rows: PoolRow[]; last: Cursor | null }>;
+  /** Flips the rows to a status (available_on: when they became available, else null). */
+  setStatus(
+    ids: readonly string[],
+    status: BalanceTransactionStatus,
+    availableOn: Date | null,
+  ): Promise<void>;
+  assignPayout(ids: readonly string[], payoutId: string): Promise<void>;
+  insert(row: NewBalanceTransaction, payoutId: string | null): Promise<void>;
+}
+
+/** Rows read at a time while a move looks for what it takes. */
+export const POOL_PAGE_ROWS = 500;
+
+/** Carries out a move: takes the FIFO prefix, and splits its last row exactly when it overshoots. */
+export async function executeMove<Cursor>(
+  store: MoveStore<Cursor>,
+  merchantId: string,
+  currency: string,
+  move: BalanceMove,
+): Promise<Sweep> {
+  if (move.amountMinor === 0n) return { taken: [], overshootMinor: 0n, split: null };
+  // A negative settlement (a reversed one) moves the other way.
+  const from: BalanceTransactionStatus =
+    move.kind === 'settle' && move.amountMinor > 0n ? 'pending' : 'available';
+  const amountMinor = move.amountMinor < 0n ? -move.amountMinor : move.amountMinor;
+  const pool: PoolRow[] = [];
+  let after: Cursor | null = null;
+  let result = sweep(pool, amountMinor);
+  for (;;) {
+    const page = await store.pool(from, after, POOL_PAGE_ROWS);
+    pool.push(...page.rows);
+    result = sweep(pool, amountMinor);
+    if (result.reached || page.rows.length < POOL_PAGE_ROWS || page.last === null) break;
+    after = page.last;
+  }
+  const payoutId = move.kind === 'pay_out' ? move.payoutId : null;
+  const to: BalanceTransactionStatus = from === 'pending' ? 'available' : 'pending';
+  if (result.taken.length > 0) {
+    if (payoutId !== null) await store.assignPayout(result.taken, payoutId);
+    else await store.setStatus(result.taken, to, to === 'available' ? move.at : null);
+  }
+  const pair = carryoverPair(merchantId, currency, move, result, from);
+  if (pair !== null) {
+    await store.insert(pair.closing, payoutId);
+    await store.insert(pair.remainder, null);
+  }
+  return result;
+}
+
+/** The carryover pair for a sweep that did not end exactly; null when it did. */
+function carryoverPair(
   merchantId: string,
   currency: string,
   move: BalanceMove,
@@ -228,7 +285,7 @@ export function carryoverPair(
 ): { closing: NewBalanceTransaction; remainder: NewBalanceTransaction } | null {
   if (result.overshootMinor === 0n) return null;
   const to: BalanceTransactionStatus =
-    move.kind === 'settle' ? (from === 'pending' ? 'available' : 'pending') : 'available';
+    move.kind === 'pay_out' ? 'available' : from === 'pending' ? 'available' : 'pending';
   const what = result.split === null ? 'nothing left to take' : `${result.split.id} split`;
   const purpose =
     move.kind === 'pay_out'

@@ -9,7 +9,14 @@ import {
   type NewBalanceTransaction,
   type Sweep,
 } from './balance-transactions';
-import type { Posting } from './merchant-balance';
+import {
+  LEDGER_OPS,
+  SIMULATION_START,
+  available,
+  other,
+  pending,
+  simulate,
+} from '../../../../test/fixtures/ledger-entry-simulation';
 
 interface Row extends NewBalanceTransaction {
   readonly id: string;
@@ -105,215 +112,6 @@ class MemoryBook {
   }
 }
 
-const MERCHANTS = ['mer_A1234567', 'mer_B1234567'];
-const CURRENCIES = ['USD', 'EUR'];
-const at = new Date('2026-12-01T00:00:00Z');
-
-const pending = (merchant: string, currency: string, amount: bigint): Posting => ({
-  accountCode: `merchant_pending:${merchant}:${currency}`,
-  currency,
-  amountMinor: amount.toString(),
-});
-const available = (merchant: string, currency: string, amount: bigint): Posting => ({
-  accountCode: `merchant_available:${merchant}:${currency}`,
-  currency,
-  amountMinor: amount.toString(),
-});
-const other = (code: string, currency: string, amount: bigint): Posting => ({
-  accountCode: `${code}:${currency}`,
-  currency,
-  amountMinor: amount.toString(),
-});
-
-interface Op {
-  readonly kind: number;
-  readonly merchant: number;
-  readonly currency: number;
-  readonly amount: number;
-  readonly pick: number;
-}
-
-interface Simulated {
-  readonly entries: LedgerEntryFacts[];
-  readonly payouts: Map<string, bigint>;
-}
-
-/**
- * Ledger entries as the ledger would post them: captures, refunds, disputes, settlements of
- * some unsettled captures, payouts within the available balance, their failures, reversals.
- */
-function simulate(ops: readonly Op[], withReversals: boolean): Simulated {
-  const entries: LedgerEntryFacts[] = [];
-  const unsettled: { merchant: string; currency: string; net: bigint }[] = [];
-  const owed = new Map<string, bigint>();
-  const disputes: { merchant: string; currency: string; amount: bigint }[] = [];
-  const reserved: { id: string; merchant: string; currency: string; amount: bigint }[] = [];
-  const payouts = new Map<string, bigint>();
-  const post = (kind: string, postings: Posting[], ids: Partial<LedgerEntryFacts> = {}): void => {
-    entries.push({
-      entryId: `00000000-0000-4000-8000-${String(entries.length).padStart(12, '0')}`,
-      sequence: BigInt(entries.length + 1),
-      kind,
-      postings,
-      occurredAt: new Date(at.getTime() + entries.length * 1000),
-      feeMinor: 0n,
-      ...ids,
-    });
-  };
-  const addOwed = (merchant: string, currency: string, delta: bigint): void => {
-    const key = `${merchant}:${currency}`;
-    owed.set(key, (owed.get(key) ?? 0n) + delta);
-  };
-  for (const [index, op] of ops.entries()) {
-    const merchant = MERCHANTS[op.merchant % MERCHANTS.length] ?? '';
-    const currency = CURRENCIES[op.currency % CURRENCIES.length] ?? '';
-    const amount = BigInt(op.amount);
-    switch (op.kind % 8) {
-      case 0:
-      case 1: {
-        const fee = amount / 30n;
-        const net = amount - fee;
-        post(
-          'capture',
-          [
-            other('processor_receivable:simulator', currency, amount),
-            pending(merchant, currency, -net),
-            other('fee_revenue', currency, -fee),
-          ],
-          { paymentId: `pay_${index}xxxxxxxx`, feeMinor: fee },
-        );
-        unsettled.push({ merchant, currency, net });
-        break;
-      }
-      case 2: {
-        post(
-          'refund',
-          [available(merchant, currency, amount), other('processor_receivable:simulator', currency, -amount)],
-          {
-            refundId: `re_${index}xxxxxxxx`,
-          },
-        );
-        addOwed(merchant, currency, -amount);
-        break;
-      }
-      case 3: {
-        if (op.pick % 2 === 0 || disputes.length === 0) {
-          post(
-            'dispute_hold',
-            [
-              available(merchant, currency, amount),
-              other(`chargebacks_in_flight:${merchant}`, currency, -amount),
-            ],
-            {
-              disputeId: `dp_${index}xxxxxxxx`,
-            },
-          );
-          disputes.push({ merchant, currency, amount });
-          addOwed(merchant, currency, -amount);
-        } else {
-          const [won] = disputes.splice(op.pick % disputes.length, 1);
-          if (won === undefined) break;
-          post('dispute_won', [
-            other(`chargebacks_in_flight:${won.merchant}`, won.currency, won.amount),
-            available(won.merchant, won.currency, -won.amount),
-          ]);
-          addOwed(won.merchant, won.currency, won.amount);
-        }
-        break;
-      }
-      case 4: {
-        // Settles the unsettled captures of one currency: all of them, or those the pick's bits choose.
-        const chosen = unsettled.filter(
-          (capture, position) =>
-            capture.currency === currency && (op.pick % 2 === 0 || ((op.pick >> position % 16) & 1) === 1),
-        );
-        if (chosen.length === 0) break;
-        const postings: Posting[] = [];
-        for (const capture of chosen) {
-          unsettled.splice(unsettled.indexOf(capture), 1);
-          postings.push(
-            pending(capture.merchant, currency, capture.net),
-            available(capture.merchant, currency, -capture.net),
-          );
-          addOwed(capture.merchant, currency, capture.net);
-        }
-        post('settlement', merged(postings), { settlementId: `stl_${index}` });
-        break;
-      }
-      case 5: {
-        const balance = owed.get(`${merchant}:${currency}`) ?? 0n;
-        if (balance <= 0n) break;
-        const payout = 1n + (amount % balance);
-        const id = `po_${String(index).padStart(8, '0')}`;
-        post(
-          'payout',
-          [available(merchant, currency, payout), other(`payouts_in_flight:${merchant}`, currency, -payout)],
-          {
-            payoutId: id,
-          },
-        );
-        reserved.push({ id, merchant, currency, amount: payout });
-        payouts.set(id, payout);
-        addOwed(merchant, currency, -payout);
-        break;
-      }
-      case 6: {
-        const [failed] = reserved.splice(op.pick % Math.max(reserved.length, 1), 1);
-        if (failed === undefined) break;
-        post(
-          'payout_failed',
-          [
-            other(`payouts_in_flight:${failed.merchant}`, failed.currency, failed.amount),
-            available(failed.merchant, failed.currency, -failed.amount),
-          ],
-          {
-            payoutId: failed.id,
-          },
-        );
-        addOwed(failed.merchant, failed.currency, failed.amount);
-        break;
-      }
-      default: {
-        const original = entries[op.pick % Math.max(entries.length, 1)];
-        if (!withReversals || original === undefined) break;
-        post(
-          'reversal',
-          original.postings.map((p) => ({ ...p, amountMinor: (-BigInt(p.amountMinor)).toString() })),
-          { paymentId: original.paymentId, payoutId: original.payoutId },
-        );
-        for (const delta of planEntry(original))
-          addOwed(delta.merchantId, delta.currency, -delta.availableMinor);
-      }
-    }
-  }
-  return { entries, payouts };
-}
-
-function merged(postings: readonly Posting[]): Posting[] {
-  const byAccount = new Map<string, Posting>();
-  for (const p of postings) {
-    const seen = byAccount.get(p.accountCode);
-    byAccount.set(
-      p.accountCode,
-      seen === undefined
-        ? p
-        : { ...p, amountMinor: (BigInt(seen.amountMinor) + BigInt(p.amountMinor)).toString() },
-    );
-  }
-  return [...byAccount.values()];
-}
-
-const ops = fc.array(
-  fc.record({
-    kind: fc.nat(7),
-    merchant: fc.nat(1),
-    currency: fc.nat(1),
-    amount: fc.integer({ min: 1, max: 100_000 }),
-    pick: fc.integer({ min: 0, max: 0xffff }),
-  }),
-  { maxLength: 60 },
-);
-
 function expectInvariants(book: MemoryBook, payouts: ReadonlyMap<string, bigint>): void {
   const sums = book.sums();
   for (const [key, balance] of book.balances) {
@@ -330,7 +128,7 @@ function expectInvariants(book: MemoryBook, payouts: ReadonlyMap<string, bigint>
 describe('balance transactions', () => {
   it('keeps pending and available equal to the sums of the rows, and every payout equal to what it took', async () => {
     await fc.assert(
-      fc.asyncProperty(ops, fc.boolean(), async (sequence, withReversals) => {
+      fc.asyncProperty(LEDGER_OPS, fc.boolean(), async (sequence, withReversals) => {
         const { entries, payouts } = simulate(sequence, withReversals);
         const book = new MemoryBook();
         for (const entry of entries) await book.apply(entry);
@@ -346,7 +144,7 @@ describe('balance transactions', () => {
 
   it('keeps the sums exact whatever order the entries arrive in (partitions interleave)', async () => {
     await fc.assert(
-      fc.asyncProperty(ops, fc.array(fc.nat()), async (sequence, keys) => {
+      fc.asyncProperty(LEDGER_OPS, fc.array(fc.nat()), async (sequence, keys) => {
         const { entries, payouts } = simulate(sequence, true);
         const order = entries
           .map((entry, index) => ({ entry, key: keys[index % Math.max(keys.length, 1)] ?? index }))
@@ -367,7 +165,7 @@ describe('balance transactions', () => {
       sequence: 1n,
       kind: 'capture',
       postings: [pending(merchant, 'USD', -9680n), other('fee_revenue', 'USD', -320n)],
-      occurredAt: at,
+      occurredAt: SIMULATION_START,
       paymentId: 'pay_1xxxxxxxx',
       feeMinor: 320n,
     });
@@ -386,17 +184,17 @@ describe('balance transactions', () => {
       sequence: 2n,
       kind: 'settlement',
       postings: [pending(merchant, 'USD', 9680n), available(merchant, 'USD', -9680n)],
-      occurredAt: at,
+      occurredAt: SIMULATION_START,
       feeMinor: 0n,
     });
     expect(book.rows).toHaveLength(1);
-    expect(book.rows[0]).toMatchObject({ status: 'available', availableOn: at });
+    expect(book.rows[0]).toMatchObject({ status: 'available', availableOn: SIMULATION_START });
     await book.apply({
       entryId: 'e3',
       sequence: 3n,
       kind: 'payout',
       postings: [available(merchant, 'USD', 5000n), other(`payouts_in_flight:${merchant}`, 'USD', -5000n)],
-      occurredAt: at,
+      occurredAt: SIMULATION_START,
       payoutId: 'po_12345678',
       feeMinor: 0n,
     });

@@ -74,13 +74,16 @@ describe('settlement and payouts through the platform', () => {
       token: merchant.api_key,
       body: { amount, currency: 'usd' },
     });
-    if (created.status !== 200 || created.body.status !== 'pending') return created;
-    const done = await waitFor(`payout ${created.body.id} to finish`, SETTLE_LIMIT_MS, async () => {
-      const read = await call<Payout>('gateway', `/v1/payouts/${created.body.id}`, {
-        token: merchant.api_key,
-      });
-      return read.body.status !== 'pending' && read;
-    });
+    if (created.status !== 200) return created;
+    const done =
+      created.body.status !== 'pending'
+        ? created
+        : await waitFor(`payout ${created.body.id} to finish`, SETTLE_LIMIT_MS, async () => {
+            const read = await call<Payout>('gateway', `/v1/payouts/${created.body.id}`, {
+              token: merchant.api_key,
+            });
+            return read.body.status !== 'pending' && read;
+          });
     // A payout refused by the ledger reserved nothing: no balance transactions to reconcile.
     if (done.body.failure_code !== 'insufficient_balance') answeredPayouts.set(done.body.id, amount);
     return done;
@@ -270,17 +273,32 @@ describe('settlement and payouts through the platform', () => {
 
     let balance: Balance | undefined;
     let rows: BalanceTransaction[] = [];
-    await waitFor('the balance transactions to match the balance', SETTLE_LIMIT_MS, async () => {
-      rows = await txnsOf('&currency=usd');
-      balance = (await call<Balance>('gateway', '/v1/balance', { token: merchant.api_key })).body;
-      const pendingNow = balance.pending.find((b) => b.currency === 'usd')?.amount ?? 0;
-      const availableNow = balance.available.find((b) => b.currency === 'usd')?.amount ?? 0;
-      return (
-        rows.some((row) => row.type === 'refund') &&
-        sumOf(rows, 'pending') === pendingNow &&
-        sumOf(rows, 'available') === availableNow
-      );
+    let seen: unknown = null;
+    const matched = await waitFor(
+      'the balance transactions to match the balance',
+      SETTLE_LIMIT_MS,
+      async () => {
+        rows = await txnsOf('&currency=usd');
+        balance = (await call<Balance>('gateway', '/v1/balance', { token: merchant.api_key })).body;
+        const pendingNow = balance.pending.find((b) => b.currency === 'usd')?.amount ?? 0;
+        const availableNow = balance.available.find((b) => b.currency === 'usd')?.amount ?? 0;
+        seen = {
+          pendingNow,
+          availableNow,
+          pendingRows: sumOf(rows, 'pending'),
+          availableRows: sumOf(rows, 'available'),
+          rows: rows.map((row) => `${row.type}:${row.status}:${row.net}`),
+        };
+        return (
+          rows.some((row) => row.type === 'refund') &&
+          sumOf(rows, 'pending') === pendingNow &&
+          sumOf(rows, 'available') === availableNow
+        );
+      },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; seen ${JSON.stringify(seen)}`);
     });
+    expect(matched).toBe(true);
     expect(rows.map((row) => row.type)).toEqual(
       expect.arrayContaining(['charge', 'payout', 'payout_failure', 'refund']),
     );

@@ -74,8 +74,7 @@ class MemoryBook {
               a.sequence === b.sequence ? a.ordinal - b.ordinal : a.sequence < b.sequence ? -1 : 1,
             );
           const start = after ?? 0;
-          // A small page size here exercises the paging the SQL store does by 500s.
-          const page = pool.slice(start, start + Math.min(limit, 3));
+          const page = pool.slice(start, start + limit);
           return Promise.resolve({
             rows: page.map((row) => ({ id: row.id, netMinor: row.netMinor, source: row.source })),
             last: page.length === 0 ? null : start + page.length,
@@ -91,7 +90,8 @@ class MemoryBook {
         },
         insert,
       };
-      this.sweeps.push(await executeMove(store, plan.merchantId, plan.currency, plan.move));
+      // Pages of 3 exercise the paging the SQL store does by 500s.
+      this.sweeps.push(await executeMove(store, plan.merchantId, plan.currency, plan.move, 3));
     }
   }
 

@@ -245,6 +245,7 @@ export async function executeMove<Cursor>(
   merchantId: string,
   currency: string,
   move: BalanceMove,
+  pageRows = POOL_PAGE_ROWS,
 ): Promise<Sweep> {
   if (move.amountMinor === 0n) return { taken: [], overshootMinor: 0n, split: null };
   // A negative settlement (a reversed one) moves the other way.
@@ -255,10 +256,11 @@ export async function executeMove<Cursor>(
   let after: Cursor | null = null;
   let result = sweep(pool, amountMinor);
   for (;;) {
-    const page = await store.pool(from, after, POOL_PAGE_ROWS);
+    const page = await store.pool(from, after, pageRows);
     pool.push(...page.rows);
     result = sweep(pool, amountMinor);
-    if (result.reached || page.rows.length < POOL_PAGE_ROWS || page.last === null) break;
+    // A short page is the end of the pool.
+    if (result.reached || page.rows.length < pageRows || page.last === null) break;
     after = page.last;
   }
   const payoutId = move.kind === 'pay_out' ? move.payoutId : null;

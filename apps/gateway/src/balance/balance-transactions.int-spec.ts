@@ -226,6 +226,30 @@ describe('balance transactions on Postgres', () => {
       expect(new Set(seen).size).toBe(seen.length);
     });
 
+    it('answers each filter from its own index', async () => {
+      const plans = await db.dataSource.transaction(async (manager) => {
+        await manager.query('SET LOCAL enable_seqscan = off');
+        const planOf = async (filter: string, value: string): Promise<string> => {
+          const [row]: { 'QUERY PLAN': unknown }[] = await manager.query(
+            `EXPLAIN (FORMAT JSON) SELECT id FROM balance_transactions WHERE merchant_id = $1 AND ${filter} = $2
+             ORDER BY created_at DESC, id DESC LIMIT 11`,
+            [merchant, value],
+          );
+          return JSON.stringify(row?.['QUERY PLAN']);
+        };
+        return {
+          payout: await planOf('payout_id', payoutId),
+          source: await planOf('source', 'pay_list1xxxxxxxx'),
+          type: await planOf('type', 'charge'),
+          currency: await planOf('currency', 'USD'),
+        };
+      });
+      expect(plans.payout).toContain('balance_transactions_merchant_payout');
+      expect(plans.source).toContain('balance_transactions_merchant_source');
+      expect(plans.type).toContain('balance_transactions_merchant_type');
+      expect(plans.currency).toContain('balance_transactions_merchant_currency');
+    });
+
     it("never finds another merchant's transaction", async () => {
       const [theirs] = (await list({}, {}, otherMerchant)).rows;
       expect(theirs).toBeDefined();

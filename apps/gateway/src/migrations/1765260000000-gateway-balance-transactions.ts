@@ -43,10 +43,10 @@ export class GatewayBalanceTransactions1765260000000 implements MigrationInterfa
       'CREATE INDEX balance_transactions_merchant_currency ON balance_transactions (merchant_id, currency, created_at DESC, id DESC)',
     );
     await runner.query(
-      'CREATE INDEX balance_transactions_merchant_source ON balance_transactions (merchant_id, source) WHERE source IS NOT NULL',
+      'CREATE INDEX balance_transactions_merchant_source ON balance_transactions (merchant_id, source, created_at DESC, id DESC) WHERE source IS NOT NULL',
     );
     await runner.query(
-      'CREATE INDEX balance_transactions_merchant_payout ON balance_transactions (merchant_id, payout_id) WHERE payout_id IS NOT NULL',
+      'CREATE INDEX balance_transactions_merchant_payout ON balance_transactions (merchant_id, payout_id, created_at DESC, id DESC) WHERE payout_id IS NOT NULL',
     );
     // What a settlement or payout may take next, FIFO; rows leave it once paid out.
     await runner.query(`

@@ -334,5 +334,16 @@ describe('settlement and payouts through the platform', () => {
       token: merchant.api_key,
     });
     expect(own).toMatchObject({ status: 200, body: { id: someRow?.id } });
+
+    const openapi = await request<{ paths: Record<string, unknown> }>(
+      `${platform.services.gateway}/openapi.json`,
+    );
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/balance_transactions',
+        '/v1/balance_transactions/{id}',
+        '/v1/payouts/{id}/reconciliation.csv',
+      ]),
+    );
   });
 });

@@ -1,11 +1,12 @@
 import { waitFor } from '@platform/testing';
-import { readPlatform, request, type Reply, type ServiceName } from './platform';
+import { onboardMerchant, readPlatform, request, type Reply, type ServiceName } from './platform';
 
 /**
  * Money after the payment, through the running platform: card payments captured at the gateway,
  * settled by payments' operator endpoint and posted by the ledger (pending → available), then paid
  * out through the gateway; a payout above the balance, or one the bank rejects, fails and leaves
- * the balance whole.
+ * the balance whole. Afterwards the merchant's balance transactions add up to its balance, each
+ * payout's to its amount, and another merchant sees none of them.
  */
 const platform = readPlatform();
 const SUCCEEDING_CARD = '4242424242424242';
@@ -28,6 +29,16 @@ interface Payout {
   failure_code: string | null;
   amount: number;
 }
+interface BalanceTransaction {
+  id: string;
+  net: number;
+  fee: number;
+  amount: number;
+  currency: string;
+  status: 'pending' | 'available';
+  type: string;
+  payout: string | null;
+}
 interface Balance {
   available: { amount: number; currency: string }[];
   pending: { amount: number; currency: string }[];
@@ -37,6 +48,8 @@ describe('settlement and payouts through the platform', () => {
   let merchant: { id: string; api_key: string };
   /** What the merchant can be paid out, per the ledger, after each step. */
   let availableMinor = 0n;
+  /** Payouts the ledger answered (paid or failed), with their amounts. */
+  const answeredPayouts = new Map<string, number>();
 
   const ledgerOwed = async (kind: string): Promise<bigint> => {
     const read = await call<{ balance_minor: string }>(
@@ -61,13 +74,19 @@ describe('settlement and payouts through the platform', () => {
       token: merchant.api_key,
       body: { amount, currency: 'usd' },
     });
-    if (created.status !== 200 || created.body.status !== 'pending') return created;
-    return waitFor(`payout ${created.body.id} to finish`, SETTLE_LIMIT_MS, async () => {
-      const read = await call<Payout>('gateway', `/v1/payouts/${created.body.id}`, {
-        token: merchant.api_key,
-      });
-      return read.body.status !== 'pending' && read;
-    });
+    if (created.status !== 200) return created;
+    const done =
+      created.body.status !== 'pending'
+        ? created
+        : await waitFor(`payout ${created.body.id} to finish`, SETTLE_LIMIT_MS, async () => {
+            const read = await call<Payout>('gateway', `/v1/payouts/${created.body.id}`, {
+              token: merchant.api_key,
+            });
+            return read.body.status !== 'pending' && read;
+          });
+    // A payout refused by the ledger reserved nothing: no balance transactions to reconcile.
+    if (done.body.failure_code !== 'insufficient_balance') answeredPayouts.set(done.body.id, amount);
+    return done;
   }
 
   beforeAll(async () => {
@@ -207,5 +226,124 @@ describe('settlement and payouts through the platform', () => {
         (await ledgerOwed('merchant_available')) === availableMinor,
     );
     expect(availableMinor).toBeGreaterThanOrEqual(0n);
+  });
+
+  it("keeps the merchant's balance equal to its balance transactions, and each payout equal to what it lists", async () => {
+    const txnsOf = async (query: string, token = merchant.api_key): Promise<BalanceTransaction[]> => {
+      const all: BalanceTransaction[] = [];
+      let after = '';
+      for (;;) {
+        const page = await call<{ data: BalanceTransaction[]; has_more: boolean }>(
+          'gateway',
+          `/v1/balance_transactions?limit=100${query}${after === '' ? '' : `&starting_after=${after}`}`,
+          { token },
+        );
+        expect(page.status).toBe(200);
+        all.push(...page.body.data);
+        const last = page.body.data[page.body.data.length - 1];
+        if (!page.body.has_more || last === undefined) return all;
+        after = last.id;
+      }
+    };
+    const sumOf = (rows: BalanceTransaction[], status?: string): number =>
+      rows
+        .filter((row) => status === undefined || row.status === status)
+        .reduce((sum, row) => sum + row.net, 0);
+
+    // A refund after the payouts: taken from available, a refund row of its own.
+    const payment = await call<{ id: string; status: string }>('gateway', '/v1/payments', {
+      method: 'POST',
+      token: merchant.api_key,
+      body: {
+        amount: 3_000,
+        currency: 'usd',
+        payment_method: {
+          type: 'card',
+          card: { number: SUCCEEDING_CARD, exp_month: 12, exp_year: 2035, cvc: '123' },
+        },
+      },
+    });
+    expect(payment.body.status).toBe('succeeded');
+    const refund = await call<{ status: string }>('gateway', '/v1/refunds', {
+      method: 'POST',
+      token: merchant.api_key,
+      body: { payment: payment.body.id, amount: 1_000 },
+    });
+    expect(refund.status).toBe(200);
+
+    let balance: Balance | undefined;
+    let rows: BalanceTransaction[] = [];
+    let seen: unknown = null;
+    const matched = await waitFor(
+      'the balance transactions to match the balance',
+      SETTLE_LIMIT_MS,
+      async () => {
+        rows = await txnsOf('&currency=usd');
+        balance = (await call<Balance>('gateway', '/v1/balance', { token: merchant.api_key })).body;
+        const pendingNow = balance.pending.find((b) => b.currency === 'usd')?.amount ?? 0;
+        const availableNow = balance.available.find((b) => b.currency === 'usd')?.amount ?? 0;
+        seen = {
+          pendingNow,
+          availableNow,
+          pendingRows: sumOf(rows, 'pending'),
+          availableRows: sumOf(rows, 'available'),
+          rows: rows.map((row) => `${row.type}:${row.status}:${row.net}`),
+        };
+        return (
+          rows.some((row) => row.type === 'refund') &&
+          sumOf(rows, 'pending') === pendingNow &&
+          sumOf(rows, 'available') === availableNow
+        );
+      },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; seen ${JSON.stringify(seen)}`);
+    });
+    expect(matched).toBe(true);
+    expect(rows.map((row) => row.type)).toEqual(
+      expect.arrayContaining(['charge', 'payout', 'payout_failure', 'refund']),
+    );
+    for (const row of rows) expect(row.net).toBe(row.amount - row.fee);
+
+    expect(answeredPayouts.size).toBeGreaterThanOrEqual(3);
+    for (const [payoutId, amount] of answeredPayouts) {
+      const listed = await txnsOf(`&payout=${payoutId}`);
+      expect({ payoutId, total: sumOf(listed) }).toEqual({ payoutId, total: amount });
+      const csv = await call('gateway', `/v1/payouts/${payoutId}/reconciliation.csv`, {
+        token: merchant.api_key,
+      });
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      const lines = csv.text.trim().split('\r\n');
+      expect(lines[0]).toBe('id,type,source,created,currency,amount,fee,net');
+      expect(lines).toHaveLength(listed.length + 2);
+      expect(lines[lines.length - 1]?.split(',').slice(4)).toEqual(
+        expect.arrayContaining(['usd', String(amount)]),
+      );
+      expect(lines[lines.length - 1]?.split(',')[7]).toBe(String(amount));
+    }
+
+    // Another merchant's key sees none of it.
+    const stranger = await onboardMerchant('Balance Transactions Stranger');
+    const [someRow] = rows;
+    const [somePayout = ''] = [...answeredPayouts.keys()];
+    expect((await stranger.call(`/v1/balance_transactions/${someRow?.id ?? ''}`)).status).toBe(404);
+    const theirs = await stranger.call<{ data: unknown[] }>(`/v1/balance_transactions?payout=${somePayout}`);
+    expect(theirs).toMatchObject({ status: 200, body: { data: [] } });
+    expect((await stranger.call(`/v1/payouts/${somePayout}/reconciliation.csv`)).status).toBe(404);
+    const own = await call<BalanceTransaction>('gateway', `/v1/balance_transactions/${someRow?.id ?? ''}`, {
+      token: merchant.api_key,
+    });
+    expect(own).toMatchObject({ status: 200, body: { id: someRow?.id } });
+
+    const openapi = await request<{ paths: Record<string, unknown> }>(
+      `${platform.services.gateway}/openapi.json`,
+    );
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/balance_transactions',
+        '/v1/balance_transactions/{id}',
+        '/v1/payouts/{id}/reconciliation.csv',
+      ]),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { BalanceTransactionEntity } from './balance/balance-transaction.entity';
 import { ApiKeyEntity } from './merchants/api-key.entity';
 import { CommandOutcomeEntity } from './command-outcomes/command-outcome.entity';
 import { DisputeEntity } from './disputes/dispute.entity';
@@ -21,4 +22,5 @@ export const GATEWAY_ENTITIES = [
   PayoutEntity,
   DisputeEntity,
   CommandOutcomeEntity,
+  BalanceTransactionEntity,
 ];

@@ -7,6 +7,8 @@ import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { BalanceController } from './balance/balance.controller';
 import { BalanceRepository } from './balance/balance.repository';
+import { BalanceTransactionsController } from './balance/balance-transactions.controller';
+import { BalanceTransactionsRepository } from './balance/balance-transactions.repository';
 import { LedgerEventsConsumer } from './balance/ledger-events.consumer';
 import { DisputesController } from './disputes/disputes.controller';
 import { CommandOutcomes } from './command-outcomes/command-outcome.service';
@@ -62,6 +64,7 @@ export const GATEWAY_CONTROLLERS = [
   PayoutsController,
   DisputesController,
   BalanceController,
+  BalanceTransactionsController,
   EventsController,
   WebhookEndpointsController,
   MerchantReportsController,
@@ -103,6 +106,7 @@ export class GatewayModule implements NestModule {
         CommandOutcomesRepository,
         CommandOutcomes,
         BalanceRepository,
+        BalanceTransactionsRepository,
         MerchantEventsRepository,
         WebhooksRepository,
         MerchantVolumeRepository,

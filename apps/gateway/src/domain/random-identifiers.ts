@@ -30,3 +30,5 @@ export const WEBHOOK_ENDPOINT_ID_PATTERN = /^we_[A-Za-z0-9]{8,64}$/;
 export const PAYOUT_ID_PATTERN = /^po_[A-Za-z0-9]{8,64}$/;
 export const DISPUTE_ID_PATTERN = /^dp_[A-Za-z0-9]{8,64}$/;
 export const API_KEY_ID_PATTERN = /^key_[A-Za-z0-9]{8,64}$/;
+export const newBalanceTransactionId = (): string => `txn_${randomBase62(ID_RANDOM_LENGTH)}`;
+export const BALANCE_TRANSACTION_ID_PATTERN = /^txn_[A-Za-z0-9]{8,64}$/;

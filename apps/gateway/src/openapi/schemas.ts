@@ -266,6 +266,45 @@ export const BALANCE_SCHEMA = object({
   livemode: { type: 'boolean' },
 });
 
+export const BALANCE_TRANSACTION_SCHEMA = object({
+  id: string({ pattern: '^txn_' }),
+  object: string({ enum: ['balance_transaction'] }),
+  amount: integer('Gross change in minor units (signed: negative takes from the balance).'),
+  fee: integer('Fees in minor units, included in amount.'),
+  fee_details: {
+    type: 'array',
+    items: object({
+      amount: minorAmount,
+      currency,
+      type: string({ enum: ['platform_fee'] }),
+      description: string(),
+    }),
+  },
+  net: integer('amount − fee: what it changed the balance by.'),
+  currency,
+  type: string({
+    enum: [
+      'charge',
+      'refund',
+      'dispute',
+      'dispute_reversal',
+      'payout',
+      'payout_failure',
+      'adjustment',
+      'carryover',
+    ],
+    description:
+      'carryover: one of a pair of opposite rows splitting a transaction exactly between two settlements or payouts.',
+  }),
+  status: string({ enum: ['pending', 'available'] }),
+  available_on: nullable({ ...unixSeconds, description: 'When it became available; null while pending.' }),
+  created: unixSeconds,
+  source: nullable(string({ description: 'The payment, refund, dispute or payout id behind it.' })),
+  description: string(),
+  exchange_rate: nullable(string({ description: 'Decimal rate of a converted charge.' })),
+  payout: nullable(string({ description: 'The payout that paid it out.', pattern: '^po_' })),
+});
+
 export const EVENT_SCHEMA = object({
   id: string({ pattern: '^evt_' }),
   object: string({ enum: ['event'] }),

@@ -1,7 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiProduces } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiError } from '@platform/service-runtime';
 import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
+import { reconciliationCsv } from '../balance/balance-transaction-resource';
+import { BalanceTransactionsRepository } from '../balance/balance-transactions.repository';
 import { PAYOUT_ID_PATTERN } from '../domain/random-identifiers';
 import { correlationIdOf } from '../http/correlation-id';
 import { listShape, type ListShape } from '../listing/cursor-page';
@@ -20,6 +23,7 @@ export class PayoutsController {
   constructor(
     private readonly createPayout: CreatePayoutService,
     private readonly payouts: PayoutsRepository,
+    private readonly balanceTransactions: BalanceTransactionsRepository,
   ) {}
 
   @Documented({
@@ -58,5 +62,28 @@ export class PayoutsController {
     const payout = PAYOUT_ID_PATTERN.test(id) ? await this.payouts.findForMerchant(merchant.id, id) : null;
     if (payout === null) throw ApiError.notFound('payout', id);
     return toPayoutResource(payout);
+  }
+
+  @Documented({
+    summary:
+      "A payout's settlement report (text/csv): the balance transactions it paid out (id, type, source, created, currency, amount, fee, net in minor units) and a totals line whose net is the payout amount",
+    status: 200,
+    response: { type: 'string' },
+    errors: [404],
+  })
+  @ApiProduces('text/csv')
+  @Get(':id/reconciliation.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async reconciliation(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Param('id') id: string,
+  ): Promise<string> {
+    if (!PAYOUT_ID_PATTERN.test(id)) throw ApiError.notFound('payout', id);
+    const rows = await this.balanceTransactions.forPayout(merchant.id, id);
+    // Daily payouts are not in the gateway's payouts table; their transactions prove them.
+    if (rows.length === 0 && (await this.payouts.findForMerchant(merchant.id, id)) === null) {
+      throw ApiError.notFound('payout', id);
+    }
+    return reconciliationCsv(rows);
   }
 }

@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import { createEvent, type EventData } from '@platform/contracts';
 import { ApiError, type EventConsumers } from '@platform/service-runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '@platform/testing';
+import { BalanceTransactionEntity } from '../balance/balance-transaction.entity';
+import { BalanceTransactionsRepository } from '../balance/balance-transactions.repository';
 import { BalanceRepository } from '../balance/balance.repository';
 import { LedgerEventsConsumer } from '../balance/ledger-events.consumer';
 import { GATEWAY_ENTITIES } from '../gateway-entities';
@@ -121,6 +123,7 @@ beforeAll(async () => {
   const consumer = new LedgerEventsConsumer(
     null as unknown as EventConsumers,
     new BalanceRepository(db.dataSource),
+    new BalanceTransactionsRepository(db.dataSource.getRepository(BalanceTransactionEntity)),
   );
   reports = new MerchantReportsController(new MerchantVolumeRepository(db.dataSource));
   const entries = [

@@ -17,7 +17,12 @@ const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 1_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 const CHUNK = 100_000;
 const MERCHANT = 'mer_searchbench000000000001';
-const OTHERS = ['mer_searchbench000000000002', 'mer_searchbench000000000003', 'mer_searchbench000000000004', 'mer_searchbench000000000005'];
+const OTHERS = [
+  'mer_searchbench000000000002',
+  'mer_searchbench000000000003',
+  'mer_searchbench000000000004',
+  'mer_searchbench000000000005',
+];
 
 const load = (/** @type {string} */ relative) => require(path.join(ROOT, relative));
 
@@ -26,7 +31,9 @@ async function main() {
   const { GATEWAY_ENTITIES } = load('apps/gateway/dist/gateway-entities');
   const { GATEWAY_MIGRATIONS } = load('apps/gateway/dist/migrations');
   const { PaymentEntity } = load('apps/gateway/dist/read-model/payment.entity');
-  const { PaymentSearchRepository, filterSql } = load('apps/gateway/dist/read-model/payment-search.repository');
+  const { PaymentSearchRepository, filterSql } = load(
+    'apps/gateway/dist/read-model/payment-search.repository',
+  );
   const { PaymentSearchService } = load('apps/gateway/dist/payments/payment-search.service');
   const { paymentListFilterOf } = load('apps/gateway/dist/domain/payment-filter');
   const { parsePaymentSearchQuery } = load('apps/gateway/dist/domain/payment-search-query');
@@ -43,7 +50,9 @@ async function main() {
         `indexes built in ${loaded.indexSeconds.toFixed(1)} s, analyzed in ${loaded.analyzeSeconds.toFixed(1)} s; table and indexes ${loaded.size}`,
     );
 
-    const service = new PaymentSearchService(new PaymentSearchRepository(source.getRepository(PaymentEntity)));
+    const service = new PaymentSearchService(
+      new PaymentSearchRepository(source.getRepository(PaymentEntity)),
+    );
     const sample = await sampleValues(source);
     const now = Math.floor(Date.now() / 1000);
     const weekAgo = String(now - 7 * 86_400);
@@ -62,13 +71,25 @@ async function main() {
       ['list card last4', 'list', { 'payment_method[card][last4]': sample.last4 }],
       ['list card fingerprint', 'list', { 'payment_method[card][fingerprint]': sample.fingerprint }],
       ['list created last week', 'list', { 'created[gte]': weekAgo }],
-      ['list status=requires_action, created last month', 'list', { status: 'requires_action', 'created[gte]': monthAgo }],
+      [
+        'list status=requires_action, created last month',
+        'list',
+        { status: 'requires_action', 'created[gte]': monthAgo },
+      ],
       ["search status:'succeeded' AND amount>=400000", 'search', `status:'succeeded' AND amount>=400000`],
       ['search email', 'search', `email:'${sample.email}'`],
       ["search metadata['order_id']", 'search', `metadata['order_id']:'${sample.order}'`],
-      ['search last4 OR fingerprint', 'search', `last4:'${sample.last4}' OR fingerprint:'${sample.fingerprint}'`],
+      [
+        'search last4 OR fingerprint',
+        'search',
+        `last4:'${sample.last4}' OR fingerprint:'${sample.fingerprint}'`,
+      ],
       ["search -status:'succeeded' AND currency:'eur'", 'search', `-status:'succeeded' AND currency:'eur'`],
-      ["search metadata['channel'] AND amount<1000 (rare)", 'search', `metadata['channel']:'ios' AND amount<1000`],
+      [
+        "search metadata['channel'] AND amount<1000 (rare)",
+        'search',
+        `metadata['channel']:'ios' AND amount<1000`,
+      ],
       ['search customer AND created>', 'search', `customer:'${sample.customer}' AND created>${monthAgo}`],
       ["search currency:'jpy' AND amount>499000 (rare)", 'search', `currency:'jpy' AND amount>499000`],
     ];
@@ -78,7 +99,9 @@ async function main() {
     console.log('|---|---|---|---|---|---|');
     for (const [name, kind, input] of kinds) {
       const run = () =>
-        kind === 'list' ? service.list(MERCHANT, input) : service.query(MERCHANT, { query: input }).then((answer) => answer.page);
+        kind === 'list'
+          ? service.list(MERCHANT, input)
+          : service.query(MERCHANT, { query: input }).then((answer) => answer.page);
       await run(); // warm: plan cache, buffers
       /** @type {number[]} */
       const times = [];
@@ -92,7 +115,8 @@ async function main() {
           throw new Error(`${name}: another merchant's payment on the page`);
         }
       }
-      const filter = kind === 'list' ? listFilterWithCreated(paymentListFilterOf, input) : parsePaymentSearchQuery(input);
+      const filter =
+        kind === 'list' ? listFilterWithCreated(paymentListFilterOf, input) : parsePaymentSearchQuery(input);
       const plan = await planOf(source, PaymentEntity, filterSql, filter);
       console.log(
         `| ${name} | ${percentile(times, 0.5)} | ${percentile(times, 0.99)} | ${Math.max(...times).toFixed(1)} | ${rows} | ${plan} |`,
@@ -116,18 +140,29 @@ async function main() {
 }
 
 /** created[...] is read by the list's pagination, not by the filter: as a search condition here, for the plan. */
-function listFilterWithCreated(/** @type {any} */ paymentListFilterOf, /** @type {Record<string, string>} */ input) {
+function listFilterWithCreated(
+  /** @type {any} */ paymentListFilterOf,
+  /** @type {Record<string, string>} */ input,
+) {
   const { filter, rest } = paymentListFilterOf(input);
   const created = rest['created[gte]'];
   if (created === undefined) return filter;
   return {
     join: 'and',
-    conditions: [...filter.conditions, { field: 'created', comparison: 'gte', value: Number(created), negated: false }],
+    conditions: [
+      ...filter.conditions,
+      { field: 'created', comparison: 'gte', value: Number(created), negated: false },
+    ],
   };
 }
 
 /** The indexes the planner picks for the page's statement (as cursorPage orders and limits it). */
-async function planOf(/** @type {any} */ source, /** @type {any} */ entity, /** @type {any} */ filterSql, /** @type {any} */ filter) {
+async function planOf(
+  /** @type {any} */ source,
+  /** @type {any} */ entity,
+  /** @type {any} */ filterSql,
+  /** @type {any} */ filter,
+) {
   const builder = source
     .getRepository(entity)
     .createQueryBuilder('payment')
@@ -141,7 +176,15 @@ async function planOf(/** @type {any} */ source, /** @type {any} */ entity, /** 
     .getQueryAndParameters();
   const rows = await source.query(`EXPLAIN ${sql}`, parameters);
   const text = rows.map((/** @type {any} */ row) => row['QUERY PLAN']).join('\n');
-  const indexes = [...new Set([...text.matchAll(/(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/g)].map((m) => m[1]))];
+  const indexes = [
+    ...new Set(
+      [
+        ...text.matchAll(
+          /(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/g,
+        ),
+      ].map((m) => m[1]),
+    ),
+  ];
   const seq = /Seq Scan/.test(text) ? ['Seq Scan'] : [];
   const sort = /Sort Key/.test(text) ? [' + sort'] : [];
   return [...indexes, ...seq].join(', ') + sort.join('');

@@ -148,7 +148,8 @@ function flatten(query: Record<string, unknown>, prefix = '', into: Record<strin
 }
 
 function single(param: string, value: unknown): string {
-  if (typeof value !== 'string') throw new FilterParameterError(param, `${param} must be given once, as text.`);
+  if (typeof value !== 'string')
+    throw new FilterParameterError(param, `${param} must be given once, as text.`);
   return value;
 }
 
@@ -156,7 +157,8 @@ function checked<T>(param: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof FilterValueError) throw new FilterParameterError(param, `Invalid ${param}: ${error.message}`);
+    if (error instanceof FilterValueError)
+      throw new FilterParameterError(param, `Invalid ${param}: ${error.message}`);
     throw error;
   }
 }

@@ -99,13 +99,21 @@ describe('parsePaymentSearchQuery', () => {
   it.each([
     ['', 1, "the query is empty; try status:'succeeded'"],
     ['   ', 4, "the query is empty; try status:'succeeded'"],
-    ['colour:red', 1, 'unknown field \'colour\'; fields are status, currency, amount, created, customer, email, last4, fingerprint, metadata'],
+    [
+      'colour:red',
+      1,
+      "unknown field 'colour'; fields are status, currency, amount, created, customer, email, last4, fingerprint, metadata",
+    ],
     ['status', 7, "expected ':' or a comparison after 'status'"],
     ['status=succeeded', 7, "expected ':' or a comparison after 'status'"],
     ['status:', 8, 'expected a value at the end of the query'],
     ['status:)', 8, "expected a value, found ')'"],
     ["status:'succeeded", 8, 'this quoted value is never closed'],
-    ["status:'paid'", 8, 'status must be one of processing, requires_capture, requires_action, succeeded, failed, canceled'],
+    [
+      "status:'paid'",
+      8,
+      'status must be one of processing, requires_capture, requires_action, succeeded, failed, canceled',
+    ],
     ['status>succeeded', 7, 'only amount and created can be compared with >; use status:value'],
     ['currency:dollars', 10, 'currency must be a three-letter ISO 4217 code, such as usd'],
     ['amount>ten', 8, 'amount must be a whole number of minor units, such as 1000 for 10.00'],
@@ -178,8 +186,11 @@ describe('paymentListFilterOf', () => {
 
   it('reads nested parameters as flat ones', () => {
     expect(
-      paymentListFilterOf({ amount: { lte: '7' }, metadata: { k: 'v' }, payment_method: { card: { last4: '0005' } } })
-        .filter.conditions,
+      paymentListFilterOf({
+        amount: { lte: '7' },
+        metadata: { k: 'v' },
+        payment_method: { card: { last4: '0005' } },
+      }).filter.conditions,
     ).toEqual([
       { field: 'amount', comparison: 'lte', value: 7n, negated: false },
       { field: 'metadata', key: 'k', value: 'v', negated: false },

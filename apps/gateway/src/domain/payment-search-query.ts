@@ -28,7 +28,17 @@ export const SEARCH_QUERY_LENGTH_MAX = 1000;
 export const SEARCH_CLAUSES_MAX = 10;
 
 const TEXT_FIELDS: readonly TextField[] = ['status', 'currency', 'customer', 'email', 'last4', 'fingerprint'];
-const FIELDS = ['status', 'currency', 'amount', 'created', 'customer', 'email', 'last4', 'fingerprint', 'metadata'];
+const FIELDS = [
+  'status',
+  'currency',
+  'amount',
+  'created',
+  'customer',
+  'email',
+  'last4',
+  'fingerprint',
+  'metadata',
+];
 
 export class SearchQueryError extends Error {
   constructor(
@@ -120,7 +130,7 @@ function clauseOf(scanner: Scanner): PaymentCondition {
   const field = scanner.word();
   if (field === '') {
     return scanner.done
-      ? scanner.fail('expected a clause such as status:\'succeeded\' at the end of the query')
+      ? scanner.fail("expected a clause such as status:'succeeded' at the end of the query")
       : scanner.fail(`expected a field name such as status or amount, found '${scanner.peek()}'`);
   }
   if (!FIELDS.includes(field)) {
@@ -179,11 +189,14 @@ function valueChecked<T>(scanner: Scanner, at: number, read: () => T): T {
 /** Parses a search query into a filter, or throws SearchQueryError saying where and why. */
 export function parsePaymentSearchQuery(query: string): PaymentFilter {
   if (query.length > SEARCH_QUERY_LENGTH_MAX) {
-    throw new SearchQueryError(SEARCH_QUERY_LENGTH_MAX + 1, `a query has at most ${SEARCH_QUERY_LENGTH_MAX} characters`);
+    throw new SearchQueryError(
+      SEARCH_QUERY_LENGTH_MAX + 1,
+      `a query has at most ${SEARCH_QUERY_LENGTH_MAX} characters`,
+    );
   }
   const scanner = new Scanner(query);
   scanner.spaces();
-  if (scanner.done) scanner.fail('the query is empty; try status:\'succeeded\'');
+  if (scanner.done) scanner.fail("the query is empty; try status:'succeeded'");
   const conditions: PaymentCondition[] = [];
   let join: 'and' | 'or' | null = null;
   for (;;) {

@@ -25,7 +25,10 @@ export function DocumentedPaymentFilters(): MethodDecorator {
     text('customer', "The payment's customer.id."),
     text('metadata[key]', 'Payments whose metadata has this key with exactly this value.'),
     text('payment_method[card][last4]', "The card's last four digits.", '^[0-9]{4}$'),
-    text('payment_method[card][fingerprint]', "The card's fingerprint: the same card number, across payments."),
+    text(
+      'payment_method[card][fingerprint]',
+      "The card's fingerprint: the same card number, across payments.",
+    ),
   );
 }
 

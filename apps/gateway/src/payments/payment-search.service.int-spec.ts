@@ -129,7 +129,11 @@ describe('GET /v1/payments filters', () => {
       { 'amount[gte]': '1000', 'amount[lt]': '2500' },
       (p) => p.amount >= 1000n && p.amount < 2500n,
     ],
-    ['amount[gt] and amount[lte]', { 'amount[gt]': '3500', 'amount[lte]': '3900' }, (p) => p.amount > 3500n && p.amount <= 3900n],
+    [
+      'amount[gt] and amount[lte]',
+      { 'amount[gt]': '3500', 'amount[lte]': '3900' },
+      (p) => p.amount > 3500n && p.amount <= 3900n,
+    ],
     ['customer', { customer: 'cus_2' }, (p) => p.customer === 'cus_2'],
     ['metadata', { 'metadata[order_id]': '1003' }, (p) => p.order === '1003'],
     ['card last4', { 'payment_method[card][last4]': '0005' }, (p) => p.last4 === '0005'],
@@ -196,9 +200,15 @@ describe('GET /v1/payments/search', () => {
     ['last4:4242 AND fingerprint:fp4', (p) => p.last4 === '4242' && p.fingerprint === 'fp4'],
     // A negated match keeps payments without the value (no card here).
     ['-last4:4242', (p) => p.last4 !== '4242'],
-    ["metadata['order_id']:'1005' OR metadata['order_id']:'1007'", (p) => p.order === '1005' || p.order === '1007'],
+    [
+      "metadata['order_id']:'1005' OR metadata['order_id']:'1007'",
+      (p) => p.order === '1005' || p.order === '1007',
+    ],
     ["-metadata['order_id']:'1005' AND metadata['channel']:'web'", (p) => p.order !== '1005'],
-    ["customer:'cus_1' OR last4:'0005' OR amount>3800", (p) => p.customer === 'cus_1' || p.last4 === '0005' || p.amount > 3800n],
+    [
+      "customer:'cus_1' OR last4:'0005' OR amount>3800",
+      (p) => p.customer === 'cus_1' || p.last4 === '0005' || p.amount > 3800n,
+    ],
   ])('%s', async (query, keep) => {
     const expected = mine(keep);
     expect(expected.length).toBeGreaterThan(0);
@@ -232,12 +242,15 @@ describe('GET /v1/payments/search', () => {
     const everything = await searchIds('amount>0');
     expect(everything).toEqual(mine(() => true));
     for (const merchant of [MERCHANT, OTHER]) {
-      const ids = (await service.query(merchant, { query: "metadata['channel']:'web'", limit: 100 })).page.rows;
+      const ids = (await service.query(merchant, { query: "metadata['channel']:'web'", limit: 100 })).page
+        .rows;
       expect(new Set(ids.map((row) => row.merchantId))).toEqual(new Set([merchant]));
       expect(ids).toHaveLength(40);
     }
     const othersToken = Buffer.from('pay_search100000005').toString('base64url');
-    expect(await refusal(() => service.query(MERCHANT, { query: 'amount>0', page: othersToken }))).toMatchObject({
+    expect(
+      await refusal(() => service.query(MERCHANT, { query: 'amount>0', page: othersToken })),
+    ).toMatchObject({
       status: 400,
       error: { code: 'parameter_invalid', param: 'page' },
     });
@@ -254,7 +267,9 @@ describe('GET /v1/payments/search', () => {
           'Invalid query: status must be one of processing, requires_capture, requires_action, succeeded, failed, canceled (at position 8).',
       },
     });
-    expect(await refusal(() => service.query(MERCHANT, { query: 'amount>1', page: 'bm90LWFuLWlk' }))).toMatchObject({
+    expect(
+      await refusal(() => service.query(MERCHANT, { query: 'amount>1', page: 'bm90LWFuLWlk' })),
+    ).toMatchObject({
       status: 400,
       error: { param: 'page' },
     });

@@ -22,7 +22,9 @@ const TEXT_COLUMNS = {
  * A filter as SQL over the alias `payment`. Values only ever travel as bound parameters (named
  * `:f0`, `:f1`…); the SQL text is made of the fixed column and operator names above.
  */
-export function filterSql(filter: PaymentFilter): { sql: string; parameters: Record<string, unknown> } | null {
+export function filterSql(
+  filter: PaymentFilter,
+): { sql: string; parameters: Record<string, unknown> } | null {
   if (filter.conditions.length === 0) return null;
   const parameters: Record<string, unknown> = {};
   const bind = (value: unknown): string => {

@@ -336,7 +336,7 @@ describe('gateway: filtering and searching payments', () => {
   it('answers a bad query as 400 parameter_invalid on query, saying where', async () => {
     const reply = await search("status:'paid' AND amount>1");
     expectError(reply, 400, { type: 'invalid_request_error', code: 'parameter_invalid', param: 'query' });
-    expect((reply.body as ErrorBody).error.message).toContain('(at position 8)');
+    expect((reply.body as unknown as ErrorBody).error.message).toContain('(at position 8)');
     expectError(await search("status:'failed' AND amount>1 OR amount<5"), 400, { param: 'query' });
     expectError(await call('/v1/payments/search', { key: merchant.key }), 400, { param: 'query' });
     expectError(await search('amount>1', '&colour=red'), 400, { code: 'parameter_unknown' });

@@ -8,7 +8,7 @@ import { GatewayCommandRejections1764700000000 } from './1764700000000-gateway-c
 import { GatewayMerchantPricing1764900000000 } from './1764900000000-gateway-merchant-pricing';
 import { GatewayCommandOutcomes1765000000000 } from './1765000000000-gateway-command-outcomes';
 import { GatewayIdempotencyLeases1765100000000 } from './1765100000000-gateway-idempotency-leases';
-import { GatewayPaymentSearch1765240000000 } from './1765240000000-gateway-payment-search';
+import { GatewayPaymentSearch1765500000000 } from './1765500000000-gateway-payment-search';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -21,5 +21,5 @@ export const GATEWAY_MIGRATIONS = [
   GatewayMerchantPricing1764900000000,
   GatewayCommandOutcomes1765000000000,
   GatewayIdempotencyLeases1765100000000,
-  GatewayPaymentSearch1765240000000,
+  GatewayPaymentSearch1765500000000,
 ];

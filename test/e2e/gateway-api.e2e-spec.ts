@@ -659,6 +659,35 @@ describe('gateway: webhooks', () => {
     });
   });
 
+  // Issue 16: an unknown type was stored and then silently never delivered.
+  it('refuses event types the gateway never delivers, and accepts * and the ones it does', async () => {
+    const url = `http://127.0.0.1:${port}/hooks`;
+    for (const enabled of [['no.such.event'], ['payment.captured', 'payment.capture']]) {
+      const refused = await call('/v1/webhook_endpoints', {
+        method: 'POST',
+        key: merchant.key,
+        body: { url, enabled_events: enabled },
+      });
+      expectError(refused, 400, {
+        type: 'invalid_request_error',
+        code: 'parameter_invalid',
+        param: 'enabled_events',
+      });
+      expect((refused.body as ErrorBody).error.message).toMatch(
+        /^Invalid enabled_events: .*payment\.captured/,
+      );
+    }
+    for (const enabled of [['*'], ['dispute.updated', 'payout.failed']]) {
+      const created = await call<{ id: string; enabled_events: string[] }>('/v1/webhook_endpoints', {
+        method: 'POST',
+        key: merchant.key,
+        body: { url, enabled_events: enabled },
+      });
+      expect([created.status, created.body.enabled_events]).toEqual([201, enabled]);
+      await call(`/v1/webhook_endpoints/${created.body.id}`, { method: 'DELETE', key: merchant.key });
+    }
+  });
+
   it('redelivers after the receiver was down', async () => {
     // An allow-listed port nothing listens on yet.
     const downPort = webhookReceiverPort(1);

@@ -30,11 +30,11 @@ function call<T>(
   return request<T>(`${platform.services[service]}${path}`, options);
 }
 
-async function newMerchant(name: string): Promise<{ id: string; key: string }> {
+async function newMerchant(name: string, settlementCurrency?: string): Promise<{ id: string; key: string }> {
   const created = await call<{ id: string; api_key: string }>('gateway', '/v1/merchants', {
     method: 'POST',
     token: platform.adminToken,
-    body: { name },
+    body: { name, ...(settlementCurrency === undefined ? {} : { settlement_currency: settlementCurrency }) },
   });
   expect(created.status).toBe(201);
   return { id: created.body.id, key: created.body.api_key };
@@ -123,6 +123,49 @@ describe('reporting agrees with the ledger', () => {
     expect(BigInt(volume.body.data[0]!.gross_amount) - BigInt(volume.body.data[0]!.fee_amount)).toBe(
       -BigInt(ledger[`merchant_pending:${merchant.id}:USD`]!),
     );
+  });
+
+  // Issue 16: the JPY fee of a USD payment was reported as USD and subtracted from the USD gross.
+  it('reports a USD payment to a merchant settling in JPY with its fee and net in JPY, as the ledger posted them', async () => {
+    const settler = await newMerchant('Reporting E2E Yen Settler', 'jpy');
+    await pay(settler, 10_000);
+    interface Line {
+      currency: string;
+      gross_amount: string;
+      settlement_currency: string;
+      settlement_gross_amount: string;
+      fee_amount: string;
+      net_amount: string;
+      count: number;
+    }
+    const line = await waitFor('the capture to reach reporting', 30_000, async () => {
+      const { body } = await call<{ data: Line[] }>(
+        'reporting',
+        `/v1/reports/volume?merchant=${settler.id}&group_by=&period=month`,
+        { token: platform.analystToken },
+      );
+      return body.data[0]?.count === 1 ? body.data : undefined;
+    });
+    expect(line).toHaveLength(1);
+    const row = line[0]!;
+    expect(row).toMatchObject({ currency: 'usd', gross_amount: '10000', settlement_currency: 'jpy' });
+    expect(BigInt(row.fee_amount)).toBeGreaterThan(0n);
+    // Net is exactly what the ledger credited the merchant's JPY pending account.
+    const ledger = await waitFor("reporting's balances to equal the ledger's", 30_000, async () => {
+      const balances = await ledgerBalances(settler.id);
+      return canonical(await reportedBalances(settler.id)) === canonical(balances) ? balances : undefined;
+    });
+    expect(row.net_amount).toBe(String(-BigInt(ledger[`merchant_pending:${settler.id}:JPY`]!)));
+    expect(BigInt(row.settlement_gross_amount) - BigInt(row.fee_amount)).toBe(BigInt(row.net_amount));
+    // The fee is the JPY revenue the capture posted (fees come from the revenue postings).
+    const fees = await call<{ data: { currency: string; merchant: string; fee_revenue: string }[] }>(
+      'reporting',
+      `/v1/reports/fees?merchant=${settler.id}&group_by=merchant&period=month`,
+      { token: platform.analystToken },
+    );
+    expect(fees.body.data.map((f) => [f.currency, f.fee_revenue])).toEqual([['jpy', row.fee_amount]]);
+    const mine = (await reconcile()).differences.filter((d) => d.key.merchant === settler.id);
+    expect(mine).toEqual([]);
   });
 
   it('rebuilds while payments flow and ends equal, row for row, to the live projection', async () => {

@@ -300,6 +300,33 @@ describe('payments and risk as processes', () => {
     ]);
   });
 
+  it('takes non-final captures up to the authorization, each with its own id; the final one ends it', async () => {
+    const id = newPaymentId();
+    await createPayment(running(), id, { captureMethod: 'manual' });
+    await waitForEvent(running(), id, 'payment.authorized');
+    await send(running(), 'payment.capture', { paymentId: id, amountMinor: '3000', final: false }, id);
+    await send(running(), 'payment.capture', { paymentId: id, amountMinor: '2000', final: false }, id);
+    await send(running(), 'payment.capture', { paymentId: id, amountMinor: '1000' }, id);
+    await waitForEvent(running(), id, 'payment.captured', 3);
+    const captures = running()
+      .bus.eventsOf(id)
+      .flatMap((event) => (event.type === 'payment.captured' ? [event.data] : []));
+    expect(captures.map((c) => [c.amountMinor, c.final])).toEqual([
+      ['3000', false],
+      ['2000', false],
+      ['1000', true],
+    ]);
+    expect(new Set(captures.map((c) => c.captureId)).size).toBe(3);
+    // The final capture ended it: nothing more can be captured.
+    await send(running(), 'payment.capture', { paymentId: id, amountMinor: '100', final: false }, id);
+    expect(await waitForEvent(running(), id, 'payment.command_rejected')).toMatchObject({
+      data: { commandType: 'payment.capture', code: 'invalid_state_transition' },
+    });
+    expect(await chargesAtProcessors(running(), id)).toEqual([
+      expect.objectContaining({ amount: '10000', amount_captured: '6000' }),
+    ]);
+  });
+
   it('cancels an uncaptured authorization and ignores a capture after it', async () => {
     const id = newPaymentId();
     await createPayment(running(), id, { captureMethod: 'manual' });
@@ -348,7 +375,8 @@ describe('payments and risk as processes', () => {
       amount: '2000000',
       decision: null,
     });
-    expect(typesOf(running(), id)).toEqual(['payment.created']);
+    await waitForEvent(running(), id, 'payment.review_opened');
+    expect(typesOf(running(), id)).toEqual(['payment.created', 'payment.review_opened']);
     const approved = await fetch(`${riskUrl}/v1/reviews/${id}/approve`, { method: 'POST', headers: auth });
     expect(approved.status).toBe(200);
     const again = await fetch(`${riskUrl}/v1/reviews/${id}/decline`, { method: 'POST', headers: auth });
@@ -359,6 +387,16 @@ describe('payments and risk as processes', () => {
       data: { decision: 'approve' },
     });
     await waitForEvent(running(), id, 'payment.captured');
+    expect(typesOf(running(), id)).toEqual([
+      'payment.created',
+      'payment.review_opened',
+      'payment.review_closed',
+      'payment.authorized',
+      'payment.captured',
+    ]);
+    expect(await waitForEvent(running(), id, 'payment.review_closed')).toMatchObject({
+      data: { paymentId: id, reviewId: `rev_${id.slice(4)}`, outcome: 'approved' },
+    });
   });
 });
 

@@ -19,6 +19,7 @@ const ADMIN_TOKEN = `adm_${randomBytes(12).toString('hex')}`;
 const ANALYST_TOKEN = `ana_${randomBytes(12).toString('hex')}`;
 const MERCHANT_A = 'mer_reportAAAA0001';
 const MERCHANT_B = 'mer_reportBBBB0002';
+const MERCHANT_C = 'mer_reportCCCC0003';
 
 async function get<T>(path: string, token = ANALYST_TOKEN, accept = 'application/json') {
   const response = await fetch(`${BASE}${path}`, { headers: { authorization: `Bearer ${token}`, accept } });
@@ -36,8 +37,11 @@ interface VolumeLine {
   currency: string;
   payment_method: string | null;
   gross_amount: string;
-  fee_amount: string;
   refunded_amount: string;
+  settlement_currency: string;
+  settlement_gross_amount: string;
+  fee_amount: string;
+  settlement_refunded_amount: string;
   net_amount: string;
   count: number;
   refund_count: number;
@@ -227,6 +231,121 @@ describe('reporting service against real Kafka and Postgres', () => {
       `/v1/reports/volume?merchant=${MERCHANT_B}&from=2025-11-23&to=2025-11-23`,
     );
     expect(volume.body.data.map((l) => [l.gross_amount, l.count])).toEqual([['1000', 2]]);
+  });
+
+  // Issue 16: a merchant settling in JPY was paid in USD; its JPY fee was reported as USD and
+  // subtracted from the USD gross, and reconciliation, folded from the same context, agreed.
+  it('reports a cross-currency payment with fee and net in the settlement currency, and reconciles it against the postings', async () => {
+    const fx = (grossMinor: bigint) => ({ currency: 'JPY', grossMinor, rate: '151.2' });
+    await publish([
+      {
+        kind: 'capture',
+        merchantId: MERCHANT_C,
+        grossMinor: 1_000_000n,
+        feeMinor: 44_376n,
+        fx: fx(1_512_000n),
+        occurredAt: '2025-11-24T09:00:00Z',
+      },
+      {
+        kind: 'refund',
+        merchantId: MERCHANT_C,
+        grossMinor: 250_000n,
+        fx: fx(378_000n),
+        occurredAt: '2025-11-24T10:00:00Z',
+      },
+    ]);
+    await caughtUp(1, sequence);
+    const volume = await get<{ data: VolumeLine[] }>(`/v1/reports/volume?merchant=${MERCHANT_C}&group_by=`);
+    expect(volume.body.data).toEqual([
+      {
+        period_start: '2025-11-24',
+        merchant: null,
+        currency: 'usd',
+        payment_method: null,
+        gross_amount: '1000000',
+        refunded_amount: '250000',
+        settlement_currency: 'jpy',
+        settlement_gross_amount: '1512000',
+        fee_amount: '44376',
+        settlement_refunded_amount: '378000',
+        net_amount: String(1_512_000 - 44_376 - 378_000),
+        count: 1,
+        refund_count: 1,
+        refund_rate: '1.0000',
+        refunded_amount_rate: '0.2500',
+      },
+    ]);
+    // The net is what the merchant's JPY accounts hold from these two entries.
+    const balances = await get<{ data: { balance_minor: string; currency: string }[] }>(
+      `/v1/reports/balances?merchant=${MERCHANT_C}`,
+    );
+    const jpy = balances.body.data.filter((b) => b.currency === 'jpy');
+    expect(jpy.reduce((sum, b) => sum - BigInt(b.balance_minor), 0n)).toBe(
+      BigInt(1_512_000 - 44_376 - 378_000),
+    );
+    expect(balances.body.data.filter((b) => b.currency === 'usd')).toEqual([]);
+    const bySettlement = await get<{ data: VolumeLine[] }>(
+      `/v1/reports/volume?settlement_currency=jpy&group_by=merchant`,
+    );
+    expect(bySettlement.body.data.map((l) => [l.merchant, l.currency, l.fee_amount])).toEqual([
+      [MERCHANT_C, 'usd', '44376'],
+    ]);
+    const fees = await get<{ data: { currency: string; fee_revenue: string }[] }>(
+      `/v1/reports/fees?merchant=${MERCHANT_C}`,
+    );
+    expect(fees.body.data.map((l) => [l.currency, l.fee_revenue])).toEqual([['jpy', '44376']]);
+    // The dashboard's figures are in the settlement currency, every one of them.
+    type Totals = { totals: Record<string, string | number | null> };
+    const overview = (currency: string) =>
+      get<Totals>(
+        `/v1/reports/overview?merchant=${MERCHANT_C}&currency=${currency}&from=2025-11-24&to=2025-11-24`,
+      );
+    expect((await overview('jpy')).body.totals).toMatchObject({
+      gross_amount: '1512000',
+      fee_amount: '44376',
+      refunded_amount: '378000',
+      net_amount: String(1_512_000 - 44_376 - 378_000),
+      count: 1,
+    });
+    expect((await overview('usd')).body.totals).toMatchObject({
+      gross_amount: '0',
+      fee_amount: '0',
+      count: 0,
+    });
+    expect((await get<Reconciliation>('/v1/reconciliation', ADMIN_TOKEN)).body.differences).toEqual([]);
+
+    // File the row the way the old fold did (everything under USD): the postings disagree.
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    // At 151.2 JPY a cent both amounts are exact: 1,000,000 → 1,512,000 and 250,000 → 378,000.
+    const refile = (to: 'USD' | 'JPY') =>
+      client.query(
+        `UPDATE reporting_g1.volume SET settlement_currency = $2::text,
+           settlement_gross_minor = gross_minor * $3::bigint / 1000,
+           settlement_refunded_minor = refunded_minor * $3::bigint / 1000
+          WHERE merchant_id = $1`,
+        [MERCHANT_C, to, to === 'USD' ? 1000 : 1512],
+      );
+    try {
+      await refile('USD');
+      const altered = await get<Reconciliation>('/v1/reconciliation', ADMIN_TOKEN);
+      const figures = altered.body.differences
+        .filter((d) => d.check === 'volume_postings')
+        .map((d) => [d.key.currency, d.key.figure, d.expected, d.actual])
+        .sort();
+      expect(figures).toEqual([
+        ['JPY', 'fee', '44376', '0'],
+        ['JPY', 'net', String(1_512_000 - 44_376), '0'],
+        ['JPY', 'settled_refunded', '378000', '0'],
+        ['USD', 'fee', '0', '44376'],
+        ['USD', 'net', '0', String(1_000_000 - 44_376)],
+        ['USD', 'settled_refunded', '0', '250000'],
+      ]);
+      await refile('JPY');
+      expect((await get<Reconciliation>('/v1/reconciliation', ADMIN_TOKEN)).body.difference_count).toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 
   it('refuses bad queries and missing tokens with the error shape', async () => {

@@ -17,6 +17,11 @@ export interface EntrySpec {
   readonly feeMinor?: bigint;
   readonly method?: 'card' | 'bank_transfer' | 'wallet';
   readonly occurredAt?: string;
+  /**
+   * A capture or refund presented in `currency` and settled in another, as the ledger posts it:
+   * the processor side in the presentment currency, the merchant's side and the fee in this one.
+   */
+  readonly fx?: { readonly currency: string; readonly grossMinor: bigint; readonly rate: string };
 }
 
 /** A ledger.entry_posted event valid per the contract, with balanced postings like the ledger's. */
@@ -26,14 +31,33 @@ export function entryPosted(spec: EntrySpec): EventEnvelope<'ledger.entry_posted
   const gross = spec.grossMinor;
   const m = spec.merchantId;
   const paymentId = `pay_${String(spec.sequence).padStart(12, '0')}${randomUUID().slice(0, 8)}`;
-  const posting = (accountCode: string, accountType: 'asset' | 'liability' | 'revenue', amount: bigint) => ({
-    accountCode,
-    accountType,
-    currency,
-    amountMinor: amount.toString(),
-  });
+  const posting = (
+    accountCode: string,
+    accountType: 'asset' | 'liability' | 'revenue',
+    amount: bigint,
+    inCurrency = currency,
+  ) => ({ accountCode, accountType, currency: inCurrency, amountMinor: amount.toString() });
+  const fx = spec.fx;
+  const fxPostings =
+    fx === undefined
+      ? undefined
+      : spec.kind === 'capture'
+        ? [
+            posting(`processor_receivable:simulated-a:${currency}`, 'asset', gross),
+            posting(`fx_position:${currency}`, 'asset', -gross),
+            posting(`fx_position:${fx.currency}`, 'asset', fx.grossMinor, fx.currency),
+            posting(`merchant_pending:${m}:${fx.currency}`, 'liability', -(fx.grossMinor - fee), fx.currency),
+            posting(`fee_revenue:${fx.currency}`, 'revenue', -fee, fx.currency),
+          ]
+        : [
+            posting(`merchant_available:${m}:${fx.currency}`, 'liability', fx.grossMinor, fx.currency),
+            posting(`processor_receivable:simulated-a:${currency}`, 'asset', -gross),
+            posting(`fx_position:${fx.currency}`, 'asset', -fx.grossMinor, fx.currency),
+            posting(`fx_position:${currency}`, 'asset', gross),
+          ];
   const postings =
-    spec.kind === 'capture'
+    fxPostings ??
+    (spec.kind === 'capture'
       ? [
           posting(`processor_receivable:simulated-a:${currency}`, 'asset', gross),
           posting(`merchant_pending:${m}:${currency}`, 'liability', -(gross - fee)),
@@ -67,7 +91,7 @@ export function entryPosted(spec: EntrySpec): EventEnvelope<'ledger.entry_posted
                 : [
                     posting(`merchant_pending:${m}:${currency}`, 'liability', gross),
                     posting(`merchant_available:${m}:${currency}`, 'liability', -gross),
-                  ];
+                  ]);
   return createEvent(
     'ledger.entry_posted',
     {
@@ -85,6 +109,16 @@ export function entryPosted(spec: EntrySpec): EventEnvelope<'ledger.entry_posted
         currency,
         grossAmountMinor: gross.toString(),
         feeAmountMinor: fee.toString(),
+        ...(fx !== undefined && spec.kind === 'capture'
+          ? {
+              fx: {
+                settlementCurrency: fx.currency,
+                settlementAmountMinor: fx.grossMinor.toString(),
+                rate: fx.rate,
+                rateVersion: '2026-11-25',
+              },
+            }
+          : {}),
         occurredAt: spec.occurredAt ?? new Date().toISOString(),
       },
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env, serviceEnvShape } from '@platform/config';
+import { DEFAULT_FX_RATE_TABLE, fxRateTableSchema, isKnownCurrency } from '@platform/money';
 import { DEFAULT_IP_COUNTRY_RANGES, parseIpCountryRanges } from './domain/ip-country';
 
 export const riskEnvSchema = z.object({
@@ -27,6 +28,15 @@ export const riskEnvSchema = z.object({
   VELOCITY_PRUNE_INTERVAL_MS: env.integer(60_000, 100, 3_600_000),
   /** Observations are kept at least this long, so a velocity rule added later counts from the start. */
   VELOCITY_RETENTION_MIN_HOURS: env.integer(24, 0, 24 * 30),
+  /** The currency of amount thresholds that name none (amount_above, new_card_large_amount). */
+  RISK_REFERENCE_CURRENCY: env
+    .string('USD')
+    .refine(
+      (code) => /^[A-Z]{3}$/.test(code) && isKnownCurrency(code),
+      'must be an upper-case ISO 4217 code',
+    ),
+  /** The rate table converting payments into it: the same shape and default as payments' FX_RATES. */
+  FX_RATES: env.json(fxRateTableSchema, JSON.stringify(DEFAULT_FX_RATE_TABLE)),
 });
 
 export type RiskConfig = z.infer<typeof riskEnvSchema>;

@@ -85,6 +85,7 @@ interface PaymentOptions {
   readonly merchantId: string;
   readonly fingerprint?: string;
   readonly amountMinor?: string;
+  readonly currency?: string;
   readonly customer?: EventData<'payment.created'>['customer'];
   readonly cardCountry?: string;
 }
@@ -98,7 +99,7 @@ async function paymentCreated(options: PaymentOptions): Promise<string> {
       paymentId,
       merchantId: options.merchantId,
       amountMinor: options.amountMinor ?? '2500',
-      currency: 'USD',
+      currency: options.currency ?? 'USD',
       captureMethod: 'automatic',
       paymentMethod: vaultedTestCard({ fingerprint: options.fingerprint, country: options.cardCountry }),
       ...(options.customer === undefined ? {} : { customer: options.customer }),
@@ -149,6 +150,20 @@ describe('risk rules and lists through the admin API, while risk runs', () => {
     expect(rules.status).toBe(200);
     expect(rules.body).toMatchObject({ version: 1, changed_by: 'migration' });
     expect(rules.body.rules.map((rule) => rule.id)).toContain('global-high-amount');
+  });
+
+  // Issue 16: the seeded threshold compared 1,000,001 JPY (about 6,600 USD) with 1,000,000 cents.
+  it('reads the seeded amount threshold in USD and converts other currencies before comparing', async () => {
+    const merchantId = newMerchantId();
+    const decide = async (amountMinor: string, currency: string) =>
+      (await screen({ merchantId, amountMinor, currency })).decision;
+    expect(await decide('1000001', 'JPY')).toBe('approve');
+    expect(await decide('999999', 'USD')).toBe('approve');
+    expect(await screen({ merchantId, amountMinor: '1512000', currency: 'JPY' })).toMatchObject({
+      decision: 'review',
+      reasons: ['amount_above:global-high-amount'],
+    });
+    expect(await decide('930000', 'EUR')).toBe('review');
   });
 
   it("applies a merchant's new rule to its next payment, without a restart, and records who changed it", async () => {

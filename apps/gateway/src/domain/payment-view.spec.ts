@@ -1,6 +1,7 @@
 import { createEvent, type AnyEventEnvelope } from '@platform/contracts';
 import {
   acceptedPaymentView,
+  captureAmountOf,
   checkCancel,
   checkCapture,
   checkRefund,
@@ -84,6 +85,8 @@ describe('evolvePaymentView', () => {
       fx: null,
       failureCode: null,
       failureMessage: null,
+      cancellationReason: null,
+      review: null,
       lastEventSequence: 0,
     });
   });
@@ -149,6 +152,110 @@ describe('evolvePaymentView', () => {
       metadata(5),
     );
     expect(evolvePaymentView(acceptedPaymentView('automatic'), risk)).toBeNull();
+  });
+});
+
+describe('evolvePaymentView: partial captures, cancellation and review', () => {
+  const capturedPart = (sequence: number, amountMinor: string, final: boolean): AnyEventEnvelope =>
+    createEvent(
+      'payment.captured',
+      { ...OUTCOME, amountMinor, captureId: `cap_0123456789abcd${sequence}f`, final },
+      metadata(sequence),
+    );
+  const canceled = (sequence: number, reason: 'abandoned' | 'expired'): AnyEventEnvelope =>
+    createEvent(
+      'payment.canceled',
+      { paymentId: PAYMENT_ID, reason, releasedAmountMinor: '999', currency: 'USD' },
+      metadata(sequence),
+    );
+
+  it('adds up non-final captures while requiring capture; the final one succeeds', () => {
+    const partly = replay(acceptedPaymentView('manual'), [
+      created(1),
+      authorized(2),
+      capturedPart(3, '500', false),
+      capturedPart(4, '500', false),
+    ]);
+    expect(partly).toMatchObject({ status: 'requires_capture', amountCapturedMinor: 1000n });
+    expect(replay(partly, [capturedPart(5, '200', true)])).toMatchObject({
+      status: 'succeeded',
+      amountCapturedMinor: 1200n,
+    });
+  });
+
+  it('keeps the cancellation reason; a cancel after a partial capture ends succeeded', () => {
+    const manual = replay(acceptedPaymentView('manual'), [created(1), authorized(2)]);
+    expect(replay(manual, [canceled(3, 'abandoned')])).toMatchObject({
+      status: 'canceled',
+      cancellationReason: 'abandoned',
+    });
+    expect(replay(manual, [capturedPart(3, '1000', false), canceled(4, 'abandoned')])).toMatchObject({
+      status: 'succeeded',
+      amountCapturedMinor: 1000n,
+      cancellationReason: 'abandoned',
+    });
+    expect(replay(manual, [canceled(3, 'expired')]).cancellationReason).toBe('automatic');
+  });
+
+  it('opens a review with its reasons and closes it with the outcome', () => {
+    const opened = createEvent(
+      'payment.review_opened',
+      { paymentId: PAYMENT_ID, reviewId: 'rev_0123456789abcdef', score: 60, reasons: ['amount_above:x'] },
+      metadata(2),
+    );
+    const closed = createEvent(
+      'payment.review_closed',
+      { paymentId: PAYMENT_ID, reviewId: 'rev_0123456789abcdef', outcome: 'approved' },
+      metadata(3),
+    );
+    const held = replay(acceptedPaymentView('automatic'), [created(1), opened]);
+    expect(held).toMatchObject({
+      status: 'processing',
+      review: {
+        id: 'rev_0123456789abcdef',
+        reasons: ['amount_above:x'],
+        openedAt: opened.occurredAt,
+        closedAt: null,
+        outcome: null,
+      },
+    });
+    expect(replay(held, [closed]).review).toEqual({
+      id: 'rev_0123456789abcdef',
+      reasons: ['amount_above:x'],
+      openedAt: opened.occurredAt,
+      closedAt: closed.occurredAt,
+      outcome: 'approved',
+    });
+  });
+});
+
+describe('captureAmountOf', () => {
+  it('takes amount_to_capture or amount, and both when they agree', () => {
+    expect(captureAmountOf({})).toEqual({ ok: true, amountMinor: null });
+    expect(captureAmountOf({ amount: 300 })).toEqual({ ok: true, amountMinor: 300n });
+    expect(captureAmountOf({ amount_to_capture: 400 })).toEqual({ ok: true, amountMinor: 400n });
+    expect(captureAmountOf({ amount: 400, amount_to_capture: 400 })).toEqual({ ok: true, amountMinor: 400n });
+  });
+
+  it('names the parameter the amount came in when it is too large', () => {
+    const authorized = { status: 'requires_capture' as const, amountMinor: 1000n, amountCapturedMinor: 400n };
+    expect(checkCapture(authorized, 601n, 'amount_to_capture')).toMatchObject({
+      ok: false,
+      refusal: { status: 400, code: 'amount_too_large', param: 'amount_to_capture' },
+    });
+    expect(checkCapture(authorized, 600n, 'amount_to_capture')).toEqual({ ok: true, amountMinor: 600n });
+  });
+
+  it('refuses two different amounts with a 400 naming amount_to_capture', () => {
+    expect(captureAmountOf({ amount: 300, amount_to_capture: 400 })).toEqual({
+      ok: false,
+      refusal: {
+        status: 400,
+        code: 'parameters_exclusive',
+        message: 'amount (300) and amount_to_capture (400) differ; give one of them.',
+        param: 'amount_to_capture',
+      },
+    });
   });
 });
 

@@ -39,6 +39,27 @@ export interface PaymentFx {
   readonly capturedSettlementMinor: bigint;
 }
 
+/**
+ * Stripe's cancellation reasons a merchant may give; `automatic` is the platform's own (an
+ * authorization that expired uncaptured).
+ */
+export type CancellationReason =
+  | 'duplicate'
+  | 'fraudulent'
+  | 'requested_by_customer'
+  | 'abandoned'
+  | 'automatic';
+
+/** A manual review risk opened on the payment: open until the review queue decides it. */
+export interface PaymentReview {
+  readonly id: string;
+  readonly reasons: readonly string[];
+  /** ISO timestamps of the payments service's events. */
+  readonly openedAt: string;
+  readonly closedAt: string | null;
+  readonly outcome: 'approved' | 'declined' | null;
+}
+
 export interface PaymentViewState {
   readonly status: PaymentStatus;
   readonly captureMethod: CaptureMethod;
@@ -46,6 +67,8 @@ export interface PaymentViewState {
   readonly fx: PaymentFx | null;
   readonly failureCode: string | null;
   readonly failureMessage: string | null;
+  readonly cancellationReason: CancellationReason | null;
+  readonly review: PaymentReview | null;
   /** The payments service's sequence of the last event applied: older or repeated ones are ignored. */
   readonly lastEventSequence: number;
 }
@@ -59,6 +82,8 @@ export function acceptedPaymentView(captureMethod: CaptureMethod): PaymentViewSt
     fx: null,
     failureCode: null,
     failureMessage: null,
+    cancellationReason: null,
+    review: null,
     lastEventSequence: 0,
   };
 }
@@ -113,7 +138,37 @@ export function evolvePaymentView(state: PaymentViewState, event: AnyEventEnvelo
         lastEventSequence,
       };
     case 'payment.canceled':
-      return { ...state, status: 'canceled', lastEventSequence };
+      // After partial captures a cancel releases the rest: what was captured stays, succeeded.
+      return {
+        ...state,
+        status: state.amountCapturedMinor > 0n ? 'succeeded' : 'canceled',
+        cancellationReason: event.data.reason === 'expired' ? 'automatic' : event.data.reason,
+        lastEventSequence,
+      };
+    case 'payment.review_opened':
+      return {
+        ...state,
+        review: {
+          id: event.data.reviewId,
+          reasons: event.data.reasons,
+          openedAt: event.occurredAt,
+          closedAt: null,
+          outcome: null,
+        },
+        lastEventSequence,
+      };
+    case 'payment.review_closed':
+      return {
+        ...state,
+        review: {
+          id: event.data.reviewId,
+          reasons: state.review?.reasons ?? [],
+          openedAt: state.review?.openedAt ?? event.occurredAt,
+          closedAt: event.occurredAt,
+          outcome: event.data.outcome,
+        },
+        lastEventSequence,
+      };
     case 'payment.failed':
       return {
         ...state,
@@ -154,6 +209,8 @@ export function checkCapture(
     readonly amountCapturedMinor: bigint;
   },
   requestedMinor: bigint | null,
+  /** The parameter the amount came in, named by a refusal. */
+  param: 'amount' | 'amount_to_capture' = 'amount',
 ): { ok: true; amountMinor: bigint | null } | { ok: false; refusal: CommandRefusal } {
   if (payment.status !== 'requires_capture') {
     return { ok: false, refusal: unexpectedState('capture', payment.status, 'requires_capture') };
@@ -166,11 +223,35 @@ export function checkCapture(
         status: 400,
         code: 'amount_too_large',
         message: `The amount to capture (${requestedMinor}) exceeds what remains capturable (${capturableMinor}).`,
-        param: 'amount',
+        param,
       },
     };
   }
   return { ok: true, amountMinor: requestedMinor };
+}
+
+/**
+ * The amount a capture asks for: `amount_to_capture` (Stripe's name) or `amount`, which must agree
+ * when both are given; null when neither is (everything left).
+ */
+export function captureAmountOf(request: {
+  readonly amount?: number;
+  readonly amount_to_capture?: number;
+}): { ok: true; amountMinor: bigint | null } | { ok: false; refusal: CommandRefusal } {
+  const { amount, amount_to_capture: amountToCapture } = request;
+  if (amount !== undefined && amountToCapture !== undefined && amount !== amountToCapture) {
+    return {
+      ok: false,
+      refusal: {
+        status: 400,
+        code: 'parameters_exclusive',
+        message: `amount (${amount}) and amount_to_capture (${amountToCapture}) differ; give one of them.`,
+        param: 'amount_to_capture',
+      },
+    };
+  }
+  const requested = amountToCapture ?? amount;
+  return { ok: true, amountMinor: requested === undefined ? null : BigInt(requested) };
 }
 
 /** The test helper that plays the customer (or bank) only applies while an action is pending. */

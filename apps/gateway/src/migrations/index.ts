@@ -8,6 +8,7 @@ import { GatewayCommandRejections1764700000000 } from './1764700000000-gateway-c
 import { GatewayMerchantPricing1764900000000 } from './1764900000000-gateway-merchant-pricing';
 import { GatewayCommandOutcomes1765000000000 } from './1765000000000-gateway-command-outcomes';
 import { GatewayIdempotencyLeases1765100000000 } from './1765100000000-gateway-idempotency-leases';
+import { GatewayPaymentReviewCancellation1765400000000 } from './1765400000000-gateway-payment-review-cancellation';
 import { GatewayPaymentSearch1765500000000 } from './1765500000000-gateway-payment-search';
 
 export const GATEWAY_MIGRATIONS = [
@@ -21,5 +22,6 @@ export const GATEWAY_MIGRATIONS = [
   GatewayMerchantPricing1764900000000,
   GatewayCommandOutcomes1765000000000,
   GatewayIdempotencyLeases1765100000000,
+  GatewayPaymentReviewCancellation1765400000000,
   GatewayPaymentSearch1765500000000,
 ];

@@ -92,6 +92,25 @@ export const CREATE_PAYMENT_SCHEMA = object(
   ['amount', 'currency', 'payment_method'],
 );
 
+/** A manual review risk opened on a payment; also the object of review.opened and review.closed events. */
+export const REVIEW_SCHEMA = object(
+  {
+    id: string({ pattern: '^rev_' }),
+    object: string({ enum: ['review'] }),
+    payment: string({ pattern: '^pay_' }),
+    open: { type: 'boolean' },
+    reason: string({
+      enum: ['rule', 'approved', 'declined'],
+      description: 'rule while open (a risk rule asked for it), then the outcome, as Stripe does.',
+    }),
+    rules: { type: 'array', items: string(), description: 'The risk rules that asked for it.' },
+    opened_at: unixSeconds,
+    closed_at: nullable(unixSeconds),
+    outcome: nullable(string({ enum: ['approved', 'declined'] })),
+  },
+  ['id', 'object', 'payment', 'open', 'reason', 'rules', 'opened_at', 'closed_at', 'outcome'],
+);
+
 export const PAYMENT_SCHEMA = object({
   id: string({ pattern: '^pay_' }),
   object: string({ enum: ['payment'] }),
@@ -101,7 +120,10 @@ export const PAYMENT_SCHEMA = object({
     enum: ['processing', 'requires_capture', 'requires_action', 'succeeded', 'failed', 'canceled'],
   }),
   capture_method: string({ enum: ['automatic', 'manual'] }),
-  amount_captured: minorAmount,
+  amount_captured: integer('The sum of all captures, in the minor unit.'),
+  amount_capturable: integer(
+    'What a capture can still take (requires_capture: the authorization less amount_captured; else 0).',
+  ),
   amount_refunded: minorAmount,
   payment_method: object({
     type: string({ enum: ['card', 'bank_transfer', 'wallet'] }),
@@ -173,6 +195,18 @@ export const PAYMENT_SCHEMA = object({
   metadata,
   failure_code: nullable(string()),
   failure_message: nullable(string()),
+  cancellation_reason: nullable(
+    string({
+      enum: ['requested_by_customer', 'duplicate', 'fraudulent', 'abandoned', 'automatic'],
+      description:
+        'Set once canceled: the reason given, or automatic for an authorization that expired uncaptured. ' +
+        'A cancel after partial captures ends the payment succeeded and keeps its reason.',
+    }),
+  ),
+  review: nullable({
+    ...REVIEW_SCHEMA,
+    description: 'Set when risk held the payment for manual review (it stays processing until decided).',
+  }),
   created: unixSeconds,
   livemode: { type: 'boolean' },
 });
@@ -182,7 +216,23 @@ export const RESOLVE_ACTION_SCHEMA = object(
   ['outcome'],
 );
 
-export const CAPTURE_PAYMENT_SCHEMA = object({ amount: { ...minorAmount, minimum: 1 } });
+export const CAPTURE_PAYMENT_SCHEMA = object({
+  amount_to_capture: {
+    ...minorAmount,
+    minimum: 1,
+    description: 'What to capture; omitted, everything left. Stripe name of `amount`.',
+  },
+  amount: {
+    ...minorAmount,
+    minimum: 1,
+    description: 'The same as amount_to_capture; both given and different is a 400 parameters_exclusive.',
+  },
+  final_capture: {
+    type: 'boolean',
+    description:
+      'true (the default) releases what this capture leaves; false keeps it capturable by later captures.',
+  },
+});
 export const CANCEL_PAYMENT_SCHEMA = object({
   cancellation_reason: string({ enum: ['requested_by_customer', 'duplicate', 'fraudulent', 'abandoned'] }),
 });
@@ -225,14 +275,21 @@ export const EVENT_SCHEMA = object({
   livemode: { type: 'boolean' },
 });
 
-export const CREATE_WEBHOOK_ENDPOINT_SCHEMA = object(
-  {
-    url: string({ format: 'uri', maxLength: 2048 }),
-    enabled_events: { type: 'array', items: string(), minItems: 1, maxItems: 50 },
-    description: string({ maxLength: 500 }),
-  },
-  ['url'],
-);
+/** The event types are the webhooks feature's list (domain/webhook-event-types), passed in from there. */
+export const createWebhookEndpointSchema = (eventTypes: readonly string[]): SchemaObject =>
+  object(
+    {
+      url: string({ format: 'uri', maxLength: 2048 }),
+      enabled_events: {
+        type: 'array',
+        items: string({ enum: [...eventTypes] }),
+        minItems: 1,
+        maxItems: 50,
+      },
+      description: string({ maxLength: 500 }),
+    },
+    ['url'],
+  );
 
 export const WEBHOOK_ENDPOINT_SCHEMA = object({
   id: string({ pattern: '^we_' }),

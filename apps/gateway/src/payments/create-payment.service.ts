@@ -118,6 +118,8 @@ export class CreatePaymentService {
         description: request.description ?? null,
         metadata,
         failureCode: view.failureCode,
+        cancellationReason: view.cancellationReason,
+        review: view.review,
         failureMessage: view.failureMessage,
         correlationId,
         lastEventSequence: view.lastEventSequence,

@@ -1,14 +1,26 @@
-import { IsDefined, IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, Max, Min } from 'class-validator';
 import { IsOptionalNotNull } from '@platform/service-runtime';
 import { PAYMENT_AMOUNT_MINOR_MAX } from '../requests/create-payment.dto';
 
 export class CapturePaymentDto {
-  /** Omitted: the whole authorization. */
+  /** Omitted (and amount_to_capture too): everything left of the authorization. */
   @IsOptionalNotNull()
   @Max(PAYMENT_AMOUNT_MINOR_MAX)
   @Min(1)
   @IsInt()
   amount?: number;
+
+  /** Stripe's name for amount; both given must agree. */
+  @IsOptionalNotNull()
+  @Max(PAYMENT_AMOUNT_MINOR_MAX)
+  @Min(1)
+  @IsInt()
+  amount_to_capture?: number;
+
+  /** false keeps the uncaptured rest capturable by a later capture; true (the default) releases it. */
+  @IsOptionalNotNull()
+  @IsBoolean()
+  final_capture?: boolean;
 }
 
 export const CANCELLATION_REASONS = [

@@ -5,7 +5,13 @@ import { appendToOutbox } from '@platform/db';
 import { ApiError } from '@platform/service-runtime';
 import { CommandOutcomes } from '../command-outcomes/command-outcome.service';
 import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.repository';
-import { checkCancel, checkCapture, checkResolveAction, type CommandRefusal } from '../domain/payment-view';
+import {
+  captureAmountOf,
+  checkCancel,
+  checkCapture,
+  checkResolveAction,
+  type CommandRefusal,
+} from '../domain/payment-view';
 import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { recoveredPoint } from '../idempotency/idempotency-claim-context';
@@ -52,6 +58,8 @@ export class PaymentCommandsService {
   ): Promise<PaymentEntity> {
     const resumed = recoveredPoint('payment_command');
     if (resumed !== null) return this.waitFor(merchant.id, resumed.paymentId, resumed.commandId);
+    const requested = captureAmountOf(request);
+    if (!requested.ok) throw refusalError(requested.refusal);
     const commandId = await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockedPayment(manager, merchant, paymentId);
       const checked = checkCapture(
@@ -60,12 +68,15 @@ export class PaymentCommandsService {
           amountMinor: BigInt(payment.amountMinor),
           amountCapturedMinor: BigInt(payment.amountCapturedMinor),
         },
-        request.amount === undefined ? null : BigInt(request.amount),
+        requested.amountMinor,
+        request.amount_to_capture === undefined ? 'amount' : 'amount_to_capture',
       );
       if (!checked.ok) throw refusalError(checked.refusal);
       return this.send(manager, payment, merchant, correlationId, 'payment.capture', {
         paymentId,
         ...(checked.amountMinor === null ? {} : { amountMinor: checked.amountMinor.toString() }),
+        // Absent means final, so commands from before multi-part capture read the same.
+        ...(request.final_capture === false ? { final: false } : {}),
       });
     });
     return this.waitFor(merchant.id, paymentId, commandId);

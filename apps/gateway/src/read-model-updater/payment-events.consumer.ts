@@ -7,7 +7,7 @@ import { CommandOutcomesRepository } from '../command-outcomes/command-outcomes.
 import { commandOutcomeOf } from '../domain/command-outcome';
 import { repairFor } from '../domain/command-rejection';
 import { storedNextAction } from '../domain/next-action';
-import { evolvePaymentView, type PaymentViewState } from '../domain/payment-view';
+import { evolvePaymentView } from '../domain/payment-view';
 import { toDisputeResource } from '../disputes/dispute-resource';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { MerchantEventRecorder } from '../events/merchant-event-recorder.service';
@@ -15,8 +15,8 @@ import { toPayoutResource } from '../payouts/payout-resource';
 import { PayoutsRepository } from '../payouts/payouts.repository';
 import { toRefundResource } from '../refunds/refund-resource';
 import { RefundsRepository } from '../refunds/refunds.repository';
-import { toPaymentResource } from '../read-model/payment-resource';
-import { PaymentsRepository, paymentFxOf } from '../read-model/payments.repository';
+import { merchantEventOf } from '../read-model/payment-resource';
+import { PaymentsRepository, paymentViewOf } from '../read-model/payments.repository';
 import { ReadModelBatch } from './read-model-batch';
 
 /** Events that evolve a payment's view (applyToPayment). */
@@ -27,6 +27,8 @@ const PAYMENT_VIEW_EVENT_TYPES: ReadonlySet<string> = new Set([
   'payment.captured',
   'payment.canceled',
   'payment.failed',
+  'payment.review_opened',
+  'payment.review_closed',
 ] satisfies AnyEventEnvelope['type'][]);
 
 /**
@@ -103,6 +105,8 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       case 'payment.captured':
       case 'payment.canceled':
       case 'payment.failed':
+      case 'payment.review_opened':
+      case 'payment.review_closed':
         return this.applyToPayment(event, batch);
       case 'refund.succeeded':
       case 'refund.failed':
@@ -128,27 +132,20 @@ export class PaymentEventsConsumer implements OnApplicationBootstrap {
       );
       return;
     }
-    const state: PaymentViewState = {
-      status: payment.status,
-      captureMethod: payment.captureMethod,
-      amountCapturedMinor: BigInt(payment.amountCapturedMinor),
-      fx: paymentFxOf(payment),
-      failureCode: payment.failureCode,
-      failureMessage: payment.failureMessage,
-      lastEventSequence: payment.lastEventSequence,
-    };
-    const next = evolvePaymentView(state, event);
+    const next = evolvePaymentView(paymentViewOf(payment), event);
     if (next === null) return;
     const nextAction =
       event.type === 'payment.requires_action'
         ? storedNextAction(event.data.action, event.data.expiresAt)
         : undefined;
     const updated = batch.setView(payment, next, nextAction);
+    // Review events show the merchant the review (review.opened / review.closed).
+    const shown = merchantEventOf(event.type, updated);
     batch.record({
       merchantId: payment.merchantId,
-      type: event.type,
+      type: shown.type,
       sourceEventId: event.id,
-      object: toPaymentResource(updated),
+      object: shown.object,
     });
   }
 

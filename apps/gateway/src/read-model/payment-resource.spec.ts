@@ -1,5 +1,5 @@
 import { PaymentEntity } from './payment.entity';
-import { toPaymentResource } from './payment-resource';
+import { merchantEventOf, toPaymentResource } from './payment-resource';
 
 function payment(overrides: Partial<PaymentEntity> = {}): PaymentEntity {
   return Object.assign(new PaymentEntity(), {
@@ -31,6 +31,8 @@ function payment(overrides: Partial<PaymentEntity> = {}): PaymentEntity {
     metadata: {},
     failureCode: null,
     failureMessage: null,
+    cancellationReason: null,
+    review: null,
     correlationId: 'corr-1',
     lastEventSequence: 3,
     createdAt: new Date('2026-03-15T12:00:00.900Z'),
@@ -49,6 +51,7 @@ describe('toPaymentResource', () => {
       status: 'succeeded',
       capture_method: 'automatic',
       amount_captured: 999_999_999_999,
+      amount_capturable: 0,
       amount_refunded: 250,
       payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 } },
       next_action: null,
@@ -58,6 +61,8 @@ describe('toPaymentResource', () => {
       metadata: {},
       failure_code: null,
       failure_message: null,
+      cancellation_reason: null,
+      review: null,
       created: 1_773_576_000,
       livemode: false,
     });
@@ -113,6 +118,67 @@ describe('toPaymentResource', () => {
       settlement_currency: 'eur',
       settlement_amount: 4_607,
       exchange_rate: '0.9213',
+    });
+  });
+
+  it('shows what is left to capture only while the payment requires capture', () => {
+    const partly = { amountMinor: '10000', amountCapturedMinor: '3500' };
+    expect(toPaymentResource(payment({ ...partly, status: 'requires_capture' }))).toMatchObject({
+      amount_captured: 3_500,
+      amount_capturable: 6_500,
+    });
+    // Canceled after the partial capture: the rest was released.
+    const released = payment({ ...partly, status: 'succeeded', cancellationReason: 'abandoned' });
+    expect(toPaymentResource(released)).toMatchObject({
+      amount_captured: 3_500,
+      amount_capturable: 0,
+      cancellation_reason: 'abandoned',
+    });
+  });
+
+  it('shows a review as Stripe does: rule while open, then the outcome; review events show the review', () => {
+    const open = payment({
+      status: 'processing',
+      review: {
+        id: 'rev_0123456789abcdefghijklmn',
+        reasons: ['amount_above:global-high-amount'],
+        openedAt: '2026-03-15T12:00:02.500Z',
+        closedAt: null,
+        outcome: null,
+      },
+    });
+    const shownOpen = {
+      id: 'rev_0123456789abcdefghijklmn',
+      object: 'review',
+      payment: 'pay_0123456789abcdefghijklmn',
+      open: true,
+      reason: 'rule',
+      rules: ['amount_above:global-high-amount'],
+      opened_at: 1_773_576_002,
+      closed_at: null,
+      outcome: null,
+    };
+    expect(toPaymentResource(open).review).toEqual(shownOpen);
+    expect(merchantEventOf('payment.review_opened', open)).toEqual({
+      type: 'review.opened',
+      object: shownOpen,
+    });
+    const closed = payment({
+      review: { ...open.review!, closedAt: '2026-03-15T12:01:00Z', outcome: 'declined' },
+    });
+    expect(merchantEventOf('payment.review_closed', closed)).toEqual({
+      type: 'review.closed',
+      object: {
+        ...shownOpen,
+        open: false,
+        reason: 'declined',
+        closed_at: 1_773_576_060,
+        outcome: 'declined',
+      },
+    });
+    expect(merchantEventOf('payment.captured', closed)).toEqual({
+      type: 'payment.captured',
+      object: toPaymentResource(closed),
     });
   });
 

@@ -1,5 +1,5 @@
 import { nextActionResource, type NextActionResource } from '../domain/next-action';
-import type { CaptureMethod, PaymentStatus } from '../domain/payment-view';
+import type { CancellationReason, CaptureMethod, PaymentReview, PaymentStatus } from '../domain/payment-view';
 import type { PaymentCustomer, PaymentEntity } from './payment.entity';
 
 /** A payment as the API shows it (Stripe conventions: snake_case, unix seconds, lower-case currency). */
@@ -10,7 +10,10 @@ export interface PaymentResource {
   readonly currency: string;
   readonly status: PaymentStatus;
   readonly capture_method: CaptureMethod;
+  /** The sum of the captures. */
   readonly amount_captured: number;
+  /** What a capture can still take: the authorization less what was captured, while requires_capture. */
+  readonly amount_capturable: number;
   readonly amount_refunded: number;
   readonly payment_method:
     | {
@@ -39,8 +42,56 @@ export interface PaymentResource {
   readonly metadata: Record<string, string>;
   readonly failure_code: string | null;
   readonly failure_message: string | null;
+  readonly cancellation_reason: CancellationReason | null;
+  readonly review: ReviewResource | null;
   readonly created: number;
   readonly livemode: false;
+}
+
+/** A manual review (Stripe's Review, reduced): reason is `rule` while open, then its outcome. */
+export interface ReviewResource {
+  readonly id: string;
+  readonly object: 'review';
+  readonly payment: string;
+  readonly open: boolean;
+  readonly reason: 'rule' | 'approved' | 'declined';
+  readonly rules: readonly string[];
+  readonly opened_at: number;
+  readonly closed_at: number | null;
+  readonly outcome: 'approved' | 'declined' | null;
+}
+
+export function toReviewResource(paymentId: string, review: PaymentReview): ReviewResource {
+  return {
+    id: review.id,
+    object: 'review',
+    payment: paymentId,
+    open: review.outcome === null,
+    reason: review.outcome ?? 'rule',
+    rules: review.reasons,
+    opened_at: unixSeconds(review.openedAt),
+    closed_at: review.closedAt === null ? null : unixSeconds(review.closedAt),
+    outcome: review.outcome,
+  };
+}
+
+/**
+ * What a payment event shows the merchant (GET /v1/events, webhooks): the payment, or for a review
+ * event the review, as review.opened / review.closed (Stripe's names).
+ */
+export function merchantEventOf(type: string, payment: PaymentEntity): { type: string; object: unknown } {
+  const review = payment.review;
+  if (review !== null && type === 'payment.review_opened') {
+    return { type: 'review.opened', object: toReviewResource(payment.id, review) };
+  }
+  if (review !== null && type === 'payment.review_closed') {
+    return { type: 'review.closed', object: toReviewResource(payment.id, review) };
+  }
+  return { type, object: toPaymentResource(payment) };
+}
+
+function unixSeconds(iso: string): number {
+  return Math.floor(new Date(iso).getTime() / 1000);
 }
 
 /**
@@ -63,6 +114,12 @@ export function toPaymentResource(payment: PaymentEntity): PaymentResource {
     status: payment.status,
     capture_method: payment.captureMethod,
     amount_captured: minorUnitsAsJsonNumber(payment.amountCapturedMinor),
+    amount_capturable:
+      payment.status === 'requires_capture'
+        ? minorUnitsAsJsonNumber(
+            (BigInt(payment.amountMinor) - BigInt(payment.amountCapturedMinor)).toString(),
+          )
+        : 0,
     amount_refunded: minorUnitsAsJsonNumber(payment.amountRefundedMinor),
     payment_method: paymentMethodOf(payment),
     next_action:
@@ -79,6 +136,8 @@ export function toPaymentResource(payment: PaymentEntity): PaymentResource {
     metadata: payment.metadata,
     failure_code: payment.failureCode,
     failure_message: payment.failureMessage,
+    cancellation_reason: payment.cancellationReason,
+    review: payment.review === null ? null : toReviewResource(payment.id, payment.review),
     created: Math.floor(payment.createdAt.getTime() / 1000),
     livemode: false,
   };

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { StoredNextAction } from '../domain/next-action';
-import type { CaptureMethod, PaymentStatus } from '../domain/payment-view';
+import type { CancellationReason, CaptureMethod, PaymentReview, PaymentStatus } from '../domain/payment-view';
 
 export type PaymentMethodType = 'card' | 'bank_transfer' | 'wallet';
 
@@ -103,6 +103,13 @@ export class PaymentEntity {
 
   @Column({ name: 'failure_message', type: 'text', nullable: true })
   failureMessage!: string | null;
+
+  @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
+  cancellationReason!: CancellationReason | null;
+
+  /** The manual review risk opened, in PaymentReview's shape; null when none was. */
+  @Column({ type: 'jsonb', nullable: true })
+  review!: PaymentReview | null;
 
   @Column({ name: 'correlation_id', type: 'text' })
   correlationId!: string;

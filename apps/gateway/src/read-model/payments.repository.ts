@@ -103,6 +103,8 @@ export class PaymentsRepository {
         changes.fxCapturedSettlementMinor,
         nextAction !== undefined,
         nextAction === undefined ? null : JSON.stringify(nextAction),
+        changes.cancellationReason,
+        changes.review === null || changes.review === undefined ? null : JSON.stringify(changes.review),
       ] as const;
     });
     // TypeORM answers an UPDATE with [rows, affected count].
@@ -115,14 +117,15 @@ export class PaymentsRepository {
               fx_authorized_settlement_minor = view.fx_authorized_settlement_minor,
               fx_captured_settlement_minor = view.fx_captured_settlement_minor,
               next_action = CASE WHEN view.sets_next_action THEN view.next_action ELSE payment.next_action END,
-              updated_at = now()
+              cancellation_reason = view.cancellation_reason, review = view.review, updated_at = now()
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[],
-                     $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::boolean[], $13::jsonb[])
+                     $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::boolean[], $13::jsonb[],
+                     $14::text[], $15::jsonb[])
               AS view (id, status, amount_captured_minor, failure_code, failure_message, last_event_sequence,
                        fx_settlement_currency, fx_rate, fx_rate_version, fx_authorized_settlement_minor,
-                       fx_captured_settlement_minor, sets_next_action, next_action)
+                       fx_captured_settlement_minor, sets_next_action, next_action, cancellation_reason, review)
         WHERE payment.id = view.id`,
-      Array.from({ length: 13 }, (_, index) => columns.map((row) => row[index])),
+      Array.from({ length: 15 }, (_, index) => columns.map((row) => row[index])),
     );
     if (updated !== writes.length) {
       throw new Error(`payments vanished under their locks: ${updated} of ${writes.length} updated`);
@@ -153,7 +156,24 @@ export function paymentViewColumns(
     fxRateVersion: view.fx?.rateVersion ?? null,
     fxAuthorizedSettlementMinor: view.fx?.authorizedSettlementMinor?.toString() ?? null,
     fxCapturedSettlementMinor: (view.fx?.capturedSettlementMinor ?? 0n).toString(),
+    cancellationReason: view.cancellationReason,
+    review: view.review,
     ...(nextAction === undefined ? {} : { nextAction }),
+  };
+}
+
+/** The row as the view's state: what the next event is applied to. */
+export function paymentViewOf(payment: PaymentEntity): PaymentViewState {
+  return {
+    status: payment.status,
+    captureMethod: payment.captureMethod,
+    amountCapturedMinor: BigInt(payment.amountCapturedMinor),
+    fx: paymentFxOf(payment),
+    failureCode: payment.failureCode,
+    failureMessage: payment.failureMessage,
+    cancellationReason: payment.cancellationReason,
+    review: payment.review,
+    lastEventSequence: payment.lastEventSequence,
   };
 }
 

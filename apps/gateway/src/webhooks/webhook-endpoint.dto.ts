@@ -3,12 +3,13 @@ import {
   ArrayMinSize,
   IsArray,
   IsDefined,
+  IsIn,
   IsString,
   IsUrl,
-  Matches,
   MaxLength,
 } from 'class-validator';
 import { IsOptionalNotNull } from '@platform/service-runtime';
+import { ENABLED_EVENT_VALUES } from '../domain/webhook-event-types';
 
 export class CreateWebhookEndpointDto {
   @IsDefined()
@@ -19,10 +20,12 @@ export class CreateWebhookEndpointDto {
 
   /** Event types to deliver ('*' for all); all when omitted. */
   @IsOptionalNotNull()
-  @Matches(/^(\*|[a-z_]{1,40}\.[a-z_.]{1,60})$/, {
+  // An unknown type would be stored and silently never delivered: refuse it.
+  @IsIn(ENABLED_EVENT_VALUES, {
     each: true,
-    message: 'must be event types such as payment.captured, or *',
+    message: `must be event types the gateway delivers (${ENABLED_EVENT_VALUES.join(', ')})`,
   })
+  @IsString({ each: true })
   @ArrayMaxSize(50)
   @ArrayMinSize(1)
   @IsArray()

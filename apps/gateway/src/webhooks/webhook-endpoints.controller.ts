@@ -21,6 +21,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { listShape, type ListShape } from '../listing/cursor-page';
 import { ListQueryDto } from '../listing/list-query.dto';
 import type { MerchantEntity } from '../merchants/merchant.entity';
+import { ENABLED_EVENT_VALUES } from '../domain/webhook-event-types';
 import { CreateWebhookEndpointDto } from './webhook-endpoint.dto';
 import { toWebhookEndpointResource, type WebhookEndpointResource } from './webhook-endpoint-resource';
 import { WebhookSecrets } from './webhook-secrets.service';
@@ -28,7 +29,7 @@ import { webhookTargetProblem } from './webhook-transport';
 import { WebhooksRepository, type DeliveryLogLine } from './webhooks.repository';
 import { Documented } from '../openapi/documented';
 import {
-  CREATE_WEBHOOK_ENDPOINT_SCHEMA,
+  createWebhookEndpointSchema,
   DELETED_SCHEMA,
   EMPTY_BODY_SCHEMA,
   WEBHOOK_DELIVERY_SCHEMA,
@@ -78,7 +79,7 @@ export class WebhookEndpointsController {
   @Documented({
     summary: 'Create a webhook endpoint; the signing secret is returned once',
     status: 201,
-    body: CREATE_WEBHOOK_ENDPOINT_SCHEMA,
+    body: createWebhookEndpointSchema(ENABLED_EVENT_VALUES),
     response: WEBHOOK_ENDPOINT_SCHEMA,
   })
   @Post()

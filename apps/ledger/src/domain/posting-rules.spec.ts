@@ -268,6 +268,42 @@ describe('postCancel', () => {
   });
 });
 
+describe('multi-part capture', () => {
+  it('two non-final captures and a final one: the memo accounts net to zero, refunds stop at the captured total', () => {
+    const totals = new Map<string, bigint>();
+    const book = <S>(decision: Decision<S>): Posted<S> => {
+      const entry = posted(decision);
+      for (const p of entry.entry.postings) {
+        totals.set(p.account.code, (totals.get(p.account.code) ?? 0n) + p.amountMinor);
+      }
+      return entry;
+    };
+    let position = authorized(10_000n);
+    totals.set('authorization_pending:simulated-a:USD', 10_000n);
+    totals.set('merchant_hold:mer_abcdefgh:USD', -10_000n);
+    const parts: [bigint, boolean, string][] = [
+      [2_000n, false, 'cap_0000000001'],
+      [3_000n, false, 'cap_0000000002'],
+      [1_000n, true, 'cap_0000000003'],
+    ];
+    for (const [amountMinor, final, captureId] of parts) {
+      position = book(postCapture(position, null, captureFacts('USD', amountMinor, { final, captureId })))
+        .state.position;
+    }
+    // The final capture of 1,000 released the 4,000 never captured along with its own.
+    expect(position).toMatchObject({ holdStatus: 'resolved', holdOpenMinor: 0n, capturedMinor: 6_000n });
+    expect(totals.get('authorization_pending:simulated-a:USD')).toBe(0n);
+    expect(totals.get('merchant_hold:mer_abcdefgh:USD')).toBe(0n);
+    expect(totals.get('processor_receivable:simulated-a:USD')).toBe(6_000n);
+    expect([...totals.values()].reduce((a, b) => a + b, 0n)).toBe(0n);
+    const refund = { refundId: 're_0000000001', paymentId: PAYMENT, currency: 'USD', occurredAt };
+    expect(postRefund(position, null, { ...refund, amountMinor: 6_001n })).toMatchObject({
+      reason: 'refund_exceeds_captured',
+    });
+    expect(postRefund(position, null, { ...refund, amountMinor: 6_000n }).outcome).toBe('post');
+  });
+});
+
 describe('postRefund', () => {
   const captured = posted(postCapture(authorized(10_000n), null, captureFacts('USD', 10_000n))).state
     .position;

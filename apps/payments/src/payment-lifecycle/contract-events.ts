@@ -73,6 +73,14 @@ function toContractEvent(event: PaymentEvent, metadata: NewEventMetadata): AnyEv
       );
     case 'PaymentFailed':
       return createEvent('payment.failed', event.data, metadata);
+    case 'PaymentReviewOpened':
+      return createEvent(
+        'payment.review_opened',
+        { ...event.data, reasons: [...event.data.reasons] },
+        metadata,
+      );
+    case 'PaymentReviewClosed':
+      return createEvent('payment.review_closed', event.data, metadata);
     case 'RefundSucceeded':
       return createEvent(
         'refund.succeeded',

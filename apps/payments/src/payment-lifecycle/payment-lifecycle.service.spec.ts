@@ -325,13 +325,28 @@ describe('PaymentLifecycle', () => {
     expect(processor.authorizations).toEqual([]);
   });
 
-  it('leaves a payment under review processing, with nothing emitted', async () => {
+  it('leaves a payment under review processing with an open review, then closes it on the decision', async () => {
     const { lifecycle, manager, payments, processor, outbox } = setup();
     await lifecycle.create(createCommand(), manager);
     await lifecycle.applyRiskAssessment(riskAssessed('review'), manager);
-    expect(summary(outbox)).toEqual([['payment.created', 1]]);
+    expect(summary(outbox)).toEqual([
+      ['payment.created', 1],
+      ['payment.review_opened', 2],
+    ]);
+    expect(outbox[1]?.data).toMatchObject({ paymentId: PAYMENT_ID, reviewId: `rev_${PAYMENT_ID.slice(4)}` });
     expect(processor.authorizations).toEqual([]);
-    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({ status: 'processing', version: 1 });
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({
+      status: 'processing',
+      version: 2,
+      underReview: true,
+    });
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    expect(summary(outbox).slice(2)).toEqual([
+      ['payment.review_closed', 3],
+      ['payment.authorized', 4],
+      ['payment.captured', 5],
+    ]);
+    expect(outbox[2]?.data).toMatchObject({ outcome: 'approved' });
   });
 
   it('ignores a second risk decision once the payment settled', async () => {
@@ -486,6 +501,52 @@ describe('PaymentLifecycle', () => {
       amountCapturedMinor: 6_000n,
       amountRefundedMinor: 6_000n,
     });
+  });
+
+  it('takes non-final captures each under its own id and key, then a cancel releases the rest', async () => {
+    const { lifecycle, manager, payments, processor, outbox } = setup();
+    await lifecycle.create(createCommand('4242424242424242', 'manual'), manager);
+    await lifecycle.applyRiskAssessment(riskAssessed('approve'), manager);
+    const partial = (amountMinor: string) =>
+      command('payment.capture', { paymentId: PAYMENT_ID, amountMinor, final: false });
+    await lifecycle.capture(partial('3000'), manager);
+    await lifecycle.capture(partial('2000'), manager);
+    // More than the 5,000 left is refused and changes nothing.
+    await lifecycle.capture(partial('5001'), manager);
+    expect(summary(outbox).slice(2)).toEqual([
+      ['payment.captured', 3],
+      ['payment.captured', 4],
+      ['payment.command_rejected', 4],
+    ]);
+    expect(outbox[2]?.data).toMatchObject({ amountMinor: '3000', final: false });
+    expect(outbox[3]?.data).toMatchObject({ amountMinor: '2000', final: false });
+    const ids = [outbox[2], outbox[3]].map((event) => (event?.data as { captureId: string }).captureId);
+    expect(new Set(ids).size).toBe(2);
+    expect(processor.captures.map((c) => c.idempotencyKey)).toEqual([
+      `${PAYMENT_ID}:capture:1`,
+      `${PAYMENT_ID}:capture:2`,
+    ]);
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({
+      status: 'requires_capture',
+      amountCapturedMinor: 5_000n,
+    });
+
+    await lifecycle.cancel(
+      command('payment.cancel', { paymentId: PAYMENT_ID, reason: 'abandoned' }),
+      manager,
+    );
+    expect(outbox[5]).toMatchObject({
+      type: 'payment.canceled',
+      data: { reason: 'abandoned', releasedAmountMinor: '5000' },
+    });
+    expect(payments.rows.get(PAYMENT_ID)?.state).toMatchObject({
+      status: 'succeeded',
+      amountCapturedMinor: 5_000n,
+    });
+    // The simulator released the uncaptured remainder instead of refusing the void.
+    expect(processor.simulator.chargesFor(PAYMENT_ID)).toMatchObject([
+      { status: 'voided', capturedMinor: 5_000n },
+    ]);
   });
 
   it('cancels an authorization, voiding it at the processor', async () => {
@@ -853,7 +914,7 @@ describe('PaymentLifecycle: bank transfers, wallets, FX and risk timeouts', () =
     await lifecycle.create(createCommand(), manager);
     await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 1, manager, new Date(0));
     await lifecycle.applyRiskAssessment(riskAssessed('review'), manager);
-    await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 1, manager, FAR_FUTURE);
-    expect(summary(outbox)).toEqual(['payment.created']);
+    await lifecycle.timeOutRiskAssessment(PAYMENT_ID, 2, manager, FAR_FUTURE);
+    expect(summary(outbox)).toEqual(['payment.created', 'payment.review_opened']);
   });
 });

@@ -56,14 +56,14 @@ function isDecision(result: Decision | CommandRefusal): result is Decision {
   return 'events' in result;
 }
 
-/** The capture command for the payment's next capture. */
-function captureCommand(state: Payment, amountMinor: bigint | undefined): PaymentCommand {
+/** The capture command for the payment's next capture; only final: false leaves the rest capturable. */
+function captureCommand(state: Payment, amountMinor: bigint | undefined, final = true): PaymentCommand {
   return {
     type: 'Capture',
     data: {
       captureId: captureIdFor(state.paymentId, state.captureCount + 1),
       ...(amountMinor === undefined ? {} : { amountMinor }),
-      final: true,
+      final,
     },
   };
 }
@@ -252,19 +252,29 @@ export class PaymentLifecycle {
     });
   }
 
-  /** payment.capture → all or part of the authorization is taken; the rest is released. */
+  /**
+   * payment.capture → all or part of the authorization is taken; the rest is released, unless
+   * final is false (a later capture may take it).
+   */
   async capture(command: EventEnvelope<'payment.capture'>, manager: EntityManager): Promise<void> {
     const locked = await this.lockForCommand(command, command.data.paymentId, manager);
     if (locked === null) return;
-    const { amountMinor } = command.data;
+    const { amountMinor, final } = command.data;
     await this.handle({
       ...this.clientHandling(command, locked, manager),
-      command: captureCommand(locked.state, amountMinor === undefined ? undefined : BigInt(amountMinor)),
+      command: captureCommand(
+        locked.state,
+        amountMinor === undefined ? undefined : BigInt(amountMinor),
+        final ?? true,
+      ),
       proceed: (decided) => this.captureAtProcessor(locked.state, decided),
     });
   }
 
-  /** payment.cancel → the uncaptured authorization is voided at the processor and released. */
+  /**
+   * payment.cancel → the uncaptured authorization (or, after partial captures, its remainder) is
+   * voided at the processor and released.
+   */
   async cancel(command: EventEnvelope<'payment.cancel'>, manager: EntityManager): Promise<void> {
     const locked = await this.lockForCommand(command, command.data.paymentId, manager);
     if (locked === null) return;

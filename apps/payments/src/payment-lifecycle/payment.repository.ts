@@ -79,6 +79,8 @@ export function toPaymentState(row: PaymentEntity): Payment {
     processor: row.processor,
     processorReference: row.processorReference,
     pendingAction: row.pendingAction,
+    // The review queue's decision replaces 'review' (recordRiskScreening), so this is the open review.
+    underReview: row.riskScreening === 'review' && row.status === 'processing',
     dispute:
       row.dispute === null
         ? null

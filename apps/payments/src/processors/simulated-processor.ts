@@ -190,7 +190,10 @@ export class SimulatedProcessor implements ProcessorConnector {
           ? this.charges.get(target.processorReference)
           : this.chargeMadeWith(target.authorizationIdempotencyKey);
       if (charge === undefined) return { outcome: 'nothing_to_void' };
-      if (charge.capturedMinor > 0n) return processorError('A captured charge cannot be voided.', false);
+      // A partly captured charge releases its uncaptured remainder; a fully captured one has none.
+      if (charge.capturedMinor >= charge.amountMinor) {
+        return processorError('A captured charge cannot be voided.', false);
+      }
       charge.status = 'voided';
       return { outcome: 'voided' };
     }) as VoidResult;

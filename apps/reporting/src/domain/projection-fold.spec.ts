@@ -11,7 +11,7 @@ import {
   merchantOfAccount,
   type LedgerEntryPosted,
 } from './projection-fold';
-import { ratio, toCsv } from './report-figures';
+import { ratio, toCsv, volumeRowView } from './report-figures';
 import { caughtUp, progressOf } from './rebuild-progress';
 
 const MERCHANTS = ['mer_aaaaaaaa', 'mer_bbbbbbbb'];
@@ -55,6 +55,91 @@ function capture(
   };
 }
 
+/**
+ * A capture presented in USD and settled in JPY, as the ledger posts it (issue 16): the receivable
+ * in USD, the merchant and the fee in JPY, both legs balanced through fx_position.
+ */
+function fxCapture(sequence: number, merchant: string): LedgerEntryPosted {
+  const posting = (
+    accountCode: string,
+    accountType: 'asset' | 'liability' | 'revenue',
+    currency: string,
+    amount: number,
+  ) => ({
+    accountCode,
+    accountType,
+    currency,
+    amountMinor: String(amount),
+  });
+  return {
+    entryId: randomUUID(),
+    sequence: String(sequence),
+    hash: 'a'.repeat(64),
+    kind: 'capture',
+    sourceEventId: randomUUID(),
+    postings: [
+      posting(`merchant_hold:${merchant}:USD`, 'liability', 'USD', 1_000_000),
+      posting('authorization_pending:sim:USD', 'liability', 'USD', -1_000_000),
+      posting('processor_receivable:sim:USD', 'asset', 'USD', 1_000_000),
+      posting('fx_position:USD', 'asset', 'USD', -1_000_000),
+      posting('fx_position:JPY', 'asset', 'JPY', 1_512_000),
+      posting(`merchant_pending:${merchant}:JPY`, 'liability', 'JPY', -1_467_624),
+      posting('fee_revenue:JPY', 'revenue', 'JPY', -44_376),
+    ],
+    context: {
+      merchantId: merchant,
+      paymentMethodType: 'card',
+      processor: 'sim',
+      currency: 'USD',
+      grossAmountMinor: '1000000',
+      feeAmountMinor: '44376',
+      fx: {
+        settlementCurrency: 'JPY',
+        settlementAmountMinor: '1512000',
+        rate: '151.2',
+        rateVersion: '2026-11-25',
+      },
+      occurredAt: '2025-11-20T10:07:00Z',
+    },
+  };
+}
+
+/** A refund of 2,500.00 USD of fxCapture: the merchant gives back its JPY share. */
+function fxRefund(sequence: number, merchant: string): LedgerEntryPosted {
+  return {
+    entryId: randomUUID(),
+    sequence: String(sequence),
+    hash: 'a'.repeat(64),
+    kind: 'refund',
+    sourceEventId: randomUUID(),
+    postings: [
+      {
+        accountCode: `merchant_available:${merchant}:JPY`,
+        accountType: 'liability',
+        currency: 'JPY',
+        amountMinor: '378000',
+      },
+      {
+        accountCode: 'processor_receivable:sim:USD',
+        accountType: 'asset',
+        currency: 'USD',
+        amountMinor: '-250000',
+      },
+      { accountCode: 'fx_position:JPY', accountType: 'asset', currency: 'JPY', amountMinor: '-378000' },
+      { accountCode: 'fx_position:USD', accountType: 'asset', currency: 'USD', amountMinor: '250000' },
+    ],
+    context: {
+      merchantId: merchant,
+      paymentMethodType: 'card',
+      processor: 'sim',
+      currency: 'USD',
+      grossAmountMinor: '250000',
+      feeAmountMinor: '0',
+      occurredAt: '2025-11-20T10:11:00Z',
+    },
+  };
+}
+
 /** Deltas as plain sorted data, to compare two folds. */
 function plain(entries: LedgerEntryPosted[][]): string {
   const deltas = emptyDeltas();
@@ -90,6 +175,68 @@ describe('projection fold', () => {
         entryCount: 1n,
       }),
     ]);
+  });
+
+  // Issue 16: the fee (JPY) was filed under the presentment currency (USD) and net = USD − JPY.
+  it('files a cross-currency capture and refund under both currencies, never mixing them', () => {
+    const merchant = MERCHANTS[0]!;
+    const deltas = foldEntries([fxCapture(1, merchant), fxRefund(2, merchant)]);
+    const volume = [...deltas.volume.values()];
+    expect(volume).toHaveLength(1);
+    expect(volume[0]).toMatchObject({
+      currency: 'USD',
+      settlementCurrency: 'JPY',
+      grossMinor: 1_000_000n,
+      settlementGrossMinor: 1_512_000n,
+      feeMinor: 44_376n,
+      refundedMinor: 250_000n,
+      settlementRefundedMinor: 378_000n,
+    });
+    // The fee and the merchant's credits sit under JPY, as the postings have them.
+    expect(deltas.activity.get(`${merchant}|JPY|capture`)).toMatchObject({
+      feeMinor: 44_376n,
+      revenueMinor: 44_376n,
+      merchantCreditedMinor: 1_467_624n,
+    });
+    expect(deltas.activity.get(`${merchant}|USD|capture`)).toMatchObject({
+      grossMinor: 1_000_000n,
+      feeMinor: 0n,
+      revenueMinor: 0n,
+    });
+    expect(deltas.activity.get(`${merchant}|JPY|refund`)).toMatchObject({ merchantPostedMinor: 378_000n });
+    expect([...deltas.fees.values()]).toEqual([
+      expect.objectContaining({ currency: 'JPY', revenueMinor: 44_376n }),
+    ]);
+  });
+
+  it('reports fee and net in the settlement currency, gross in the presentment currency', () => {
+    const [row] = [...foldEntries([fxCapture(1, MERCHANTS[0]!), fxRefund(2, MERCHANTS[0]!)]).volume.values()];
+    const view = volumeRowView({
+      period_start: '2025-11-20',
+      merchant: row!.merchantId,
+      currency: row!.currency,
+      settlement_currency: row!.settlementCurrency,
+      payment_method: row!.paymentMethod,
+      gross_minor: String(row!.grossMinor),
+      refunded_minor: String(row!.refundedMinor),
+      settlement_gross_minor: String(row!.settlementGrossMinor),
+      fee_minor: String(row!.feeMinor),
+      settlement_refunded_minor: String(row!.settlementRefundedMinor),
+      capture_count: String(row!.captureCount),
+      refund_count: String(row!.refundCount),
+    });
+    expect(view).toMatchObject({
+      currency: 'usd',
+      gross_amount: '1000000',
+      refunded_amount: '250000',
+      settlement_currency: 'jpy',
+      settlement_gross_amount: '1512000',
+      fee_amount: '44376',
+      settlement_refunded_amount: '378000',
+      // 1,512,000 − 44,376 − 378,000 JPY: what the merchant's JPY accounts were credited, net.
+      net_amount: '1089624',
+      refunded_amount_rate: '0.2500',
+    });
   });
 
   it('gives the same result whatever the order and batching of the entries', () => {

@@ -17,10 +17,17 @@ export class ProjectionError extends Error {
   }
 }
 
+/**
+ * One row per presentment currency (what the customer paid in) and settlement currency (what the
+ * merchant is credited in; the same one without fx). Amounts of the two are never added together.
+ */
 export interface VolumeDelta {
   merchantId: string;
   bucket: string;
+  /** Presentment currency: grossMinor, refundedMinor and disputedMinor are in it. */
   currency: string;
+  /** Settlement currency: feeMinor and the settlement* amounts are in it. */
+  settlementCurrency: string;
   paymentMethod: string;
   grossMinor: bigint;
   feeMinor: bigint;
@@ -30,6 +37,9 @@ export interface VolumeDelta {
   /** Disputes opened (dispute_hold entries) and the amounts they dispute. */
   disputeCount: bigint;
   disputedMinor: bigint;
+  settlementGrossMinor: bigint;
+  settlementRefundedMinor: bigint;
+  settlementDisputedMinor: bigint;
 }
 
 export interface BalanceDelta {
@@ -70,9 +80,14 @@ export interface ActivityDelta {
   kind: string;
   entryCount: bigint;
   grossMinor: bigint;
+  /** The entry's fee, under the currency it is charged in (a capture's settlement currency). */
   feeMinor: bigint;
   /** Sum of the entry's postings to accounts the merchant owns (signed, debit positive). */
   merchantPostedMinor: bigint;
+  /** Credits to those accounts (a capture's net), positive: read from the postings, not the context. */
+  merchantCreditedMinor: bigint;
+  /** Credits to revenue accounts less debits, in the postings' currency: the fees really charged. */
+  revenueMinor: bigint;
 }
 
 /** What a set of entries adds to every projection; rows keyed so that one key appears once. */
@@ -127,7 +142,43 @@ export function entryProblem(entry: LedgerEntryPosted): string | undefined {
   if (needsMerchant.includes(entry.kind) && entry.context.merchantId === undefined) {
     return `entry ${entry.entryId} (${entry.kind}) names no merchant`;
   }
+  if (entry.kind === 'refund' || entry.kind === 'dispute_hold') {
+    const debited = new Set(
+      entry.postings
+        .filter((p) => merchantOfAccount(p.accountCode) !== NO_MERCHANT && BigInt(p.amountMinor) > 0n)
+        .map((p) => p.currency),
+    );
+    if (debited.size > 1)
+      return `entry ${entry.entryId} (${entry.kind}) debits the merchant in several currencies`;
+  }
   return undefined;
+}
+
+/**
+ * The merchant's side of a capture, refund or dispute: the currency it settles in and the amount
+ * in it. A capture carries it in context.fx; a refund or dispute debits the merchant's accounts in
+ * it (the postings carry the currency). Without fx both are the presentment currency and amount.
+ */
+export function settlementSide(entry: LedgerEntryPosted): { currency: string; amountMinor: bigint } {
+  const { context } = entry;
+  if (entry.kind === 'capture') {
+    return {
+      currency: context.fx?.settlementCurrency ?? context.currency,
+      amountMinor: BigInt(context.fx?.settlementAmountMinor ?? context.grossAmountMinor),
+    };
+  }
+  let currency: string | undefined;
+  let amountMinor = 0n;
+  for (const posting of entry.postings) {
+    const owner = merchantOfAccount(posting.accountCode);
+    const amount = BigInt(posting.amountMinor);
+    if (owner === NO_MERCHANT || owner !== context.merchantId || amount <= 0n) continue;
+    currency = posting.currency;
+    amountMinor += amount;
+  }
+  return currency === undefined
+    ? { currency: context.currency, amountMinor: BigInt(context.grossAmountMinor) }
+    : { currency, amountMinor };
 }
 
 function newActivity(merchantId: string, currency: string, kind: string): ActivityDelta {
@@ -139,6 +190,8 @@ function newActivity(merchantId: string, currency: string, kind: string): Activi
     grossMinor: 0n,
     feeMinor: 0n,
     merchantPostedMinor: 0n,
+    merchantCreditedMinor: 0n,
+    revenueMinor: 0n,
   };
 }
 
@@ -164,6 +217,8 @@ export function foldEntry(deltas: ProjectionDeltas, entry: LedgerEntryPosted): v
   const grossMinor = BigInt(context.grossAmountMinor);
   const feeMinor = BigInt(context.feeAmountMinor);
   const sequence = BigInt(entry.sequence);
+  const isVolume = entry.kind === 'capture' || entry.kind === 'refund' || entry.kind === 'dispute_hold';
+  const settlement = isVolume ? settlementSide(entry) : { currency, amountMinor: grossMinor };
   deltas.entries += 1;
 
   const revenueByCurrency = new Map<string, bigint>();
@@ -177,6 +232,7 @@ export function foldEntry(deltas: ProjectionDeltas, entry: LedgerEntryPosted): v
         () => newActivity(owner, posting.currency, entry.kind),
         (row) => {
           row.merchantPostedMinor += amountMinor;
+          if (amountMinor < 0n) row.merchantCreditedMinor -= amountMinor;
         },
       );
     }
@@ -212,9 +268,30 @@ export function foldEntry(deltas: ProjectionDeltas, entry: LedgerEntryPosted): v
     (row) => {
       row.entryCount += 1n;
       row.grossMinor += grossMinor;
-      row.feeMinor += feeMinor;
     },
   );
+  // The fee is charged in the settlement currency (the context names its amount, not its currency).
+  if (feeMinor !== 0n) {
+    add(
+      deltas.activity,
+      `${merchantId}|${settlement.currency}|${entry.kind}`,
+      () => newActivity(merchantId, settlement.currency, entry.kind),
+      (row) => {
+        row.feeMinor += feeMinor;
+      },
+    );
+  }
+  for (const [revenueCurrency, revenueMinor] of revenueByCurrency) {
+    if (revenueMinor === 0n) continue;
+    add(
+      deltas.activity,
+      `${merchantId}|${revenueCurrency}|${entry.kind}`,
+      () => newActivity(merchantId, revenueCurrency, entry.kind),
+      (row) => {
+        row.revenueMinor += revenueMinor;
+      },
+    );
+  }
 
   for (const [revenueCurrency, revenueMinor] of revenueByCurrency) {
     if (revenueMinor === 0n) continue;
@@ -229,15 +306,17 @@ export function foldEntry(deltas: ProjectionDeltas, entry: LedgerEntryPosted): v
     );
   }
 
-  if (entry.kind === 'capture' || entry.kind === 'refund' || entry.kind === 'dispute_hold') {
+  if (isVolume) {
     const paymentMethod = context.paymentMethodType ?? UNKNOWN_METHOD;
+    const settlementCurrency = settlement.currency;
     add(
       deltas.volume,
-      `${merchantId}|${bucket}|${currency}|${paymentMethod}`,
+      `${merchantId}|${bucket}|${currency}|${settlementCurrency}|${paymentMethod}`,
       () => ({
         merchantId,
         bucket,
         currency,
+        settlementCurrency,
         paymentMethod,
         grossMinor: 0n,
         feeMinor: 0n,
@@ -246,17 +325,23 @@ export function foldEntry(deltas: ProjectionDeltas, entry: LedgerEntryPosted): v
         refundCount: 0n,
         disputeCount: 0n,
         disputedMinor: 0n,
+        settlementGrossMinor: 0n,
+        settlementRefundedMinor: 0n,
+        settlementDisputedMinor: 0n,
       }),
       (row) => {
         if (entry.kind === 'capture') {
           row.grossMinor += grossMinor;
+          row.settlementGrossMinor += settlement.amountMinor;
           row.feeMinor += feeMinor;
           row.captureCount += 1n;
         } else if (entry.kind === 'refund') {
           row.refundedMinor += grossMinor;
+          row.settlementRefundedMinor += settlement.amountMinor;
           row.refundCount += 1n;
         } else {
           row.disputedMinor += grossMinor;
+          row.settlementDisputedMinor += settlement.amountMinor;
           row.disputeCount += 1n;
         }
       },

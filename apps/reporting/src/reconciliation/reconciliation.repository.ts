@@ -60,17 +60,16 @@ const CHECKS: Record<string, (schema: string) => string> = {
       FULL JOIN (SELECT currency, sum(revenue_minor) AS total FROM ${s}.fees GROUP BY 1) f
         ON f.currency = b.currency
      WHERE coalesce(b.total, 0) <> coalesce(f.total, 0)`,
-  // Volume lines add up to the captures, refunds and disputes entered, per merchant and currency.
+  // Volume lines add up to the captures, refunds and disputes entered, per merchant and presentment currency.
   volume: (s) => `
     WITH v AS (
-      SELECT merchant_id, currency, sum(gross_minor) AS gross, sum(fee_minor) AS fee,
+      SELECT merchant_id, currency, sum(gross_minor) AS gross,
              sum(capture_count) AS captures, sum(refunded_minor) AS refunded, sum(refund_count) AS refunds,
              sum(disputed_minor) AS disputed, sum(dispute_count) AS disputes
         FROM ${s}.volume GROUP BY 1, 2),
     a AS (
       SELECT merchant_id, currency,
              sum(gross_minor) FILTER (WHERE kind = 'capture') AS gross,
-             sum(fee_minor) FILTER (WHERE kind = 'capture') AS fee,
              sum(entry_count) FILTER (WHERE kind = 'capture') AS captures,
              sum(gross_minor) FILTER (WHERE kind = 'refund') AS refunded,
              sum(entry_count) FILTER (WHERE kind = 'refund') AS refunds,
@@ -83,12 +82,35 @@ const CHECKS: Record<string, (schema: string) => string> = {
       FROM v FULL JOIN a ON a.merchant_id = v.merchant_id AND a.currency = v.currency
      CROSS JOIN LATERAL (VALUES
        ('gross', coalesce(a.gross, 0), coalesce(v.gross, 0)),
-       ('fee', coalesce(a.fee, 0), coalesce(v.fee, 0)),
        ('captures', coalesce(a.captures, 0), coalesce(v.captures, 0)),
        ('refunded', coalesce(a.refunded, 0), coalesce(v.refunded, 0)),
        ('refunds', coalesce(a.refunds, 0), coalesce(v.refunds, 0)),
        ('disputed', coalesce(a.disputed, 0), coalesce(v.disputed, 0)),
        ('disputes', coalesce(a.disputes, 0), coalesce(v.disputes, 0))) AS f(name, expected, actual)
+     WHERE f.expected <> f.actual`,
+  // Volume's settlement side against the postings, not the entry's context it was folded from
+  // (issue 16): fees against the revenue accounts credited by captures, the net of captures against
+  // what they credited the merchant's accounts, settled refunds against what refunds debited them.
+  // Each per merchant and the currency the postings are really in.
+  volume_postings: (s) => `
+    WITH v AS (
+      SELECT merchant_id, settlement_currency::text AS currency, sum(fee_minor) AS fee,
+             sum(settlement_gross_minor - fee_minor) AS net, sum(settlement_refunded_minor) AS refunded
+        FROM ${s}.volume GROUP BY 1, 2),
+    a AS (
+      SELECT merchant_id, currency::text AS currency,
+             sum(revenue_minor) FILTER (WHERE kind = 'capture') AS fee,
+             sum(merchant_credited_minor) FILTER (WHERE kind = 'capture') AS net,
+             sum(merchant_posted_minor) FILTER (WHERE kind = 'refund') AS refunded
+        FROM ${s}.activity WHERE kind IN ('capture', 'refund') AND merchant_id <> '' GROUP BY 1, 2)
+    SELECT jsonb_build_object('merchant', coalesce(v.merchant_id, a.merchant_id),
+                              'currency', coalesce(v.currency, a.currency), 'figure', f.name) AS key,
+           f.expected::text AS expected, f.actual::text AS actual
+      FROM v FULL JOIN a ON a.merchant_id = v.merchant_id AND a.currency = v.currency
+     CROSS JOIN LATERAL (VALUES
+       ('fee', coalesce(a.fee, 0), coalesce(v.fee, 0)),
+       ('net', coalesce(a.net, 0), coalesce(v.net, 0)),
+       ('settled_refunded', coalesce(a.refunded, 0), coalesce(v.refunded, 0))) AS f(name, expected, actual)
      WHERE f.expected <> f.actual`,
   payouts: (s) => `
     WITH p AS (

@@ -14,6 +14,7 @@ describe('report queries', () => {
       problems({
         merchant: 'mer_abcdefgh',
         currency: 'usd',
+        settlement_currency: 'jpy',
         method: 'card',
         from: '2024-02-29',
         to: '2025-12-31',
@@ -32,6 +33,8 @@ describe('report queries', () => {
     ['merchant', { merchant: 'abc' }],
     ['currency', { currency: 'USD' }],
     ['currency', { currency: 'xyz' }],
+    ['settlement_currency', { settlement_currency: 'JPY' }],
+    ['settlement_currency', { settlement_currency: 'xyz' }],
     ['method', { method: 'cash' }],
     ['from', { from: '2025-02-30' }],
     ['to', { to: '2023-02-29' }],

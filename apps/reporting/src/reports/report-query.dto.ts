@@ -112,8 +112,16 @@ class PeriodQuery extends PageQuery {
   time_zone?: string;
 }
 
-/** GET /v1/reports/volume. Currency is always a group: amounts of two currencies are never added. */
+/**
+ * GET /v1/reports/volume. Both currencies are always groups: amounts of two currencies are never
+ * added. `currency` filters on the presentment currency, `settlement_currency` on the settlement one.
+ */
 export class VolumeQueryDto extends PeriodQuery {
+  @ApiPropertyOptional({ example: 'jpy', description: 'the currency the merchant is credited in' })
+  @IsOptional()
+  @IsCurrencyCode()
+  settlement_currency?: string;
+
   @ApiPropertyOptional({ enum: paymentMethodTypeSchema.options })
   @IsOptional()
   @IsIn([...paymentMethodTypeSchema.options, 'unknown'])

@@ -13,7 +13,7 @@ import {
   type Denomination,
   type Overview,
 } from '../domain/overview';
-import { netMinor, ratio, toCsv } from '../domain/report-figures';
+import { toCsv, volumeRowView } from '../domain/report-figures';
 import { ReconciliationMonitor } from '../reconciliation/reconciliation-monitor.service';
 import { REPORTING_CONFIG, type ReportingConfig } from '../reporting-config';
 import { ProjectionLagService } from './projection-lag.service';
@@ -41,8 +41,11 @@ const VOLUME_COLUMNS = [
   'currency',
   'payment_method',
   'gross_amount',
-  'fee_amount',
   'refunded_amount',
+  'settlement_currency',
+  'settlement_gross_amount',
+  'fee_amount',
+  'settlement_refunded_amount',
   'net_amount',
   'count',
   'refund_count',
@@ -226,7 +229,11 @@ export class ReportsController {
 
   @Get('volume')
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'captured and refunded volume per period, currency, merchant and method' })
+  @ApiOkResponse({
+    description:
+      'captured and refunded volume per period, presentment and settlement currency, merchant and method; ' +
+      'gross and refunded in currency, fee and net in settlement_currency',
+  })
   async volume(
     @Query() query: VolumeQueryDto,
     @Req() request: Request,
@@ -243,33 +250,14 @@ export class ReportsController {
         period: query.period ?? 'day',
         merchantId: query.merchant,
         currency: query.currency?.toUpperCase(),
+        settlementCurrency: query.settlement_currency?.toUpperCase(),
         paymentMethod: query.method,
         byMerchant: groups.includes('merchant'),
         byMethod: groups.includes('method'),
       },
       { ...page, limit: page.limit + 1 },
     );
-    const data = rows.map((row) => {
-      const gross = BigInt(row.gross_minor);
-      const fee = BigInt(row.fee_minor);
-      const refunded = BigInt(row.refunded_minor);
-      const captures = BigInt(row.capture_count);
-      const refunds = BigInt(row.refund_count);
-      return {
-        period_start: row.period_start,
-        merchant: row.merchant,
-        currency: row.currency.toLowerCase(),
-        payment_method: row.payment_method,
-        gross_amount: gross.toString(),
-        fee_amount: fee.toString(),
-        refunded_amount: refunded.toString(),
-        net_amount: netMinor(gross, fee, refunded).toString(),
-        count: Number(captures),
-        refund_count: Number(refunds),
-        refund_rate: ratio(refunds, captures),
-        refunded_amount_rate: ratio(refunded, gross),
-      };
-    });
+    const data = rows.map(volumeRowView);
     return this.answer('/v1/reports/volume', VOLUME_COLUMNS, asOf, data, page, request, response);
   }
 

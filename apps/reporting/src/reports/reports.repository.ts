@@ -21,6 +21,7 @@ export interface PeriodFilter {
 }
 
 export interface VolumeFilter extends PeriodFilter {
+  readonly settlementCurrency?: string;
   readonly paymentMethod?: string;
   readonly byMerchant: boolean;
   readonly byMethod: boolean;
@@ -43,7 +44,7 @@ export interface OverviewFilter {
   readonly timeZone: string;
   readonly period: 'hour' | 'day' | 'week' | 'month';
   readonly merchantId?: string;
-  /** Upper case; the mix across currencies ignores it. */
+  /** Upper case, a settlement currency; the mix across currencies ignores it. */
   readonly currency?: string;
   readonly paymentMethod?: string;
 }
@@ -59,8 +60,10 @@ interface SumsLine {
   dispute_count: string;
 }
 
-const SUMS_SQL = `currency::text AS currency, sum(gross_minor)::text AS gross_minor, sum(fee_minor)::text AS fee_minor,
-  sum(refunded_minor)::text AS refunded_minor, sum(disputed_minor)::text AS disputed_minor,
+// The overview is in the currency the merchant is paid in: every amount of a line in one currency.
+const SUMS_SQL = `settlement_currency::text AS currency, sum(settlement_gross_minor)::text AS gross_minor,
+  sum(fee_minor)::text AS fee_minor, sum(settlement_refunded_minor)::text AS refunded_minor,
+  sum(settlement_disputed_minor)::text AS disputed_minor,
   sum(capture_count)::text AS capture_count, sum(refund_count)::text AS refund_count,
   sum(dispute_count)::text AS dispute_count`;
 
@@ -81,10 +84,13 @@ export interface VolumeLine {
   period_start: string;
   merchant: string | null;
   currency: string;
+  settlement_currency: string;
   payment_method: string | null;
   gross_minor: string;
-  fee_minor: string;
   refunded_minor: string;
+  settlement_gross_minor: string;
+  fee_minor: string;
+  settlement_refunded_minor: string;
   capture_count: string;
   refund_count: string;
 }
@@ -132,20 +138,25 @@ export class ReportsRepository {
     return this.inActive(async (manager, schema) => {
       const conditions = new Conditions([filter.timeZone]);
       this.periodConditions(conditions, filter);
+      if (filter.settlementCurrency !== undefined) {
+        conditions.add('settlement_currency = ?', filter.settlementCurrency);
+      }
       if (filter.paymentMethod !== undefined) conditions.add('payment_method = ?', filter.paymentMethod);
       const period = `(date_trunc('${filter.period}', bucket AT TIME ZONE $1))::date::text`;
       const merchant = filter.byMerchant ? 'merchant_id' : 'NULL::text';
       const method = filter.byMethod ? 'payment_method' : 'NULL::text';
       conditions.values.push(page.limit, page.offset);
       const count = conditions.values.length;
+      // Grouped by both currencies: presentment sums and settlement sums are never mixed.
       return manager.query<VolumeLine[]>(
         `SELECT ${period} AS period_start, ${merchant} AS merchant, currency::text AS currency,
-                ${method} AS payment_method,
-                sum(gross_minor)::text AS gross_minor, sum(fee_minor)::text AS fee_minor,
-                sum(refunded_minor)::text AS refunded_minor, sum(capture_count)::text AS capture_count,
-                sum(refund_count)::text AS refund_count
+                settlement_currency::text AS settlement_currency, ${method} AS payment_method,
+                sum(gross_minor)::text AS gross_minor, sum(refunded_minor)::text AS refunded_minor,
+                sum(settlement_gross_minor)::text AS settlement_gross_minor, sum(fee_minor)::text AS fee_minor,
+                sum(settlement_refunded_minor)::text AS settlement_refunded_minor,
+                sum(capture_count)::text AS capture_count, sum(refund_count)::text AS refund_count
            FROM ${schema}.volume ${conditions.where()}
-          GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 LIMIT $${count - 1} OFFSET $${count}`,
+          GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 LIMIT $${count - 1} OFFSET $${count}`,
         conditions.values,
       );
     });
@@ -206,8 +217,11 @@ export class ReportsRepository {
           ...filter,
           from: options.from ?? filter.from,
           to: options.to ?? filter.to,
-          currency: options.allCurrencies === true ? undefined : filter.currency,
+          currency: undefined,
         });
+        if (options.allCurrencies !== true && filter.currency !== undefined) {
+          conditions.add('settlement_currency = ?', filter.currency);
+        }
         if (filter.paymentMethod !== undefined) conditions.add('payment_method = ?', filter.paymentMethod);
         const group = groupSql === '' ? '' : `${groupSql} AS grouped, `;
         return manager.query<(SumsLine & { grouped?: string })[]>(

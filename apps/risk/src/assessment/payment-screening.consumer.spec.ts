@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { createEvent, type EventData, type EventEnvelope } from '@platform/contracts';
 import { UnprocessableEventError } from '@platform/kafka';
+import { DEFAULT_FX_RATE_TABLE } from '@platform/money';
 import { RecordingOutbox } from '@platform/testing';
 import type { EventConsumers } from '@platform/service-runtime';
 import { PaymentScreeningConsumer } from './payment-screening.consumer';
@@ -12,6 +13,7 @@ import { paymentFactsFrom } from './payment-facts';
 import type { ReviewRepository } from '../review-queue/review.repository';
 import { velocityKeysOf } from '../domain/block-lists';
 import { DEFAULT_RULE_SET, type RuleSet } from '../domain/risk-rules';
+import type { RiskConfig } from '../risk-config';
 
 const PAYMENT_ID = 'pay_AbCdEfGhIjKlMnOpQrStUvWx';
 const MERCHANT_ID = 'mer_TestMerchant01';
@@ -49,6 +51,7 @@ function setup(ruleSet: RuleSet = DEFAULT_RULE_SET) {
     },
   } as unknown as ReviewRepository;
   const consumer = new PaymentScreeningConsumer(
+    { RISK_REFERENCE_CURRENCY: 'USD', FX_RATES: DEFAULT_FX_RATE_TABLE } as RiskConfig,
     {} as EventConsumers,
     repository,
     ruleSource,

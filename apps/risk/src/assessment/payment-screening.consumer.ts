@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   CONSUMER_GROUPS,
@@ -12,6 +12,8 @@ import { OutboxWriter } from '@platform/db';
 import { UnprocessableEventError } from '@platform/kafka';
 import { EventConsumers } from '@platform/service-runtime';
 import { assess } from '../domain/risk-assessment';
+import type { AmountReference } from '../domain/risk-rules';
+import { RISK_CONFIG, type RiskConfig } from '../risk-config';
 import { RiskAssessmentRepository } from './risk-assessment.repository';
 import { RuleSource } from './rule-source';
 import { ScreeningFacts } from './screening-facts.service';
@@ -24,15 +26,19 @@ const RISK_ASSESSED_SEQUENCE = 1;
 @Injectable()
 export class PaymentScreeningConsumer implements OnApplicationBootstrap {
   private readonly logger = new Logger('PaymentScreening');
+  private readonly reference: AmountReference;
 
   constructor(
+    @Inject(RISK_CONFIG) config: RiskConfig,
     private readonly consumers: EventConsumers,
     private readonly assessments: RiskAssessmentRepository,
     private readonly rules: RuleSource,
     private readonly screening: ScreeningFacts,
     private readonly reviews: ReviewRepository,
     private readonly outbox: OutboxWriter,
-  ) {}
+  ) {
+    this.reference = { currency: config.RISK_REFERENCE_CURRENCY, table: config.FX_RATES };
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
@@ -58,7 +64,7 @@ export class PaymentScreeningConsumer implements OnApplicationBootstrap {
     // Rules, lists and counts are read in this transaction: a change committed before it applies.
     const ruleSet = await this.rules.rulesFor(manager, merchantId);
     const { facts, keys } = await this.screening.gather(manager, created.data, ruleSet.rules);
-    const assessment = assess(facts, ruleSet.rules);
+    const assessment = assess(facts, ruleSet.rules, this.reference);
     const first = await this.assessments.insertIfFirst(manager, {
       id: randomUUID(),
       paymentId,

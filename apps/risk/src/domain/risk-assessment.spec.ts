@@ -1,7 +1,9 @@
 import fc from 'fast-check';
+import { DEFAULT_FX_RATE_TABLE } from '@platform/money';
 import { assess, SCORE_MAX } from './risk-assessment';
 import {
   DEFAULT_RULE_SET,
+  amountIn,
   RULES_MAX,
   ruleMatches,
   validateRuleSet,
@@ -36,10 +38,40 @@ describe('rule kinds', () => {
   describe('amount_above', () => {
     const above = rule('amount_above', { amountMinor: 1_000_000n });
 
-    it('matches strictly above the threshold, in any currency', () => {
+    it('matches strictly above the threshold, read in the reference currency (USD)', () => {
       expect(ruleMatches(above, facts({ amountMinor: 1_000_001n }))).toBe(true);
-      expect(ruleMatches(above, facts({ amountMinor: 1_000_001n, currency: 'JPY' }))).toBe(true);
       expect(ruleMatches(above, facts({ amountMinor: 1_000_000n }))).toBe(false);
+      expect(ruleMatches(above, facts({ amountMinor: 999_999n }))).toBe(false);
+    });
+
+    // Issue 16: raw minor units were compared across currencies (JPY has no decimals, KWD three).
+    it('converts other currencies into the reference currency before comparing', () => {
+      // 1,000,001 JPY at JPY:USD 0.00661376 is 6,613.77 USD: below 10,000.00 USD.
+      expect(ruleMatches(above, facts({ amountMinor: 1_000_001n, currency: 'JPY' }))).toBe(false);
+      // 1,511,999 JPY is 999,999.85 cents → 1,000,000 (not above); 1,512,000 JPY is 1,000,000.51 → 1,000,001.
+      expect(ruleMatches(above, facts({ amountMinor: 1_511_999n, currency: 'JPY' }))).toBe(false);
+      expect(ruleMatches(above, facts({ amountMinor: 1_512_000n, currency: 'JPY' }))).toBe(true);
+      // 9,300.00 EUR at 1.0842 is 10,083.06 USD: above, though 930,000 < 1,000,000 minor units.
+      expect(ruleMatches(above, facts({ amountMinor: 930_000n, currency: 'EUR' }))).toBe(true);
+      expect(ruleMatches(above, facts({ amountMinor: 922_000n, currency: 'EUR' }))).toBe(false);
+    });
+
+    it('uses the configured reference currency and rate table', () => {
+      const inEur = { currency: 'EUR', table: { version: 't1', rates: { 'USD:EUR': '0.5' } } };
+      const euros = rule('amount_above', { amountMinor: 10_000n });
+      expect(ruleMatches(euros, facts({ amountMinor: 10_001n, currency: 'EUR' }), inEur)).toBe(true);
+      expect(ruleMatches(euros, facts({ amountMinor: 20_000n, currency: 'USD' }), inEur)).toBe(false);
+      expect(ruleMatches(euros, facts({ amountMinor: 20_002n, currency: 'USD' }), inEur)).toBe(true);
+    });
+
+    it('never matches a currency the rate table cannot convert (raw units are not comparable)', () => {
+      // KWD has three decimals and no rate in the default table: 2,000.000 KWD is not "2,000,000 cents".
+      expect(
+        amountIn(facts({ amountMinor: 2_000_000n, currency: 'KWD' }), 'USD', DEFAULT_FX_RATE_TABLE),
+      ).toBe(null);
+      expect(ruleMatches(above, facts({ amountMinor: 2_000_000n, currency: 'KWD' }))).toBe(false);
+      const inKwd = rule('amount_above', { amountMinor: 1_000_000n, currency: 'KWD' });
+      expect(ruleMatches(inKwd, facts({ amountMinor: 1_000_001n, currency: 'KWD' }))).toBe(true);
     });
 
     it('only looks at its currency when it names one', () => {
@@ -101,8 +133,16 @@ describe('assess', () => {
     });
   });
 
-  it('sends an amount above 1,000,000 minor units to review with the default rules', () => {
-    expect(assess(facts({ amountMinor: 1_000_001n, currency: 'JPY' }), DEFAULT_RULE_SET.rules)).toEqual({
+  it('sends an amount above 10,000.00 USD (or its worth in another currency) to review with the default rules', () => {
+    expect(assess(facts({ amountMinor: 1_000_001n, currency: 'JPY' }), DEFAULT_RULE_SET.rules)).toMatchObject(
+      {
+        decision: 'approve',
+      },
+    );
+    expect(assess(facts({ amountMinor: 999_999n, currency: 'USD' }), DEFAULT_RULE_SET.rules)).toMatchObject({
+      decision: 'approve',
+    });
+    expect(assess(facts({ amountMinor: 2_000_000n, currency: 'JPY' }), DEFAULT_RULE_SET.rules)).toEqual({
       decision: 'review',
       score: 60,
       reasons: ['amount_above:global-high-amount'],
@@ -205,6 +245,15 @@ describe('assess', () => {
 describe('validateRuleSet', () => {
   it('accepts the default rules', () => {
     expect(validateRuleSet(DEFAULT_RULE_SET)).toEqual([]);
+  });
+
+  it('refuses a threshold currency that is not an ISO 4217 code, and accepts one that is', () => {
+    const withCurrency = (currency: string) =>
+      validateRuleSet({ version: 'v', rules: [rule('amount_above', { amountMinor: 1n, currency })] });
+    expect(withCurrency('XYZ')).toEqual([
+      'rule amount-above-rule: currency must be an upper-case ISO 4217 code',
+    ]);
+    expect(withCurrency('KWD')).toEqual([]);
   });
 
   it('names every problem', () => {

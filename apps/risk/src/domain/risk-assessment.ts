@@ -1,4 +1,10 @@
-import { ruleMatches, type PaymentFacts, type RiskRule } from './risk-rules';
+import {
+  DEFAULT_AMOUNT_REFERENCE,
+  ruleMatches,
+  type AmountReference,
+  type PaymentFacts,
+  type RiskRule,
+} from './risk-rules';
 
 export type RiskDecision = 'approve' | 'review' | 'decline';
 
@@ -23,8 +29,12 @@ export function reasonFor(rule: RiskRule): string {
  * whatever else matched; otherwise a block rule declines; otherwise a review rule holds the
  * payment for review; with none of those it is approved.
  */
-export function assess(facts: PaymentFacts, rules: readonly RiskRule[]): RiskAssessment {
-  const matched = rules.filter((rule) => ruleMatches(rule, facts));
+export function assess(
+  facts: PaymentFacts,
+  rules: readonly RiskRule[],
+  reference: AmountReference = DEFAULT_AMOUNT_REFERENCE,
+): RiskAssessment {
+  const matched = rules.filter((rule) => ruleMatches(rule, facts, reference));
   const enforced = matched.filter((rule) => rule.mode === 'enforce');
   const shadow = matched.filter((rule) => rule.mode === 'shadow');
   const has = (action: RiskRule['action']) => enforced.some((rule) => rule.action === action);

@@ -3,6 +3,7 @@
  * (action), how much it adds to the score (weight) and whether it counts (enforce) or is only
  * observed (shadow). Pure: no Nest, TypeORM or Kafka.
  */
+import { DEFAULT_FX_RATE_TABLE, convertMinor, isKnownCurrency, type FxRateTable } from '@platform/money';
 
 export type RuleAction = 'block' | 'review' | 'allow';
 export type RuleMode = 'enforce' | 'shadow';
@@ -29,7 +30,10 @@ interface RuleBase {
 
 export interface AmountAboveRule extends RuleBase {
   readonly kind: 'amount_above';
-  /** Matches amounts strictly above amountMinor; in any currency unless one is named. */
+  /**
+   * Matches amounts strictly above amountMinor. With a currency, only payments in it; without,
+   * amountMinor is in the reference currency and every payment is converted into it first.
+   */
   readonly params: { readonly amountMinor: bigint; readonly currency?: string };
 }
 
@@ -192,16 +196,53 @@ export function velocityKeyValue(facts: PaymentFacts, key: VelocityKey): string 
   }
 }
 
-const amountMatches = (params: { amountMinor: bigint; currency?: string }, facts: PaymentFacts) =>
-  (params.currency === undefined || params.currency === facts.currency) &&
-  facts.amountMinor > params.amountMinor;
+/**
+ * What an amount threshold without a currency is written in, and the rate table that converts a
+ * payment into it (the platform's, from libs/money; risk's FX_RATES and RISK_REFERENCE_CURRENCY).
+ */
+export interface AmountReference {
+  readonly currency: string;
+  readonly table: FxRateTable;
+}
 
-export function ruleMatches(rule: RiskRule, facts: PaymentFacts): boolean {
+export const DEFAULT_AMOUNT_REFERENCE: AmountReference = Object.freeze({
+  currency: 'USD',
+  table: DEFAULT_FX_RATE_TABLE,
+});
+
+/**
+ * The payment's amount in minor units of `currency`: as is in that currency, else converted with
+ * the table's direct rate (exponents applied, rounded half away from zero); null without a rate.
+ */
+export function amountIn(facts: PaymentFacts, currency: string, table: FxRateTable): bigint | null {
+  if (facts.currency === currency) return facts.amountMinor;
+  const rate = table.rates[`${facts.currency}:${currency}`];
+  return rate === undefined ? null : convertMinor(facts.amountMinor, facts.currency, currency, rate);
+}
+
+// Raw minor units of two currencies are never compared: 1,000,001 JPY is not above 10,000.00 USD.
+function amountMatches(
+  params: { amountMinor: bigint; currency?: string },
+  facts: PaymentFacts,
+  reference: AmountReference,
+): boolean {
+  if (params.currency !== undefined) {
+    return params.currency === facts.currency && facts.amountMinor > params.amountMinor;
+  }
+  const converted = amountIn(facts, reference.currency, reference.table);
+  return converted !== null && converted > params.amountMinor;
+}
+
+export function ruleMatches(
+  rule: RiskRule,
+  facts: PaymentFacts,
+  reference: AmountReference = DEFAULT_AMOUNT_REFERENCE,
+): boolean {
   const listed = LIST_OF_RULE[rule.kind];
   if (listed !== undefined && facts.listed?.has(listed) === true) return true;
   switch (rule.kind) {
     case 'amount_above':
-      return amountMatches(rule.params, facts);
+      return amountMatches(rule.params, facts, reference);
     case 'blocked_bin':
       return facts.card !== undefined && rule.params.bins.includes(facts.card.bin);
     case 'blocked_email_domain': {
@@ -238,7 +279,7 @@ export function ruleMatches(rule: RiskRule, facts: PaymentFacts): boolean {
     case 'new_card_large_amount':
       return (
         facts.card?.fingerprint !== undefined &&
-        amountMatches(rule.params, facts) &&
+        amountMatches(rule.params, facts, reference) &&
         (facts.cardSeenForSeconds === undefined ||
           facts.cardSeenForSeconds < rule.params.newWithinHours * 3_600)
       );
@@ -258,6 +299,7 @@ export function emailDomain(email: string | undefined): string | null {
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
+const knownCurrency = (code: string) => CURRENCY.test(code) && isKnownCurrency(code);
 
 /** Every problem of a rule set (empty when it is sound); checked at boot and by the admin API. */
 export function validateRuleSet(ruleSet: RuleSet): string[] {
@@ -298,7 +340,7 @@ function paramProblems(rule: RiskRule): string[] {
   switch (rule.kind) {
     case 'amount_above':
       if (rule.params.amountMinor < 0n) problems.push('amountMinor must not be negative');
-      if (rule.params.currency !== undefined && !CURRENCY.test(rule.params.currency)) {
+      if (rule.params.currency !== undefined && !knownCurrency(rule.params.currency)) {
         problems.push('currency must be an upper-case ISO 4217 code');
       }
       break;
@@ -348,7 +390,7 @@ function paramProblems(rule: RiskRule): string[] {
     case 'new_card_large_amount': {
       const { amountMinor, currency, newWithinHours } = rule.params;
       if (amountMinor < 0n) problems.push('amountMinor must not be negative');
-      if (currency !== undefined && !CURRENCY.test(currency)) {
+      if (currency !== undefined && !knownCurrency(currency)) {
         problems.push('currency must be an upper-case ISO 4217 code');
       }
       if (!Number.isInteger(newWithinHours) || newWithinHours < 0 || newWithinHours > NEW_CARD_HOURS_MAX) {

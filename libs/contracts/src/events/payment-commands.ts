@@ -29,9 +29,16 @@ export const createPaymentCommandSchema = z
   })
   .strict();
 
-/** Capture all (amount omitted) or part of an authorization; the rest is released. */
+/**
+ * Capture all (amount omitted) or part of an authorization. final (absent: true) releases the rest;
+ * final: false leaves it capturable by a later capture.
+ */
 export const capturePaymentCommandSchema = z
-  .object({ paymentId: paymentIdSchema, amountMinor: amountMinorSchema.optional() })
+  .object({
+    paymentId: paymentIdSchema,
+    amountMinor: amountMinorSchema.optional(),
+    final: z.boolean().optional(),
+  })
   .strict();
 
 export const cancelPaymentCommandSchema = z

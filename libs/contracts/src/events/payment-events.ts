@@ -13,6 +13,7 @@ import {
   payoutIdSchema,
   processorNameSchema,
   refundIdSchema,
+  reviewIdSchema,
   settlementIdSchema,
   signedAmountMinorSchema,
 } from './shared-schemas';
@@ -70,6 +71,28 @@ export const paymentCapturedSchema = processorOutcomeSchema.extend({
   final: z.boolean(),
   fx: fxConversionSchema.optional(),
 });
+
+/**
+ * Risk asked for a manual review: the payment waits (processing) until the review queue decides.
+ * One review per payment; reasons are risk's.
+ */
+export const paymentReviewOpenedSchema = z
+  .object({
+    paymentId: paymentIdSchema,
+    reviewId: reviewIdSchema,
+    score: z.number().int().min(0).max(100),
+    reasons: z.array(z.string().min(1).max(100)).max(50),
+  })
+  .strict();
+
+/** The review queue decided: approved goes on to the processor, declined fails the payment. */
+export const paymentReviewClosedSchema = z
+  .object({
+    paymentId: paymentIdSchema,
+    reviewId: reviewIdSchema,
+    outcome: z.enum(['approved', 'declined']),
+  })
+  .strict();
 
 /** An uncaptured authorization ended: by request or by expiry. The hold is released. */
 export const paymentCanceledSchema = z

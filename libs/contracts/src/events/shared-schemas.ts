@@ -17,6 +17,7 @@ export const merchantIdSchema = z.string().regex(/^mer_[A-Za-z0-9]{8,64}$/);
 export const refundIdSchema = z.string().regex(/^re_[A-Za-z0-9]{8,64}$/);
 export const payoutIdSchema = z.string().regex(/^po_[A-Za-z0-9]{8,64}$/);
 export const disputeIdSchema = z.string().regex(/^dp_[A-Za-z0-9]{8,64}$/);
+export const reviewIdSchema = z.string().regex(/^rev_[A-Za-z0-9]{8,64}$/);
 export const captureIdSchema = z.string().regex(/^cap_[A-Za-z0-9]{8,64}$/);
 export const settlementIdSchema = z.string().regex(/^stl_[A-Za-z0-9_-]{8,100}$/);
 export const processorNameSchema = z.string().regex(/^[a-z0-9-]{1,50}$/);

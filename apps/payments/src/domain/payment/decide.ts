@@ -29,6 +29,7 @@ import {
   capturableAmountMinor,
   isExistingPayment,
   refundableAmountMinor,
+  reviewIdFor,
   type Payment,
   type PaymentState,
 } from './state';
@@ -133,7 +134,9 @@ export const FX_UNAVAILABLE_FAILURE_CODE: FailureCode = 'currency_not_supported'
  * no longer waits for risk, so a late risk.assessed is refused by decideRiskDecision.
  */
 function decideRiskTimeout(command: TimeOutRiskAssessment, state: Payment): PaymentEvent[] | Rejection {
-  if (state.status !== 'processing' || state.processor !== null) return illegal(command, state);
+  if (state.status !== 'processing' || state.processor !== null || state.underReview) {
+    return illegal(command, state);
+  }
   if (command.data.policy === 'open') return [];
   return [
     {
@@ -148,16 +151,22 @@ function decideRiskTimeout(command: TimeOutRiskAssessment, state: Payment): Paym
 }
 
 /**
- * A decline fails the payment at once (nothing reaches a processor). Approve and review emit
- * nothing: approve lets the caller authorize at a processor and record the outcome; review keeps
- * the payment processing until a later decision (the review queue) arrives, which is accepted
- * as long as no processor was asked yet.
+ * A decline fails the payment at once (nothing reaches a processor). Approve emits nothing: the
+ * caller authorizes at a processor and records the outcome. Review opens a review and keeps the
+ * payment processing until the review queue's decision arrives (accepted as long as no processor
+ * was asked yet), which closes the review with its outcome.
  */
 function decideRiskDecision(command: ApplyRiskDecision, state: Payment): PaymentEvent[] | Rejection {
   if (state.status !== 'processing' || state.processor !== null) return illegal(command, state);
+  const reviewId = reviewIdFor(state.paymentId);
+  const closed = (outcome: 'approved' | 'declined'): PaymentEvent[] =>
+    state.underReview
+      ? [{ type: 'PaymentReviewClosed', data: { paymentId: state.paymentId, reviewId, outcome } }]
+      : [];
   switch (command.data.decision) {
     case 'decline':
       return [
+        ...closed('declined'),
         {
           type: 'PaymentFailed',
           data: {
@@ -168,8 +177,21 @@ function decideRiskDecision(command: ApplyRiskDecision, state: Payment): Payment
         },
       ];
     case 'approve':
+      return closed('approved');
     case 'review':
-      return [];
+      // A second review verdict changes nothing: the review is open already.
+      if (state.underReview) return [];
+      return [
+        {
+          type: 'PaymentReviewOpened',
+          data: {
+            paymentId: state.paymentId,
+            reviewId,
+            score: command.data.score,
+            reasons: command.data.reasons,
+          },
+        },
+      ];
   }
 }
 
@@ -333,7 +355,11 @@ function canceled(state: Payment, reason: PaymentCanceled['data']['reason']): Pa
   };
 }
 
-/** An uncaptured authorization (or a payment waiting for the customer) can be canceled. */
+/**
+ * An uncaptured authorization (or a payment waiting for the customer) can be canceled. After
+ * partial captures (final: false) a cancel releases the remainder and the payment ends succeeded
+ * with what was captured, as Stripe does.
+ */
 function decideCancel(command: Cancel, state: Payment): PaymentEvent[] | Rejection {
   if (state.status !== 'requires_capture' && state.status !== 'requires_action') {
     return illegal(command, state);

@@ -115,6 +115,21 @@ const cancelEvent: PaymentEvent = {
   },
 };
 
+const REVIEW_ID = 'rev_AbCdEfGhIjKlMnOpQrStUvWx';
+const reviewOpened: PaymentEvent = {
+  type: 'PaymentReviewOpened',
+  data: {
+    paymentId: PAYMENT_ID,
+    reviewId: REVIEW_ID,
+    score: 60,
+    reasons: ['amount_above:global-high-amount'],
+  },
+};
+const reviewClosed = (outcome: 'approved' | 'declined'): PaymentEvent => ({
+  type: 'PaymentReviewClosed',
+  data: { paymentId: PAYMENT_ID, reviewId: REVIEW_ID, outcome },
+});
+
 const approve: PaymentCommand = {
   type: 'ApplyRiskDecision',
   data: { decision: 'approve', score: 0, reasons: [] },
@@ -207,12 +222,45 @@ describe('payment decider', () => {
       given([created()]).when(approve).then([]);
     });
 
-    it('emits nothing on review: the payment stays processing', () => {
-      given([created()]).when(review).then([]);
+    it('opens a review on review: the payment stays processing, under review', () => {
+      given([created()]).when(review).then([reviewOpened]);
       const result = handleCommand(review, replay([created()]));
       if (isRejection(result)) throw new Error(result.message);
-      expect(result.state.status).toBe('processing');
-      expect(result.state.version).toBe(1);
+      expect(result.state).toMatchObject({ status: 'processing', version: 2, underReview: true });
+    });
+
+    it('opens one review only: a second review verdict emits nothing', () => {
+      given([created(), reviewOpened]).when(review).then([]);
+    });
+
+    it('closes the review approved before the processor is asked', () => {
+      given([created(), reviewOpened])
+        .when(approve)
+        .then([reviewClosed('approved')]);
+      const state = replay([created(), reviewOpened, reviewClosed('approved')]);
+      expect(state).toMatchObject({ status: 'processing', underReview: false, version: 3 });
+    });
+
+    it('closes the review declined, then fails the payment with risk_declined', () => {
+      given([created(), reviewOpened])
+        .when(declineByRisk)
+        .then([
+          reviewClosed('declined'),
+          {
+            type: 'PaymentFailed',
+            data: {
+              paymentId: PAYMENT_ID,
+              failureCode: 'risk_declined',
+              failureMessage: RISK_DECLINED_MESSAGE,
+            },
+          },
+        ]);
+    });
+
+    it('does not time a reviewed payment out: it waits for the analyst', () => {
+      given([created(), reviewOpened])
+        .when({ type: 'TimeOutRiskAssessment', data: { policy: 'closed' } })
+        .thenRejected('invalid_state_transition');
     });
 
     it('rejects a decision for an unknown payment', () => {
@@ -365,6 +413,37 @@ describe('payment decider', () => {
             },
           },
         ]);
+    });
+
+    it('ends a partly captured payment succeeded when canceled: what was taken stays taken', () => {
+      const history = [created(), authorized, partiallyCaptured(4_000n, false)];
+      const result = handleCommand({ type: 'Cancel', data: { reason: 'abandoned' } }, replay(history));
+      if (isRejection(result)) throw new Error(result.message);
+      expect(result.events).toEqual([
+        {
+          type: 'PaymentCanceled',
+          data: { paymentId: PAYMENT_ID, reason: 'abandoned', releasedAmountMinor: 6_000n, currency: 'USD' },
+        },
+      ]);
+      expect(result.state).toMatchObject({ status: 'succeeded', amountCapturedMinor: 4_000n });
+      // Refunds stay limited to what was captured.
+      given([...history, ...result.events])
+        .when(refund('re_overcaptured1', 4_001n))
+        .then([refundFailed('re_overcaptured1', 4_001n, 'amount_exceeds_captured')]);
+      given([...history, ...result.events])
+        .when(refund('re_withincapture', 4_000n))
+        .then([refunded('re_withincapture', 4_000n)]);
+    });
+
+    it('expires a partly captured authorization as succeeded, releasing the rest', () => {
+      const history = [created(), authorized, partiallyCaptured(4_000n, false)];
+      const result = handleCommand(expire, replay(history));
+      if (isRejection(result)) throw new Error(result.message);
+      expect(result.events[0]).toMatchObject({
+        type: 'PaymentCanceled',
+        data: { reason: 'expired', releasedAmountMinor: 6_000n },
+      });
+      expect(result.state.status).toBe('succeeded');
     });
 
     it('cancels a payment waiting for 3-D Secure with nothing to release', () => {
@@ -596,7 +675,9 @@ describe('payment decider', () => {
 
   describe('a later risk decision', () => {
     it('accepts an approve or a decline after a review, and nothing once a processor was asked', () => {
-      given([created()]).when(review).then([]);
+      given([created(), reviewOpened])
+        .when(approve)
+        .then([reviewClosed('approved')]);
       given([created()]).when(approve).then([]);
       given([created(), requiresAction]).when(approve).thenRejected('invalid_state_transition');
       given([created(), authorized]).when(declineByRisk).thenRejected('invalid_state_transition');
@@ -661,6 +742,8 @@ describe('payment decider', () => {
         [created(), requiresAction],
         [created(), authorized, partiallyCaptured(1_000n, false)],
         [created(), authorized, cancelEvent],
+        [created(), reviewOpened],
+        [created(), authorized, partiallyCaptured(1_000n, false), cancelEvent],
         [created(), authorized, captured, refunded('re_first000001', 10_000n)],
       ];
       const commands: PaymentCommand[] = [

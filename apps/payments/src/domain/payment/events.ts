@@ -49,6 +49,26 @@ export interface PaymentCanceled {
   };
 }
 
+/** Risk asked for a manual review: the payment waits, processing, for the review queue. */
+export interface PaymentReviewOpened {
+  readonly type: 'PaymentReviewOpened';
+  readonly data: {
+    readonly paymentId: string;
+    readonly reviewId: string;
+    readonly score: number;
+    readonly reasons: readonly string[];
+  };
+}
+
+export interface PaymentReviewClosed {
+  readonly type: 'PaymentReviewClosed';
+  readonly data: {
+    readonly paymentId: string;
+    readonly reviewId: string;
+    readonly outcome: 'approved' | 'declined';
+  };
+}
+
 export interface PaymentFailed {
   readonly type: 'PaymentFailed';
   readonly data: {
@@ -114,5 +134,7 @@ export type PaymentEvent =
   | PaymentCaptured
   | PaymentCanceled
   | PaymentFailed
+  | PaymentReviewOpened
+  | PaymentReviewClosed
   | RefundSucceeded
   | RefundFailed;

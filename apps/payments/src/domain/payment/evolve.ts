@@ -49,6 +49,7 @@ export function evolve(state: PaymentState, event: PaymentEvent): Payment {
         processor: null,
         processorReference: null,
         pendingAction: null,
+        underReview: false,
         dispute: null,
         failureCode: null,
         failureMessage: null,
@@ -77,12 +78,20 @@ export function evolve(state: PaymentState, event: PaymentEvent): Payment {
         captureCount: next.captureCount + 1,
       };
     }
-    case 'PaymentCanceled':
-      return { ...transition(state, event, 'canceled'), pendingAction: null };
+    case 'PaymentCanceled': {
+      // After partial captures the remainder is released and what was taken stays taken (Stripe).
+      const captured = isExistingPayment(state) && state.amountCapturedMinor > 0n;
+      return { ...transition(state, event, captured ? 'succeeded' : 'canceled'), pendingAction: null };
+    }
+    case 'PaymentReviewOpened':
+      return { ...stay(state, event, ['processing']), underReview: true };
+    case 'PaymentReviewClosed':
+      return { ...stay(state, event, ['processing']), underReview: false };
     case 'PaymentFailed':
       return {
         ...transition(state, event, 'failed'),
         pendingAction: null,
+        underReview: false,
         ...(event.data.processor === undefined ? {} : { processor: event.data.processor }),
         failureCode: event.data.failureCode,
         failureMessage: event.data.failureMessage,

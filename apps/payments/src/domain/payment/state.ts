@@ -32,6 +32,8 @@ export interface Payment {
   readonly processor: string | null;
   readonly processorReference: string | null;
   readonly pendingAction: PendingAction | null;
+  /** Held by risk for a manual review that the review queue has not decided yet. */
+  readonly underReview: boolean;
   /** At most one dispute per payment, as card networks allow. */
   readonly dispute: {
     readonly disputeId: string;
@@ -53,6 +55,11 @@ export function isExistingPayment(state: PaymentState): state is Payment {
 /** What can still be captured: the authorization less what was captured (0 once it ended). */
 export function capturableAmountMinor(state: Payment): bigint {
   return state.status === 'requires_capture' ? state.amountMinor - state.amountCapturedMinor : 0n;
+}
+
+/** One review per payment, so its id follows from the payment's. */
+export function reviewIdFor(paymentId: string): string {
+  return `rev_${paymentId.slice('pay_'.length)}`;
 }
 
 /** What can still be refunded: everything captured less everything refunded. */

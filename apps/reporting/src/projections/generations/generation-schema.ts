@@ -20,7 +20,11 @@ export function generationTablesSql(schema: string): string[] {
        refund_count bigint NOT NULL,
        dispute_count bigint NOT NULL DEFAULT 0,
        disputed_minor bigint NOT NULL DEFAULT 0,
-       PRIMARY KEY (merchant_id, bucket, currency, payment_method))`,
+       settlement_currency char(3) NOT NULL,
+       settlement_gross_minor bigint NOT NULL,
+       settlement_refunded_minor bigint NOT NULL,
+       settlement_disputed_minor bigint NOT NULL,
+       PRIMARY KEY (merchant_id, bucket, currency, settlement_currency, payment_method))`,
     `CREATE INDEX ON ${schema}.volume (bucket)`,
     `CREATE TABLE ${schema}.balances (
        account_code text PRIMARY KEY,
@@ -57,6 +61,8 @@ export function generationTablesSql(schema: string): string[] {
        gross_minor bigint NOT NULL,
        fee_minor bigint NOT NULL,
        merchant_posted_minor bigint NOT NULL,
+       merchant_credited_minor bigint NOT NULL DEFAULT 0,
+       revenue_minor bigint NOT NULL DEFAULT 0,
        PRIMARY KEY (merchant_id, currency, kind))`,
     // One row: every projection of the generation advances in the same transaction as its rows.
     `CREATE TABLE ${schema}.checkpoint (
@@ -73,7 +79,7 @@ export function generationTablesSql(schema: string): string[] {
 
 /** The tables compared row for row between generations, with their key columns. */
 export const PROJECTION_TABLES = {
-  volume: ['merchant_id', 'bucket', 'currency', 'payment_method'],
+  volume: ['merchant_id', 'bucket', 'currency', 'settlement_currency', 'payment_method'],
   balances: ['account_code'],
   fees: ['bucket', 'currency', 'merchant_id'],
   payouts: ['merchant_id', 'bucket', 'currency'],

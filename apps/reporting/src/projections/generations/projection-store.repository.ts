@@ -90,22 +90,28 @@ export class ProjectionStoreRepository {
     const volume = sorted(deltas.volume);
     if (volume.length > 0) {
       await manager.query(
-        `INSERT INTO ${schema}.volume AS t (merchant_id, bucket, currency, payment_method, gross_minor,
-           fee_minor, refunded_minor, capture_count, refund_count, dispute_count, disputed_minor)
-         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[],
-           $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
-         ON CONFLICT (merchant_id, bucket, currency, payment_method) DO UPDATE SET
+        `INSERT INTO ${schema}.volume AS t (merchant_id, bucket, currency, settlement_currency, payment_method,
+           gross_minor, fee_minor, refunded_minor, capture_count, refund_count, dispute_count, disputed_minor,
+           settlement_gross_minor, settlement_refunded_minor, settlement_disputed_minor)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+           $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
+           $14::bigint[], $15::bigint[])
+         ON CONFLICT (merchant_id, bucket, currency, settlement_currency, payment_method) DO UPDATE SET
            gross_minor = t.gross_minor + EXCLUDED.gross_minor,
            fee_minor = t.fee_minor + EXCLUDED.fee_minor,
            refunded_minor = t.refunded_minor + EXCLUDED.refunded_minor,
            capture_count = t.capture_count + EXCLUDED.capture_count,
            refund_count = t.refund_count + EXCLUDED.refund_count,
            dispute_count = t.dispute_count + EXCLUDED.dispute_count,
-           disputed_minor = t.disputed_minor + EXCLUDED.disputed_minor`,
+           disputed_minor = t.disputed_minor + EXCLUDED.disputed_minor,
+           settlement_gross_minor = t.settlement_gross_minor + EXCLUDED.settlement_gross_minor,
+           settlement_refunded_minor = t.settlement_refunded_minor + EXCLUDED.settlement_refunded_minor,
+           settlement_disputed_minor = t.settlement_disputed_minor + EXCLUDED.settlement_disputed_minor`,
         [
           volume.map((r) => r.merchantId),
           volume.map((r) => r.bucket),
           volume.map((r) => r.currency),
+          volume.map((r) => r.settlementCurrency),
           volume.map((r) => r.paymentMethod),
           big(volume.map((r) => r.grossMinor)),
           big(volume.map((r) => r.feeMinor)),
@@ -114,6 +120,9 @@ export class ProjectionStoreRepository {
           big(volume.map((r) => r.refundCount)),
           big(volume.map((r) => r.disputeCount)),
           big(volume.map((r) => r.disputedMinor)),
+          big(volume.map((r) => r.settlementGrossMinor)),
+          big(volume.map((r) => r.settlementRefundedMinor)),
+          big(volume.map((r) => r.settlementDisputedMinor)),
         ],
       );
     }
@@ -189,14 +198,16 @@ export class ProjectionStoreRepository {
     if (activity.length > 0) {
       await manager.query(
         `INSERT INTO ${schema}.activity AS t (merchant_id, currency, kind, entry_count, gross_minor, fee_minor,
-           merchant_posted_minor)
+           merchant_posted_minor, merchant_credited_minor, revenue_minor)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
-           $7::bigint[])
+           $7::bigint[], $8::bigint[], $9::bigint[])
          ON CONFLICT (merchant_id, currency, kind) DO UPDATE SET
            entry_count = t.entry_count + EXCLUDED.entry_count,
            gross_minor = t.gross_minor + EXCLUDED.gross_minor,
            fee_minor = t.fee_minor + EXCLUDED.fee_minor,
-           merchant_posted_minor = t.merchant_posted_minor + EXCLUDED.merchant_posted_minor`,
+           merchant_posted_minor = t.merchant_posted_minor + EXCLUDED.merchant_posted_minor,
+           merchant_credited_minor = t.merchant_credited_minor + EXCLUDED.merchant_credited_minor,
+           revenue_minor = t.revenue_minor + EXCLUDED.revenue_minor`,
         [
           activity.map((r) => r.merchantId),
           activity.map((r) => r.currency),
@@ -205,6 +216,8 @@ export class ProjectionStoreRepository {
           big(activity.map((r) => r.grossMinor)),
           big(activity.map((r) => r.feeMinor)),
           big(activity.map((r) => r.merchantPostedMinor)),
+          big(activity.map((r) => r.merchantCreditedMinor)),
+          big(activity.map((r) => r.revenueMinor)),
         ],
       );
     }

@@ -46,13 +46,24 @@ function conditionSql(condition: PaymentCondition, bind: (value: unknown) => str
       // Whole seconds: = T is [T, T+1), <= T is < T+1, > T is >= T+1.
       const at = (seconds: number): string => bind(new Date(seconds * 1000));
       const value = condition.value;
-      const sql = {
-        eq: `(payment.created_at >= ${at(value)} AND payment.created_at < ${at(value + 1)})`,
-        gt: `payment.created_at >= ${at(value + 1)}`,
-        gte: `payment.created_at >= ${at(value)}`,
-        lt: `payment.created_at < ${at(value)}`,
-        lte: `payment.created_at < ${at(value + 1)}`,
-      }[condition.comparison];
+      let sql: string;
+      switch (condition.comparison) {
+        case 'eq':
+          sql = `(payment.created_at >= ${at(value)} AND payment.created_at < ${at(value + 1)})`;
+          break;
+        case 'gt':
+          sql = `payment.created_at >= ${at(value + 1)}`;
+          break;
+        case 'gte':
+          sql = `payment.created_at >= ${at(value)}`;
+          break;
+        case 'lt':
+          sql = `payment.created_at < ${at(value)}`;
+          break;
+        case 'lte':
+          sql = `payment.created_at < ${at(value + 1)}`;
+          break;
+      }
       return condition.negated ? `NOT (${sql})` : sql;
     }
     case 'metadata': {

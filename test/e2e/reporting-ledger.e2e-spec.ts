@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { readPlatform, request, waitFor, type Reply } from './platform';
+import { onboardMerchant, readPlatform, request, waitFor, type Reply } from './platform';
 
 const platform = readPlatform();
 const SUCCEEDING_CARD = '4242424242424242';
@@ -166,6 +166,89 @@ describe('reporting agrees with the ledger', () => {
     expect(fees.body.data.map((f) => [f.currency, f.fee_revenue])).toEqual([['jpy', row.fee_amount]]);
     const mine = (await reconcile()).differences.filter((d) => d.key.merchant === settler.id);
     expect(mine).toEqual([]);
+  });
+
+  // Issue 16 item 3: the merchant's own reports, through the gateway with its API key, folded by the
+  // gateway from the same ledger entries reporting folds: the two agree, and no merchant sees another's.
+  it("answers the merchant's own volume report through the gateway, equal to reporting's for it", async () => {
+    const shop = await onboardMerchant('Reports E2E Shop');
+    const neighbour = await onboardMerchant('Reports E2E Neighbour');
+    const paid: string[] = [];
+    for (const amount of [4_000, 1_500]) {
+      const payment = await shop.call<{ id: string; status: string }>('/v1/payments', {
+        method: 'POST',
+        body: {
+          amount,
+          currency: 'usd',
+          payment_method: {
+            type: 'card',
+            card: { number: SUCCEEDING_CARD, exp_month: 12, exp_year: 2035, cvc: '123' },
+          },
+        },
+      });
+      expect(payment.body.status).toBe('succeeded');
+      paid.push(payment.body.id);
+    }
+    const refund = await shop.call<{ status: string }>('/v1/refunds', {
+      method: 'POST',
+      body: { payment: paid[0], amount: 700 },
+    });
+    expect(refund.body.status).toBe('succeeded');
+
+    // Per currency pair and method, what both reports say, as integer strings.
+    const FIELDS = ['gross_amount', 'refunded_amount', 'settlement_gross_amount', 'fee_amount'];
+    const more = ['settlement_refunded_amount', 'net_amount', 'count', 'refund_count'];
+    const totals = (rows: Record<string, unknown>[]): Record<string, Record<string, string>> => {
+      const byKey: Record<string, Record<string, bigint>> = {};
+      for (const row of rows) {
+        const key = `${String(row.currency)}/${String(row.settlement_currency)}/${String(row.payment_method)}`;
+        const sums = (byKey[key] ??= {});
+        for (const field of [...FIELDS, ...more])
+          sums[field] = (sums[field] ?? 0n) + BigInt(String(row[field]));
+      }
+      return Object.fromEntries(
+        Object.entries(byKey).map(([key, sums]) => [
+          key,
+          Object.fromEntries(Object.entries(sums).map(([field, sum]) => [field, sum.toString()])),
+        ]),
+      );
+    };
+    const analysts = await waitFor('the captures and the refund to reach reporting', 30_000, async () => {
+      const { body } = await call<{ data: Record<string, unknown>[] }>(
+        'reporting',
+        `/v1/reports/volume?merchant=${shop.id}&group_by=method&period=month`,
+        { token: platform.analystToken },
+      );
+      const sums = totals(body.data);
+      return sums['usd/usd/card']?.count === '2' && sums['usd/usd/card'].refund_count === '1'
+        ? sums
+        : undefined;
+    });
+    expect(analysts['usd/usd/card']).toMatchObject({ gross_amount: '5500', refunded_amount: '700' });
+    const own = await waitFor("the gateway's report to equal reporting's", 30_000, async () => {
+      const { body } = await shop.call<{ object: string; data: Record<string, unknown>[] }>(
+        '/v1/reports/volume?period=month',
+      );
+      return JSON.stringify(totals(body.data)) === JSON.stringify(analysts) ? body : undefined;
+    });
+    expect(own.object).toBe('list');
+    expect(own.data.every((row) => typeof row.gross_amount === 'number')).toBe(true);
+
+    const theirs = await neighbour.call<{ data: unknown[] }>('/v1/reports/volume?period=month');
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.data).toEqual([]);
+    const refunds = await shop.call<{ data: Record<string, unknown>[] }>('/v1/reports/refunds?group_by=');
+    expect(refunds.body.data.map((row) => [row.settlement_currency, row.settlement_refunded_amount])).toEqual(
+      [['usd', 700]],
+    );
+
+    const sheet = await shop.call('/v1/reports/volume?period=week', { headers: { accept: 'text/csv' } });
+    expect(sheet.status).toBe(200);
+    expect(sheet.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(sheet.text).toMatch(/^period_start,period_end,currency,payment_method,gross_amount,/);
+    const bad = await shop.call<{ error: { param: string } }>('/v1/reports/volume?period=year');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe('period');
   });
 
   it('rebuilds while payments flow and ends equal, row for row, to the live projection', async () => {

@@ -74,6 +74,19 @@ describe('the layering rule', () => {
     expect(violations('libs/contracts/src/planted.ts', "import { x } from '@platform/money';")).toEqual([]);
   });
 
+  it('keeps ledger-projection pure: contracts, money and node builtins; fast-check in its specs', () => {
+    const lib = 'libs/ledger-projection/src';
+    expect(violations(`${lib}/planted.ts`, "import { x } from '@platform/db';")).toEqual([
+      expect.stringContaining('libs/ledger-projection stays pure'),
+    ]);
+    expect(violations(`${lib}/planted.ts`, "import fc from 'fast-check';")).toEqual([
+      expect.stringContaining('libs/ledger-projection stays pure'),
+    ]);
+    expect(violations(`${lib}/planted.ts`, "import { x } from '@platform/contracts';")).toEqual([]);
+    expect(violations(`${lib}/planted.ts`, "import { x } from '@platform/money';")).toEqual([]);
+    expect(violations(`${lib}/planted.spec.ts`, "import fc from 'fast-check';")).toEqual([]);
+  });
+
   it('lets gateway folders depend downward only', () => {
     expect(
       violations(

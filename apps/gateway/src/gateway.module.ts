@@ -27,6 +27,8 @@ import { IdempotencySweeper } from './idempotency/idempotency-sweeper.service';
 import { MerchantAdminService } from './merchant-admin/merchant-admin.service';
 import { MerchantsController } from './merchant-admin/merchants.controller';
 import { MerchantsRepository } from './merchants/merchants.repository';
+import { MerchantReportsController } from './merchant-reports/merchant-reports.controller';
+import { MerchantVolumeRepository } from './merchant-reports/merchant-volume.repository';
 import { GATEWAY_MIGRATIONS } from './migrations';
 import { CreatePaymentService } from './payments/create-payment.service';
 import { PaymentCommandsService } from './payments/payment-commands.service';
@@ -64,6 +66,7 @@ export const GATEWAY_CONTROLLERS = [
   BalanceController,
   EventsController,
   WebhookEndpointsController,
+  MerchantReportsController,
 ];
 
 @Module({})
@@ -106,6 +109,7 @@ export class GatewayModule implements NestModule {
         BalanceRepository,
         MerchantEventsRepository,
         WebhooksRepository,
+        MerchantVolumeRepository,
         CardVaultRepository,
         CardVault,
         WebhookSecrets,

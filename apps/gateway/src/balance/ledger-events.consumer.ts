@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { recordMerchantVolume } from '../merchant-reports/merchant-volume.repository';
 import type { EntityManager } from 'typeorm';
 import { CONSUMER_GROUPS, type AnyEventEnvelope } from '@platform/contracts';
 import { EventConsumers } from '@platform/service-runtime';
@@ -31,5 +32,6 @@ export class LedgerEventsConsumer implements OnApplicationBootstrap {
         delta.availableMinor,
       );
     }
+    await recordMerchantVolume(manager, event.data);
   }
 }

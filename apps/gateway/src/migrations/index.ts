@@ -9,7 +9,8 @@ import { GatewayMerchantPricing1764900000000 } from './1764900000000-gateway-mer
 import { GatewayCommandOutcomes1765000000000 } from './1765000000000-gateway-command-outcomes';
 import { GatewayIdempotencyLeases1765100000000 } from './1765100000000-gateway-idempotency-leases';
 import { GatewayPaymentReviewCancellation1765400000000 } from './1765400000000-gateway-payment-review-cancellation';
-import { GatewayPaymentSearch1765500000000 } from './1765500000000-gateway-payment-search';
+import { GatewayMerchantVolume1765500000000 } from './1765500000000-gateway-merchant-volume';
+import { GatewayPaymentSearch1765600000000 } from './1765600000000-gateway-payment-search';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -23,5 +24,6 @@ export const GATEWAY_MIGRATIONS = [
   GatewayCommandOutcomes1765000000000,
   GatewayIdempotencyLeases1765100000000,
   GatewayPaymentReviewCancellation1765400000000,
-  GatewayPaymentSearch1765500000000,
+  GatewayMerchantVolume1765500000000,
+  GatewayPaymentSearch1765600000000,
 ];

@@ -13,7 +13,8 @@ import {
   type Denomination,
   type Overview,
 } from '../domain/overview';
-import { toCsv, volumeRowView } from '../domain/report-figures';
+import { toCsv } from '@platform/ledger-projection';
+import { volumeRowView } from '../domain/report-figures';
 import { ReconciliationMonitor } from '../reconciliation/reconciliation-monitor.service';
 import { REPORTING_CONFIG, type ReportingConfig } from '../reporting-config';
 import { ProjectionLagService } from './projection-lag.service';

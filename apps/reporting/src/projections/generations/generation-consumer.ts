@@ -9,7 +9,7 @@ import {
   type KafkaSettings,
 } from '@platform/kafka';
 import { isTransientInfrastructureError, type KafkaConnection } from '@platform/service-runtime';
-import { entryProblem, type LedgerEntryPosted } from '../../domain/projection-fold';
+import { entryProblem, type LedgerEntryPosted } from '@platform/ledger-projection';
 import type { ProjectionStoreRepository } from './projection-store.repository';
 
 /** Entries applied per database transaction: big enough for replay speed, small enough to stay short. */

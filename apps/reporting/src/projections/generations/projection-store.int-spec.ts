@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { PLATFORM_MIGRATIONS, createDataSource, runMigrations } from '@platform/db';
 import { createScratchDatabase, type ScratchDatabase } from '@platform/testing';
 import { entryPosted } from '../../../test-support/ledger-entries';
-import type { LedgerEntryPosted } from '../../domain/projection-fold';
+import type { LedgerEntryPosted } from '@platform/ledger-projection';
 import { REPORTING_MIGRATIONS } from '../../migrations';
 import { ReconciliationRepository } from '../../reconciliation/reconciliation.repository';
 import { GenerationRepository } from './generation.repository';

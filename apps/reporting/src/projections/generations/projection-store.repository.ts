@@ -5,7 +5,7 @@ import {
   foldEntries,
   type LedgerEntryPosted,
   type ProjectionDeltas,
-} from '../../domain/projection-fold';
+} from '@platform/ledger-projection';
 
 export interface Checkpoint {
   readonly contiguousSequence: bigint;

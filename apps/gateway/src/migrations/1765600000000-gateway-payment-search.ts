@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * equality index ends in (created_at, id) so a filtered page is read in order without a sort;
  * metadata is matched by containment (@>) on a GIN index.
  */
-export class GatewayPaymentSearch1765500000000 implements MigrationInterface {
-  name = 'GatewayPaymentSearch1765500000000';
+export class GatewayPaymentSearch1765600000000 implements MigrationInterface {
+  name = 'GatewayPaymentSearch1765600000000';
 
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of [

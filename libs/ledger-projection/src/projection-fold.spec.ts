@@ -11,8 +11,7 @@ import {
   merchantOfAccount,
   type LedgerEntryPosted,
 } from './projection-fold';
-import { ratio, toCsv, volumeRowView } from './report-figures';
-import { caughtUp, progressOf } from './rebuild-progress';
+import { toCsv } from './csv';
 
 const MERCHANTS = ['mer_aaaaaaaa', 'mer_bbbbbbbb'];
 
@@ -209,36 +208,6 @@ describe('projection fold', () => {
     ]);
   });
 
-  it('reports fee and net in the settlement currency, gross in the presentment currency', () => {
-    const [row] = [...foldEntries([fxCapture(1, MERCHANTS[0]!), fxRefund(2, MERCHANTS[0]!)]).volume.values()];
-    const view = volumeRowView({
-      period_start: '2025-11-20',
-      merchant: row!.merchantId,
-      currency: row!.currency,
-      settlement_currency: row!.settlementCurrency,
-      payment_method: row!.paymentMethod,
-      gross_minor: String(row!.grossMinor),
-      refunded_minor: String(row!.refundedMinor),
-      settlement_gross_minor: String(row!.settlementGrossMinor),
-      fee_minor: String(row!.feeMinor),
-      settlement_refunded_minor: String(row!.settlementRefundedMinor),
-      capture_count: String(row!.captureCount),
-      refund_count: String(row!.refundCount),
-    });
-    expect(view).toMatchObject({
-      currency: 'usd',
-      gross_amount: '1000000',
-      refunded_amount: '250000',
-      settlement_currency: 'jpy',
-      settlement_gross_amount: '1512000',
-      fee_amount: '44376',
-      settlement_refunded_amount: '378000',
-      // 1,512,000 − 44,376 − 378,000 JPY: what the merchant's JPY accounts were credited, net.
-      net_amount: '1089624',
-      refunded_amount_rate: '0.2500',
-    });
-  });
-
   it('gives the same result whatever the order and batching of the entries', () => {
     const entry = fc
       .record({
@@ -287,14 +256,7 @@ describe('projection fold', () => {
   });
 });
 
-describe('report figures', () => {
-  it('divides integers into rounded decimal strings', () => {
-    expect(ratio(1n, 3n)).toBe('0.3333');
-    expect(ratio(2n, 3n)).toBe('0.6667');
-    expect(ratio(5n, 5n, 2)).toBe('1.00');
-    expect(ratio(0n, 0n)).toBeNull();
-  });
-
+describe('csv', () => {
   it('writes RFC 4180 CSV and defuses formulas', () => {
     expect(
       toCsv(
@@ -305,33 +267,5 @@ describe('report figures', () => {
         ],
       ),
     ).toBe(`a,b\r\n"x,y",'=SUM(A1)\r\n-12,\r\n`);
-  });
-});
-
-describe('rebuild progress', () => {
-  it('measures the rate and the time left', () => {
-    const progress = progressOf(
-      [
-        { atMs: 0, eventsDone: 0n },
-        { atMs: 2_000, eventsDone: 1_000n },
-      ],
-      3_000n,
-    );
-    expect(progress).toEqual({
-      eventsDone: '1000',
-      eventsTotal: '3000',
-      ratePerSecond: 500,
-      secondsLeft: 4,
-      percent: 33.33,
-    });
-  });
-
-  it('is caught up with everything the live one has, a shared gap included', () => {
-    const live = { contiguousSequence: 4n, lastSequence: 9n, eventsApplied: 8n, aheadCount: 4n };
-    expect(
-      caughtUp({ contiguousSequence: 9n, lastSequence: 9n, eventsApplied: 9n, aheadCount: 0n }, live),
-    ).toBe(true);
-    expect(caughtUp({ ...live }, live)).toBe(true);
-    expect(caughtUp({ ...live, eventsApplied: 7n }, live)).toBe(false);
   });
 });

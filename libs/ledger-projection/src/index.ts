@@ -1,0 +1,2 @@
+export * from './projection-fold';
+export * from './csv';

@@ -240,6 +240,109 @@ describe('gateway: listing payments', () => {
   });
 });
 
+describe('gateway: filtering and searching payments', () => {
+  let merchant: { id: string; key: string };
+  let other: { id: string; key: string };
+  const ids: Record<string, string> = {};
+  const create = async (key: string, amount: number, extra: Record<string, unknown>, card = KNOWN_CARD) => {
+    const reply = await call<Payment>('/v1/payments', {
+      method: 'POST',
+      key,
+      body: paymentBody(amount, card, extra),
+    });
+    expect(reply.status).toBe(200);
+    return reply.body;
+  };
+  const listed = async (path: string, key = merchant.key): Promise<string[]> => {
+    const reply = await call<List<Payment>>(path, { key });
+    expect(reply.status).toBe(200);
+    return reply.body.data.map((payment) => payment.id);
+  };
+  const search = (query: string, extra = '', key = merchant.key) =>
+    call<List<Payment> & { next_page: string | null }>(
+      `/v1/payments/search?query=${encodeURIComponent(query)}${extra}`,
+      { key },
+    );
+
+  beforeAll(async () => {
+    merchant = await newMerchant('Search Merchant');
+    other = await newMerchant('Search Neighbour');
+    ids.first = (
+      await create(merchant.key, 1200, { metadata: { order_id: 'e2e-1' }, customer: { id: 'cus_e2e_a' } })
+    ).id;
+    ids.second = (
+      await create(merchant.key, 3400, { metadata: { order_id: 'e2e-2' }, customer: { id: 'cus_e2e_b' } })
+    ).id;
+    ids.declined = (
+      await create(
+        merchant.key,
+        5600,
+        { metadata: { order_id: 'e2e-3' }, customer: { id: 'cus_e2e_a' } },
+        DECLINED_CARD,
+      )
+    ).id;
+    // The neighbour's payment shares the metadata and the customer id: it must never show up.
+    ids.neighbours = (
+      await create(other.key, 1200, { metadata: { order_id: 'e2e-1' }, customer: { id: 'cus_e2e_a' } })
+    ).id;
+  });
+
+  it('filters the list by status, amount, customer, metadata and card', async () => {
+    expect(await listed('/v1/payments?status=failed')).toEqual([ids.declined]);
+    expect(await listed('/v1/payments?amount[gte]=3000&amount[lt]=6000')).toEqual([ids.declined, ids.second]);
+    expect(await listed('/v1/payments?customer=cus_e2e_a')).toEqual([ids.declined, ids.first]);
+    expect(await listed('/v1/payments?metadata[order_id]=e2e-1')).toEqual([ids.first]);
+    expect(await listed('/v1/payments?payment_method[card][last4]=1111&currency=USD')).toEqual([
+      ids.second,
+      ids.first,
+    ]);
+    expect(await listed('/v1/payments?metadata[order_id]=e2e-1', other.key)).toEqual([ids.neighbours]);
+    expectError(await call('/v1/payments?amount[gte]=12.50', { key: merchant.key }), 400, {
+      type: 'invalid_request_error',
+      code: 'parameter_invalid',
+      param: 'amount[gte]',
+    });
+    expectError(await call('/v1/payments?status=paid', { key: merchant.key }), 400, { param: 'status' });
+  });
+
+  it("searches with the query language and pages with next_page, only the merchant's own", async () => {
+    const found = await search("metadata['order_id']:'e2e-1' OR amount>=5000");
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      object: 'list',
+      url: '/v1/payments/search',
+      has_more: false,
+      next_page: null,
+    });
+    expect(found.body.data.map((payment) => payment.id)).toEqual([ids.declined, ids.first]);
+    expect((await search("customer:'cus_e2e_a' AND -status:'failed'")).body.data.map((p) => p.id)).toEqual([
+      ids.first,
+    ]);
+
+    const first = await search('amount>0', '&limit=2');
+    expect(first.body.data.map((payment) => payment.id)).toEqual([ids.declined, ids.second]);
+    expect(first.body.has_more).toBe(true);
+    const second = await search('amount>0', `&limit=2&page=${first.body.next_page ?? ''}`);
+    expect(second.body.data.map((payment) => payment.id)).toEqual([ids.first]);
+    expect(second.body.next_page).toBeNull();
+
+    const neighbour = await search("metadata['order_id']:'e2e-1'", '', other.key);
+    expect(neighbour.body.data.map((payment) => payment.id)).toEqual([ids.neighbours]);
+    // The neighbour's page token names a payment that is not the merchant's.
+    const neighbourPage = Buffer.from(ids.neighbours ?? '').toString('base64url');
+    expectError(await search('amount>0', `&page=${neighbourPage}`), 400, { param: 'page' });
+  });
+
+  it('answers a bad query as 400 parameter_invalid on query, saying where', async () => {
+    const reply = await search("status:'paid' AND amount>1");
+    expectError(reply, 400, { type: 'invalid_request_error', code: 'parameter_invalid', param: 'query' });
+    expect((reply.body as unknown as ErrorBody).error.message).toContain('(at position 8)');
+    expectError(await search("status:'failed' AND amount>1 OR amount<5"), 400, { param: 'query' });
+    expectError(await call('/v1/payments/search', { key: merchant.key }), 400, { param: 'query' });
+    expectError(await search('amount>1', '&colour=red'), 400, { code: 'parameter_unknown' });
+  });
+});
+
 describe('gateway: errors and isolation', () => {
   let alice: { id: string; key: string };
   let bob: { id: string; key: string };

@@ -39,6 +39,8 @@ import { ReadModelSignals } from './read-model/read-model-signals';
 import { OpenApiController } from './openapi/openapi.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { PaymentsRepository } from './read-model/payments.repository';
+import { PaymentSearchRepository } from './read-model/payment-search.repository';
+import { PaymentSearchService } from './payments/payment-search.service';
 import { TestHelpersController } from './payments/test-helpers.controller';
 import { CreatePayoutService } from './payouts/create-payout.service';
 import { PayoutsController } from './payouts/payouts.controller';
@@ -100,6 +102,8 @@ export class GatewayModule implements NestModule {
         MerchantsRepository,
         MerchantAdminService,
         PaymentsRepository,
+        PaymentSearchRepository,
+        PaymentSearchService,
         RefundsRepository,
         PayoutsRepository,
         DisputesRepository,

@@ -11,6 +11,7 @@ import { GatewayIdempotencyLeases1765100000000 } from './1765100000000-gateway-i
 import { GatewayBalanceTransactions1765260000000 } from './1765260000000-gateway-balance-transactions';
 import { GatewayPaymentReviewCancellation1765400000000 } from './1765400000000-gateway-payment-review-cancellation';
 import { GatewayMerchantVolume1765500000000 } from './1765500000000-gateway-merchant-volume';
+import { GatewayPaymentSearch1765600000000 } from './1765600000000-gateway-payment-search';
 
 export const GATEWAY_MIGRATIONS = [
   GatewayTables1764100000000,
@@ -26,4 +27,5 @@ export const GATEWAY_MIGRATIONS = [
   GatewayBalanceTransactions1765260000000,
   GatewayPaymentReviewCancellation1765400000000,
   GatewayMerchantVolume1765500000000,
+  GatewayPaymentSearch1765600000000,
 ];

@@ -5,12 +5,14 @@ import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
 import { PAYMENT_ID_PATTERN } from '../domain/random-identifiers';
 import { correlationIdOf } from '../http/correlation-id';
 import { listShape, type ListShape } from '../listing/cursor-page';
-import { ListQueryDto } from '../listing/list-query.dto';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { CreatePaymentDto } from '../requests/create-payment.dto';
 import { CreatePaymentService } from './create-payment.service';
 import { CancelPaymentDto, CapturePaymentDto } from './payment-commands.dto';
 import { PaymentCommandsService } from './payment-commands.service';
+import { PaymentSearchQueryDto } from './payment-search.dto';
+import { PaymentSearchService } from './payment-search.service';
+import { DocumentedPaymentFilters, DocumentedPaymentSearch, searchResultOf } from '../openapi/payment-search';
 import { toPaymentResource, type PaymentResource } from '../read-model/payment-resource';
 import { PaymentsRepository } from '../read-model/payments.repository';
 import { Documented } from '../openapi/documented';
@@ -29,6 +31,7 @@ export class PaymentsController {
     private readonly createPayment: CreatePaymentService,
     private readonly commands: PaymentCommandsService,
     private readonly payments: PaymentsRepository,
+    private readonly search: PaymentSearchService,
   ) {}
 
   @Documented({
@@ -49,13 +52,34 @@ export class PaymentsController {
     return toPaymentResource(payment);
   }
 
-  @Documented({ summary: 'List payments, newest first', status: 200, response: listOf(PAYMENT_SCHEMA) })
+  @Documented({
+    summary: 'List payments, newest first, optionally filtered',
+    status: 200,
+    response: listOf(PAYMENT_SCHEMA),
+  })
+  @DocumentedPaymentFilters()
   @Get()
   async list(
     @CurrentMerchant() merchant: MerchantEntity,
-    @Query() query: ListQueryDto,
+    // Unvalidated here: metadata[key] filters have dynamic names; PaymentSearchService checks all.
+    @Query() query: Record<string, unknown>,
   ): Promise<ListShape<PaymentResource>> {
-    return listShape('/v1/payments', await this.payments.list(merchant.id, query), toPaymentResource);
+    return listShape('/v1/payments', await this.search.list(merchant.id, query), toPaymentResource);
+  }
+
+  @Documented({
+    summary: 'Search payments with a query, newest first',
+    status: 200,
+    response: searchResultOf(PAYMENT_SCHEMA),
+  })
+  @DocumentedPaymentSearch()
+  @Get('search')
+  async searchPayments(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Query() query: PaymentSearchQueryDto,
+  ): Promise<ListShape<PaymentResource> & { readonly next_page: string | null }> {
+    const { page, nextPage } = await this.search.query(merchant.id, query);
+    return { ...listShape('/v1/payments/search', page, toPaymentResource), next_page: nextPage };
   }
 
   @Documented({ summary: 'Retrieve a payment', status: 200, response: PAYMENT_SCHEMA, errors: [404] })

@@ -802,7 +802,9 @@ describe('gateway: OpenAPI', () => {
       const documented = {
         route: `${route.method.toUpperCase()} ${route.path}`,
         inDocument: operation !== undefined,
-        responseSchema: success?.content?.['application/json']?.schema !== undefined,
+        // A CSV-only route (a payout's reconciliation report) documents its text/csv answer.
+        responseSchema:
+          (success?.content?.['application/json'] ?? success?.content?.['text/csv'])?.schema !== undefined,
         errorSchema: operation?.responses?.['400']?.content?.['application/json']?.schema !== undefined,
         requestSchema:
           route.method !== 'post' ||

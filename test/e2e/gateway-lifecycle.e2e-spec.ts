@@ -408,6 +408,10 @@ describe('gateway: multi-part capture, cancellation reasons and manual review', 
       },
     });
     expect(held.review?.rules.length).toBeGreaterThan(0);
+    const reviewId = `rev_${id.slice(4)}`;
+    const openReviews = async () =>
+      (await merchant.call<List<{ id: string; open: boolean }>>('/v1/reviews?limit=100')).body.data;
+    expect(await openReviews()).toContainEqual(expect.objectContaining({ id: reviewId, open: true }));
     const approved = await operator('risk', `/v1/reviews/${id}/approve`, 'POST');
     expect(approved.status).toBe(200);
     const done = await waitFor(`payment ${id} to succeed`, 30_000, async () => {
@@ -416,6 +420,10 @@ describe('gateway: multi-part capture, cancellation reasons and manual review', 
     });
     expect(done.review).toMatchObject({ open: false, reason: 'approved', outcome: 'approved' });
     expect(done.review?.closed_at).toEqual(expect.any(Number));
+    // Decided: no longer among the open reviews, still readable by id.
+    expect((await openReviews()).map((review) => review.id)).not.toContain(reviewId);
+    const read = await merchant.call<{ id: string; outcome: string }>(`/v1/reviews/${reviewId}`);
+    expect(read.body).toMatchObject({ id: reviewId, outcome: 'approved' });
     const events =
       await merchant.call<List<{ type: string; data: { object: { id: string; payment?: string } } }>>(
         '/v1/events?limit=100',

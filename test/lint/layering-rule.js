@@ -53,7 +53,7 @@ const GATEWAY_LAYERS = [
   ['balance'],
   ['command-outcomes'],
   ['payments'],
-  ['disputes', 'payouts'],
+  ['disputes', 'payouts', 'reviews'],
   ['refunds'],
   ['merchant-admin'],
   // Applies payments.events to every read model: above every feature whose tables it updates.

@@ -11,6 +11,8 @@ import { BalanceTransactionsController } from './balance/balance-transactions.co
 import { BalanceTransactionsRepository } from './balance/balance-transactions.repository';
 import { LedgerEventsConsumer } from './balance/ledger-events.consumer';
 import { DisputesController } from './disputes/disputes.controller';
+import { ReviewsController } from './reviews/reviews.controller';
+import { ReviewsRepository } from './reviews/reviews.repository';
 import { CommandOutcomes } from './command-outcomes/command-outcome.service';
 import { CommandOutcomesRepository } from './command-outcomes/command-outcomes.repository';
 import { DisputesRepository } from './disputes/disputes.repository';
@@ -65,6 +67,7 @@ export const GATEWAY_CONTROLLERS = [
   RefundsController,
   PayoutsController,
   DisputesController,
+  ReviewsController,
   BalanceController,
   BalanceTransactionsController,
   EventsController,
@@ -107,6 +110,7 @@ export class GatewayModule implements NestModule {
         RefundsRepository,
         PayoutsRepository,
         DisputesRepository,
+        ReviewsRepository,
         CommandOutcomesRepository,
         CommandOutcomes,
         BalanceRepository,

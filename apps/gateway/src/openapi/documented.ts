@@ -7,6 +7,8 @@ export interface RouteDocumentation {
   readonly summary: string;
   readonly status: number;
   readonly response: SchemaObject;
+  /** The success answer's media type when it is not JSON (a CSV report); errors stay JSON. */
+  readonly responseMediaType?: string;
   /** The JSON body a POST takes. */
   readonly body?: SchemaObject;
   /** Error statuses the route may answer, besides 401 and 429 on authenticated routes. */
@@ -31,7 +33,13 @@ export function Documented(route: RouteDocumentation): MethodDecorator {
             description: 'Replays the first answer for 24 h.',
           }),
         ]),
-    ApiResponse({ status: route.status, schema: route.response }),
+    route.responseMediaType === undefined
+      ? ApiResponse({ status: route.status, schema: route.response })
+      : ApiResponse({
+          status: route.status,
+          description: route.summary,
+          content: { [route.responseMediaType]: { schema: route.response } },
+        }),
     ...[...errors].map((status) => ApiResponse({ status, schema: ERROR_SCHEMA })),
   );
 }

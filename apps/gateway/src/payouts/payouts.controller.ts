@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiProduces } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiError } from '@platform/service-runtime';
 import { ApiKeyGuard, CurrentMerchant } from '../auth/api-key.guard';
@@ -69,9 +68,9 @@ export class PayoutsController {
       "A payout's settlement report (text/csv): the balance transactions it paid out (id, type, source, created, currency, amount, fee, net in minor units) and a totals line whose net is the payout amount",
     status: 200,
     response: { type: 'string' },
+    responseMediaType: 'text/csv',
     errors: [404],
   })
-  @ApiProduces('text/csv')
   @Get(':id/reconciliation.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   async reconciliation(

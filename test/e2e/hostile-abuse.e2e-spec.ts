@@ -322,6 +322,9 @@ describe('webhooks on the local platform', () => {
   });
 });
 
+/** How long a service's log line may take to reach its file (pino writes asynchronously). */
+const LOG_FLUSH_LIMIT_MS = 10_000;
+
 describe('admin tokens', () => {
   it('throttles and logs failed admin tokens of an address, while the right token from there goes on', async () => {
     const address = freshLoopbackAddress();
@@ -338,9 +341,12 @@ describe('admin tokens', () => {
     });
     expect(Number(throttled.retryAfter)).toBeGreaterThanOrEqual(1);
     expect((await fromAddress(address, url, platform.adminToken)).status).toBe(200);
-    const log = readFileSync(join(platform.logDir, 'ledger.log'), 'utf8');
+    // The service's log is written asynchronously: wait for the lines rather than read it once.
+    const log = await waitFor(`the ledger's log to say ${address} is throttled`, LOG_FLUSH_LIMIT_MS, () => {
+      const text = readFileSync(join(platform.logDir, 'ledger.log'), 'utf8');
+      return text.includes(`${address} is throttled`) ? text : undefined;
+    });
     expect(log).toContain(`admin token refused for ${address}`);
-    expect(log).toContain(`${address} is throttled`);
     expect(log).not.toContain('adm_wrong_');
   });
 });

@@ -17,6 +17,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'dispute.opened',
   'dispute.updated',
   'dispute.closed',
+  'review.opened',
+  'review.closed',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

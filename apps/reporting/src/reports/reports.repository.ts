@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OverviewRows, VolumeSums } from '../domain/overview';
+import type { VolumeSumsLine } from '../domain/report-figures';
 import { generationSchema } from '../projections/generations/generation-schema';
 
 export type Period = 'day' | 'week' | 'month';
@@ -80,20 +81,8 @@ function toSums(line: SumsLine): VolumeSums {
   };
 }
 
-export interface VolumeLine {
-  period_start: string;
-  merchant: string | null;
-  currency: string;
-  settlement_currency: string;
-  payment_method: string | null;
-  gross_minor: string;
-  refunded_minor: string;
-  settlement_gross_minor: string;
-  fee_minor: string;
-  settlement_refunded_minor: string;
-  capture_count: string;
-  refund_count: string;
-}
+/** A volume line as the repository reads it: the domain's summed line. */
+export type VolumeLine = VolumeSumsLine;
 
 export interface BalanceLine {
   account_code: string;

@@ -111,7 +111,12 @@ async function send<T extends EventType>(
 function createPayment(
   platform: RunningPlatform,
   paymentId: string,
-  options: { card?: string; amountMinor?: string; captureMethod?: 'automatic' | 'manual' } = {},
+  options: {
+    card?: string;
+    amountMinor?: string;
+    captureMethod?: 'automatic' | 'manual';
+    offSession?: boolean;
+  } = {},
 ): Promise<void> {
   const card = options.card ?? '4242424242424242';
   return send(
@@ -124,6 +129,7 @@ function createPayment(
       currency: 'USD',
       captureMethod: options.captureMethod ?? 'automatic',
       paymentMethod: vaultedTestCard({ bin: card.slice(0, 6), last4: card.slice(-4) }),
+      ...(options.offSession === undefined ? {} : { offSession: options.offSession }),
       metadata: {},
     },
     paymentId,
@@ -221,6 +227,20 @@ describe('payments and risk as processes', () => {
     expect(await waitForEvent(running(), declined, 'payment.failed')).toMatchObject({
       data: { failureCode: 'authentication_failed' },
     });
+  });
+
+  it('fails an off-session payment whose card needs 3-D Secure with authentication_required', async () => {
+    const offSession = newPaymentId();
+    const saved = newPaymentId();
+    await createPayment(running(), offSession, { card: '4000000000003220', offSession: true });
+    await createPayment(running(), saved, { card: '4242424242424242', offSession: true });
+    expect(await waitForEvent(running(), offSession, 'payment.failed')).toMatchObject({
+      data: { failureCode: 'authentication_required' },
+    });
+    // Nothing was authorized; the customer was never asked to act.
+    expect(typesOf(running(), offSession)).toEqual(['payment.created', 'payment.failed']);
+    expect(await chargesAtProcessors(running(), offSession)).toEqual([]);
+    await waitForEvent(running(), saved, 'payment.captured');
   });
 
   it('opens a dispute on 4000 0000 0000 0259 after capture and closes it as the simulator decides', async () => {

@@ -5,6 +5,7 @@ import { PaymentMethodsFxRiskDeadline1764300000000 } from './1764300000000-payme
 import { SettlementsPayouts1764410000000 } from './1764410000000-settlements-payouts';
 import { SettlementDeductions1764800000000 } from './1764800000000-settlement-deductions';
 import { ControlReportWindows1765200000000 } from './1765200000000-control-report-windows';
+import { PaymentsOffSession1765750000000 } from './1765750000000-payments-off-session';
 
 export const PAYMENTS_MIGRATIONS = [
   PaymentsTables1764100000000,
@@ -14,4 +15,5 @@ export const PAYMENTS_MIGRATIONS = [
   SettlementsPayouts1764410000000,
   SettlementDeductions1764800000000,
   ControlReportWindows1765200000000,
+  PaymentsOffSession1765750000000,
 ];

@@ -36,7 +36,12 @@ class InMemoryPayments {
     return Promise.resolve(
       row === undefined
         ? null
-        : { state: row.state, paymentMethod: row.paymentMethod, riskDeadlineAt: row.riskDeadlineAt },
+        : {
+            state: row.state,
+            paymentMethod: row.paymentMethod,
+            offSession: row.offSession,
+            riskDeadlineAt: row.riskDeadlineAt,
+          },
     );
   }
 
@@ -269,6 +274,7 @@ describe('PaymentLifecycle', () => {
         amountMinor: 10_000n,
         currency: 'USD',
         paymentMethod: { type: 'card', bin: '424242', last4: '4242', brand: 'visa' },
+        offSession: false,
       },
     ]);
     expect(

@@ -148,6 +148,7 @@ export class PaymentLifecycle {
     const inserted = await this.payments.insert(manager, {
       state,
       paymentMethod,
+      offSession: data.offSession === true,
       customer: data.customer ?? null,
       settlementCurrency: data.settlementCurrency ?? null,
       riskDeadlineAt: new Date(Date.now() + this.config.RISK_ASSESSMENT_TIMEOUT_SECONDS * 1000),
@@ -237,6 +238,7 @@ export class PaymentLifecycle {
           currency: locked.state.currency,
           paymentMethod: methodForProcessor(locked.paymentMethod),
           completedActionId: completed.completedActionId,
+          offSession: locked.offSession,
         };
         const connector = this.processors.byName(processor);
         const result = await withTimeout(
@@ -481,6 +483,7 @@ export class PaymentLifecycle {
           amountMinor: state.amountMinor,
           currency: state.currency,
           paymentMethod: methodForProcessor(paymentMethod),
+          offSession: locked.offSession,
         }),
         this.config.PROCESSOR_TIMEOUT_MS,
         name,

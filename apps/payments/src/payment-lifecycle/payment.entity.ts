@@ -67,6 +67,10 @@ export class PaymentEntity {
   @Column({ name: 'payment_method', type: 'jsonb' })
   paymentMethod!: StoredPaymentMethod;
 
+  /** Merchant-initiated with a saved method: processors are told, and cannot ask the customer to act. */
+  @Column({ name: 'off_session', type: 'boolean', default: false })
+  offSession!: boolean;
+
   @Column({ type: 'jsonb', nullable: true })
   customer!: StoredCustomer | null;
 

@@ -16,6 +16,7 @@ import { PaymentEntity, type StoredCustomer, type StoredPaymentMethod } from './
 export interface LockedPayment {
   readonly state: Payment;
   readonly paymentMethod: StoredPaymentMethod;
+  readonly offSession: boolean;
   /** Set while it waits for its first risk assessment. */
   readonly riskDeadlineAt: Date | null;
 }
@@ -23,6 +24,7 @@ export interface LockedPayment {
 export interface NewPaymentRow {
   readonly state: Payment;
   readonly paymentMethod: StoredPaymentMethod;
+  readonly offSession: boolean;
   readonly customer: StoredCustomer | null;
   readonly settlementCurrency: string | null;
   /** When risk must have answered by (null: it does not wait, e.g. it failed at create). */
@@ -134,6 +136,7 @@ export class PaymentRepository {
     return {
       state: toPaymentState(row),
       paymentMethod: row.paymentMethod,
+      offSession: row.offSession,
       riskDeadlineAt: row.riskDeadlineAt,
     };
   }
@@ -145,9 +148,10 @@ export class PaymentRepository {
       `INSERT INTO payments (id, merchant_id, amount_minor, amount_captured_minor, currency, capture_method, status,
                              payment_method, customer, processor, processor_reference, failure_code,
                              failure_message, version, settlement_currency, fx_settlement_currency,
-                             fx_settlement_amount_minor, fx_rate, fx_rate_version, risk_deadline_at)
+                             fx_settlement_amount_minor, fx_rate, fx_rate_version, risk_deadline_at,
+                             off_session)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-               CASE WHEN $7 = 'processing' THEN $20::timestamptz END)
+               CASE WHEN $7 = 'processing' THEN $20::timestamptz END, $21)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
       [
@@ -171,6 +175,7 @@ export class PaymentRepository {
         state.fx?.rate ?? null,
         state.fx?.rateVersion ?? null,
         row.riskDeadlineAt?.toISOString() ?? null,
+        row.offSession,
       ],
     );
     return inserted.length === 1;

@@ -25,9 +25,12 @@ export interface AuthorizationRequest {
    * id, the QR payload approved in the wallet, or the virtual account the bank paid.
    */
   readonly completedActionId?: string;
+  /** Merchant-initiated (a saved card, the customer absent): the processor cannot ask them to act. */
+  readonly offSession?: boolean;
 }
 
-export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds';
+/** authentication_required: the issuer wants 3-D Secure, and an off-session payment cannot ask for it. */
+export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds' | 'authentication_required';
 
 /** What the customer must do before the processor can authorize. */
 export type ProcessorAction =

@@ -150,6 +150,36 @@ describe('SimulatedProcessor, the rest of the lifecycle', () => {
     expect(authenticated.outcome).toBe('authorized');
   });
 
+  it('soft-declines a card that needs 3-D Secure when the payment is off-session', async () => {
+    const processor = new SimulatedProcessor();
+    for (const card of ['4000000000003220', '4000002760003184']) {
+      const offSession = { offSession: true, idempotencyKey: `pay_off${card}:auth:1` };
+      expect(await processor.authorize(request(card, offSession))).toEqual({
+        outcome: 'declined',
+        declineCode: 'authentication_required',
+        message: expect.stringContaining('authentication') as unknown,
+      });
+      // The same card on-session is asked for 3-D Secure instead (another key: another attempt).
+      const onSession = await processor.authorize(request(card, { idempotencyKey: `pay_on${card}:auth:1` }));
+      expect(onSession.outcome).toBe('requires_action');
+    }
+    // A card that needs nothing is authorized off-session as well.
+    expect((await processor.authorize(request('4242424242424242', { offSession: true }))).outcome).toBe(
+      'authorized',
+    );
+  });
+
+  it('declines every charge of 4000 0000 0000 0341, the card that saves fine', async () => {
+    const processor = new SimulatedProcessor();
+    for (const offSession of [false, true]) {
+      expect(
+        await processor.authorize(
+          request('4000000000000341', { offSession, idempotencyKey: `pay_0341_${offSession}:auth:1` }),
+        ),
+      ).toMatchObject({ outcome: 'declined', declineCode: 'card_declined' });
+    }
+  });
+
   it('marks its processor errors retryable for 0119 and for the configured failure rate', async () => {
     expect(await new SimulatedProcessor().authorize(request('4000000000000119'))).toMatchObject({
       outcome: 'error',

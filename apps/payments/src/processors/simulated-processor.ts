@@ -32,6 +32,8 @@ export const SIMULATED_TEST_CARDS: ReadonlyMap<string, TestCardOutcome> = new Ma
   ['4000009995', 'insufficient_funds'], // 4000 0000 0000 9995
   ['4000000119', 'error'], // 4000 0000 0000 0119: retryable, fails at every processor
   ['4000003220', 'three_d_secure'], // 4000 0000 0000 3220
+  ['4000003184', 'three_d_secure'], // 4000 0027 6000 3184: authentication on every payment
+  ['4000000341', 'card_declined'], // 4000 0000 0000 0341: saves fine, every charge declines
   ['4000000259', 'disputed'], // 4000 0000 0000 0259: authorized and captured, then disputed
 ]);
 
@@ -50,6 +52,8 @@ export const SIMULATED_TIMEOUT_AMOUNT_MINOR = 408n;
 export const DECLINE_MESSAGES = {
   card_declined: 'Your card was declined.',
   insufficient_funds: 'Your card has insufficient funds.',
+  authentication_required:
+    'The card requires authentication, which an off-session payment cannot ask of the customer.',
 } as const;
 export const PROCESSOR_ERROR_MESSAGE = 'An error occurred while processing the card.';
 
@@ -150,7 +154,7 @@ export class SimulatedProcessor implements ProcessorConnector {
 
   async authorize(request: AuthorizationRequest): Promise<AuthorizationResult> {
     await this.delay(this.options.latencyMs);
-    const fingerprint = `${request.amountMinor}|${request.currency}|${methodFingerprint(request)}|${request.completedActionId ?? ''}`;
+    const fingerprint = `${request.amountMinor}|${request.currency}|${methodFingerprint(request)}|${request.completedActionId ?? ''}|${request.offSession === true ? 'off' : 'on'}`;
     const result = this.remember(this.authorizations, request.idempotencyKey, fingerprint, () => {
       const decided = this.decideAuthorization(request);
       if (decided.outcome === 'authorized') {
@@ -259,6 +263,14 @@ export class SimulatedProcessor implements ProcessorConnector {
     }
     switch (outcome) {
       case 'three_d_secure':
+        // A soft decline, as issuers answer a merchant-initiated charge that needs the cardholder.
+        if (request.offSession === true) {
+          return {
+            outcome: 'declined',
+            declineCode: 'authentication_required',
+            message: DECLINE_MESSAGES.authentication_required,
+          };
+        }
         if (request.completedActionId === undefined) {
           return {
             outcome: 'requires_action',

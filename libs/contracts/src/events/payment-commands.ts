@@ -23,6 +23,8 @@ export const createPaymentCommandSchema = z
     settlementCurrency: currencySchema.optional(),
     captureMethod: z.enum(['automatic', 'manual']),
     paymentMethod: paymentMethodSchema,
+    /** Merchant-initiated with a saved method, the customer absent: no one can pass 3-D Secure. */
+    offSession: z.boolean().optional(),
     customer: customerSchema.optional(),
     description: z.string().max(1000).optional(),
     metadata: metadataSchema,

@@ -111,6 +111,7 @@ export const paymentFailureCodeSchema = z.enum([
   'processor_timeout',
   'risk_declined',
   'authentication_failed',
+  'authentication_required',
   'action_expired',
   'customer_declined',
   /** Fail-closed: risk did not answer in time, so nothing unscreened reached a processor. */

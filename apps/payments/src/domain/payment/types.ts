@@ -30,6 +30,7 @@ export type FailureCode =
   | 'processor_timeout'
   | 'risk_declined'
   | 'authentication_failed'
+  | 'authentication_required'
   | 'action_expired'
   | 'customer_declined'
   | 'risk_unavailable'
@@ -41,12 +42,13 @@ export const FAILURE_CODES: readonly FailureCode[] = [
   'processor_timeout',
   'risk_declined',
   'authentication_failed',
+  'authentication_required',
   'action_expired',
   'customer_declined',
   'risk_unavailable',
   'currency_not_supported',
 ];
-export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds';
+export type ProcessorDeclineCode = 'card_declined' | 'insufficient_funds' | 'authentication_required';
 export type RiskDecision = 'approve' | 'review' | 'decline';
 export type CancellationReason = 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'abandoned';
 export type RefundReason = 'requested_by_customer' | 'duplicate' | 'fraudulent';
